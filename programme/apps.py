@@ -1,0 +1,11 @@
+"""App configuration for the programme."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ProgrammeConfig(AppConfig):
+    """Programme versions, goal and focus areas, bodies; later plans and follow-ups."""
+
+    name = "programme"
+    verbose_name = _("Programme")

@@ -1,0 +1,1 @@
+"""Referral rounds (remiss) on programme versions; the models arrive with the referral issue."""

@@ -1,0 +1,1 @@
+"""Reports rendered as PDFs; the models arrive with the reporting issue."""
