@@ -11,6 +11,7 @@ import datetime
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -320,7 +321,7 @@ class Body(models.Model):
     @property
     def is_active(self) -> bool:
         """Whether the body exists today."""
-        today = datetime.date.today()
+        today = timezone.localdate()
         return (self.valid_from is None or self.valid_from <= today) and (
             self.valid_to is None or self.valid_to >= today
         )
