@@ -1,0 +1,62 @@
+# Shared by scripts/start, scripts/test and .ci/run; sourced from the project's root.
+# Finds a suitable Python, creates .venv and installs the project's dependencies into it
+# whenever pyproject.toml has changed since the last install.
+
+PYTHON="${PYTHON:-python3}"
+VENV_DIR=".venv"
+
+section() {
+    printf '\n==> %s\n' "$*"
+}
+
+die() {
+    printf '\nerror: %s\n' "$*" >&2
+    exit 1
+}
+
+# Python 3.11 to 3.13, as pyproject.toml's requires-python says.
+check_python() {
+    command -v "$PYTHON" >/dev/null 2>&1 \
+        || die "$PYTHON not found. Install Python 3.11 (Debian: apt-get install python3 python3-venv)."
+    "$PYTHON" -c 'import sys; sys.exit(not (3, 11) <= sys.version_info[:2] < (3, 14))' \
+        || die "$("$PYTHON" --version 2>&1) is not supported: use Python 3.11 to 3.13 (set PYTHON=...)."
+}
+
+# Whether $PYTHON can create a virtual environment with pip in it.
+python_can_make_venvs() {
+    "$PYTHON" -c 'import ensurepip, venv' >/dev/null 2>&1
+}
+
+# Create .venv if needed and install the project with the given extra ("" or "dev").
+ensure_venv() {
+    local extra="${1:-}"
+    if [[ -d $VENV_DIR ]] && ! "$VENV_DIR/bin/python" -c '' >/dev/null 2>&1; then
+        echo "$VENV_DIR is broken (its Python is gone); creating it again."
+        rm -rf "$VENV_DIR"
+    fi
+    if [[ ! -d $VENV_DIR ]]; then
+        echo "Creating the virtual environment in $VENV_DIR"
+        if ! "$PYTHON" -m venv "$VENV_DIR"; then
+            rm -rf "$VENV_DIR"
+            die "could not create $VENV_DIR. On Debian: apt-get install python3-venv"
+        fi
+    fi
+
+    local target="." stamp="$VENV_DIR/.installed" digest
+    if [[ -n $extra ]]; then
+        target=".[$extra]"
+        stamp="$VENV_DIR/.installed-$extra"
+    fi
+    digest="$(sha256sum pyproject.toml | cut -d' ' -f1)"
+    if [[ -f $stamp && "$(cat "$stamp")" == "$digest" ]]; then
+        echo "Dependencies in $VENV_DIR are up to date with pyproject.toml."
+        return 0
+    fi
+    echo "Installing ${extra:+the $extra extra and }the dependencies from pyproject.toml into $VENV_DIR"
+    "$VENV_DIR/bin/python" -m pip install --quiet --disable-pip-version-check -e "$target"
+    echo "$digest" >"$stamp"
+    # The dev extra includes every runtime dependency.
+    if [[ -n $extra ]]; then
+        echo "$digest" >"$VENV_DIR/.installed"
+    fi
+}
