@@ -4,12 +4,19 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
+from django.views.i18n import set_language
+
+from programme import views as programme_views
 
 urlpatterns = [
+    # Named without a namespace: LOGIN_REDIRECT_URL refers to it as "start".
+    path("", programme_views.start, name="start"),
     path("", include("programme.urls")),
     path("logga-in/", auth_views.LoginView.as_view(), name="login"),
     path("logga-ut/", auth_views.LogoutView.as_view(), name="logout"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # The sign-in page offers the language switch too, so it must work before sign-in.
+    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),
 ]
