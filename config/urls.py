@@ -8,13 +8,14 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from config.forms import SignInForm
 from programme import views as programme_views
 
 urlpatterns = [
     # Named without a namespace: LOGIN_REDIRECT_URL refers to it as "start".
     path("", programme_views.start, name="start"),
     path("", include("programme.urls")),
-    path("logga-in/", auth_views.LoginView.as_view(), name="login"),
+    path("logga-in/", auth_views.LoginView.as_view(authentication_form=SignInForm), name="login"),
     path("logga-ut/", auth_views.LogoutView.as_view(), name="logout"),
     # The sign-in page offers the language switch too, so it must work before sign-in.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import datetime
 import re
-from io import StringIO
 from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
-from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
@@ -23,6 +21,7 @@ from programme.models import (
     ProgrammeKind,
     ProgrammeStatus,
 )
+from programme.services import LoadResult
 
 pytestmark = pytest.mark.django_db
 
@@ -32,12 +31,6 @@ SLUG_2013 = "trygghets-och-sakerhetsprogram-2013-2016"
 SLUG_SECURITY_2020 = "sakerhetsprogram-2020-2023"
 SLUG_SAFETY_2020 = "trygghetsprogram-2020-2023"
 SLUG_SECURITY_REVISED = "sakerhetsprogram-2024"
-
-
-@pytest.fixture
-def programme_data() -> None:
-    """The real programme versions and bodies, loaded as the README's command loads them."""
-    call_command("load_programme_data", stdout=StringIO())
 
 
 @pytest.fixture
@@ -74,7 +67,7 @@ def text_of(response: Any) -> str:
 
 
 @pytest.mark.parametrize("url", page_urls())
-def test_anonymous_visitor_is_sent_to_sign_in(client: Client, programme_data: None, url: str):
+def test_anonymous_visitor_is_sent_to_sign_in(client: Client, loaded_data: LoadResult, url: str):
     response = client.get(url)
 
     assert response.status_code == 302
@@ -111,7 +104,7 @@ def test_missing_field_is_announced_next_to_the_field(client: Client, official):
     assert 'id="id_password_error"' in html
 
 
-def test_signing_in_leads_to_the_start_page(client: Client, official, programme_data: None):
+def test_signing_in_leads_to_the_start_page(client: Client, official, loaded_data: LoadResult):
     response = client.post(
         reverse("login"), {"username": "anna", "password": PASSWORD}, follow=True
     )
@@ -137,7 +130,7 @@ def test_signing_out_takes_a_post_and_ends_the_session(signed_in: Client):
 
 @pytest.mark.parametrize("url", page_urls())
 def test_every_page_has_skip_link_landmarks_and_sign_out(
-    signed_in: Client, programme_data: None, url: str
+    signed_in: Client, loaded_data: LoadResult, url: str
 ):
     html = text_of(signed_in.get(url))
 
@@ -151,7 +144,7 @@ def test_every_page_has_skip_link_landmarks_and_sign_out(
     assert " style=" not in html
 
 
-def test_page_titles_are_unique(signed_in: Client, programme_data: None):
+def test_page_titles_are_unique(signed_in: Client, loaded_data: LoadResult):
     titles = [
         re.search(r"<title>(.*?)</title>", text_of(signed_in.get(url))).group(1)  # type: ignore[union-attr]
         for url in page_urls()
@@ -164,7 +157,7 @@ def test_page_titles_are_unique(signed_in: Client, programme_data: None):
 
 
 def test_programme_page_shows_the_2018_programme_in_swedish(
-    signed_in: Client, programme_data: None
+    signed_in: Client, loaded_data: LoadResult
 ):
     response = signed_in.get(reverse("programme:detail", kwargs={"slug": SLUG_2018}))
 
@@ -189,7 +182,7 @@ def test_programme_page_shows_the_2018_programme_in_swedish(
 
 
 def test_programme_page_links_to_earlier_and_later_versions(
-    signed_in: Client, programme_data: None
+    signed_in: Client, loaded_data: LoadResult
 ):
     html = text_of(signed_in.get(reverse("programme:detail", kwargs={"slug": SLUG_2018})))
 
@@ -198,7 +191,7 @@ def test_programme_page_links_to_earlier_and_later_versions(
 
 
 def test_focus_area_links_to_where_its_content_went_and_back(
-    signed_in: Client, programme_data: None
+    signed_in: Client, loaded_data: LoadResult
 ):
     successor = FocusArea.objects.get(programme__slug=SLUG_SECURITY_2020, number=4)
     anchor = f"{successor.programme.get_absolute_url()}#fokusomrade-{successor.position}"
@@ -214,7 +207,9 @@ def test_focus_area_links_to_where_its_content_went_and_back(
     )
 
 
-def test_revised_security_programme_shows_its_descriptions(signed_in: Client, programme_data: None):
+def test_revised_security_programme_shows_its_descriptions(
+    signed_in: Client, loaded_data: LoadResult
+):
     response = signed_in.get(reverse("programme:detail", kwargs={"slug": SLUG_SECURITY_REVISED}))
 
     html = text_of(response)
@@ -224,13 +219,13 @@ def test_revised_security_programme_shows_its_descriptions(signed_in: Client, pr
     assert "från 2024 och tills vidare" in html
 
 
-def test_unknown_programme_is_not_found(signed_in: Client, programme_data: None):
+def test_unknown_programme_is_not_found(signed_in: Client, loaded_data: LoadResult):
     response = signed_in.get(reverse("programme:detail", kwargs={"slug": "finns-inte"}))
 
     assert response.status_code == 404
 
 
-def test_body_list_shows_mergers_as_history(signed_in: Client, programme_data: None):
+def test_body_list_shows_mergers_as_history(signed_in: Client, loaded_data: LoadResult):
     response = signed_in.get(reverse("programme:body-list"))
 
     html = text_of(response)
@@ -252,7 +247,7 @@ def test_body_list_shows_mergers_as_history(signed_in: Client, programme_data: N
 
 
 def test_browser_language_alone_does_not_turn_the_site_english(
-    signed_in: Client, programme_data: None
+    signed_in: Client, loaded_data: LoadResult
 ):
     response = signed_in.get(
         reverse("programme:detail", kwargs={"slug": SLUG_2018}), HTTP_ACCEPT_LANGUAGE="en"
@@ -261,7 +256,7 @@ def test_browser_language_alone_does_not_turn_the_site_english(
     assert "Målområden" in text_of(response)
 
 
-def test_language_switch_turns_the_pages_english(signed_in: Client, programme_data: None):
+def test_language_switch_turns_the_pages_english(signed_in: Client, loaded_data: LoadResult):
     url = reverse("programme:detail", kwargs={"slug": SLUG_2018})
 
     switched = signed_in.post(reverse("set_language"), {"language": "en", "next": url})
@@ -357,7 +352,7 @@ def add_many_rows(count: int) -> None:
 
 @pytest.mark.parametrize("page", sorted(PAGE_QUERIES))
 def test_page_reads_in_a_fixed_number_of_queries(
-    signed_in: Client, programme_data: None, django_assert_num_queries: Any, page: str
+    signed_in: Client, loaded_data: LoadResult, django_assert_num_queries: Any, page: str
 ):
     with django_assert_num_queries(PAGE_QUERIES[page]):
         response = signed_in.get(url_for(page))
@@ -367,7 +362,7 @@ def test_page_reads_in_a_fixed_number_of_queries(
 
 @pytest.mark.parametrize("page", sorted(PAGE_QUERIES))
 def test_page_queries_do_not_grow_with_more_rows(
-    signed_in: Client, programme_data: None, django_assert_num_queries: Any, page: str
+    signed_in: Client, loaded_data: LoadResult, django_assert_num_queries: Any, page: str
 ):
     add_many_rows(6)
 
