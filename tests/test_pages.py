@@ -216,13 +216,31 @@ def test_revised_security_programme_shows_its_descriptions(
     assert len(response.context["programme"].focus_areas.all()) == 4
     assert "<h4>Beskrivning</h4>" in html
     assert "Ingen senare version ersätter den här." in html
-    assert "från 2024 och tills vidare" in html
+    assert "Från 2024 och tills vidare" in html
 
 
 def test_unknown_programme_is_not_found(signed_in: Client, loaded_data: LoadResult):
     response = signed_in.get(reverse("programme:detail", kwargs={"slug": "finns-inte"}))
 
     assert response.status_code == 404
+    assert "<h1>Sidan finns inte</h1>" in text_of(response)
+
+
+def test_version_without_known_adoption_date_says_so(signed_in: Client, loaded_data: LoadResult):
+    response = signed_in.get(reverse("programme:detail", kwargs={"slug": SLUG_2013}))
+
+    html = text_of(response)
+    assert "Dokumenten anger inte när det antogs." in html
+    assert "Den här versionen ersätter ingen tidigare version." in html
+
+
+def test_admin_speaks_swedish(client: Client, admin_user: User):
+    client.force_login(admin_user)
+
+    html = text_of(client.get(reverse("admin:index")))
+
+    for label in ("Webbplatsadministration", "Programversioner", "Fokusområden", "Nämnder och"):
+        assert label in html
 
 
 def test_body_list_shows_mergers_as_history(signed_in: Client, loaded_data: LoadResult):
