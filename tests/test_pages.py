@@ -11,6 +11,7 @@ from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import reverse
 
+from programme import queries
 from programme.models import (
     Body,
     BodyKind,
@@ -390,3 +391,18 @@ def test_page_queries_do_not_grow_with_more_rows(
     assert response.status_code == 200
     if page == "detail":
         assert len(response.context["programme"].superseded_by.all()) == 2 + 6
+
+
+def test_body_counts_as_current_through_its_last_day() -> None:
+    ending = Body.objects.create(
+        slug="slutar",
+        kind=BodyKind.DISTRICT_COMMITTEE,
+        name="Slutande stadsdelsnämnd",
+        valid_to=datetime.date(2023, 6, 30),
+    )
+
+    on_last_day = queries.bodies_by_kind(today=datetime.date(2023, 6, 30))
+    day_after = queries.bodies_by_kind(today=datetime.date(2023, 7, 1))
+
+    assert on_last_day[0].active == [ending]
+    assert day_after[0].former == [ending]
