@@ -160,4 +160,12 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # Django gives its own logger a console handler too; let it reach the root's only,
+    # so that every line is written once.
+    "loggers": {"django": {"handlers": [], "level": "INFO", "propagate": True}},
 }
+
+# The run-time folders must exist before the first migrate, collectstatic or worker
+# start; a new clone has none of them.
+for _folder in (VAR_DIR, STATIC_ROOT, MEDIA_ROOT, BROKER_DIR / "queue", BROKER_DIR / "processed"):
+    _folder.mkdir(parents=True, exist_ok=True)
