@@ -95,6 +95,17 @@ class BodyGroup:
         return str(BODY_KIND_HEADINGS[self.kind])
 
 
+# Swedish alphabetical order puts å, ä and ö after z, in that order, and files é and ü
+# under e and y. Databases disagree (PostgreSQL with the C collation sorts ä before å),
+# so names are ordered here rather than by the database.
+_SWEDISH_ORDER = str.maketrans({"å": "{", "ä": "|", "ö": "}", "é": "e", "è": "e", "ü": "y"})
+
+
+def swedish_sort_key(text: str) -> str:
+    """A key that sorts names in Swedish alphabetical order."""
+    return text.casefold().translate(_SWEDISH_ORDER)
+
+
 def bodies_by_kind(today: datetime.date | None = None) -> list[BodyGroup]:
     """Every body with its predecessors and successors, grouped by kind (three queries)."""
     day = today or timezone.localdate()
@@ -103,7 +114,10 @@ def bodies_by_kind(today: datetime.date | None = None) -> list[BodyGroup]:
         Prefetch("successors", queryset=Body.objects.order_by("name")),
     )
     groups = {kind: BodyGroup(kind=kind) for kind in BodyKind}
-    for body in bodies:
+    ordered = sorted(
+        bodies, key=lambda body: (swedish_sort_key(body.name), body.valid_from or datetime.date.min)
+    )
+    for body in ordered:
         group = groups[BodyKind(body.kind)]
         if body.valid_to is not None and body.valid_to < day:
             group.former.append(body)

@@ -406,3 +406,29 @@ def test_body_counts_as_current_through_its_last_day() -> None:
 
     assert on_last_day[0].active == [ending]
     assert day_after[0].former == [ending]
+
+
+def test_body_list_is_in_swedish_alphabetical_order(signed_in: Client, db: None):
+    for slug, name in [
+        ("osterby", "Österby AB"),
+        ("angby", "Ängby AB"),
+        ("akersberga", "Åkersberga AB"),
+        ("zeta", "Zeta AB"),
+        ("eriksberg", "Ériksberg AB"),
+        ("alfa", "alfa AB"),
+    ]:
+        Body.objects.create(slug=slug, kind=BodyKind.COMPANY_BOARD, name=name)
+
+    response = signed_in.get(reverse("programme:body-list"))
+
+    companies = next(
+        group for group in response.context["groups"] if group.kind == BodyKind.COMPANY_BOARD
+    )
+    assert [body.name for body in companies.active] == [
+        "alfa AB",
+        "Ériksberg AB",
+        "Zeta AB",
+        "Åkersberga AB",
+        "Ängby AB",
+        "Österby AB",
+    ]
