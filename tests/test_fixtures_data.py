@@ -95,6 +95,15 @@ def edit(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new), encoding="utf-8")
 
 
+def refused_load(fixtures: Path) -> str:
+    """Run the loader on ``fixtures``, expect a refusal that changes nothing; its message."""
+    before = table_dump()
+    with pytest.raises(CommandError) as error:
+        call_command("load_programme_data", "--fixtures", str(fixtures), stdout=StringIO())
+    assert table_dump() == before
+    return str(error.value)
+
+
 def focus_titles(slug: str) -> list[str]:
     """The focus-area titles of one version, in order."""
     return list(
@@ -211,16 +220,12 @@ def test_missing_key_is_refused_naming_file_and_entry(
 ) -> None:
     fixtures = copy_fixtures(tmp_path)
     edit(fixtures / "programmes.toml", 'name = "Stockholms stads säkerhetsprogram"\n', "")
-    before = table_dump()
 
-    with pytest.raises(CommandError) as error:
-        call_command("load_programme_data", "--fixtures", str(fixtures), stdout=StringIO())
+    message = refused_load(fixtures)
 
-    message = str(error.value)
     assert "programmes.toml" in message
     assert "[programmes.sakerhetsprogram-2024]" in message
     assert 'missing key "name"' in message
-    assert table_dump() == before
 
 
 def test_unknown_slug_is_refused_naming_file_and_entry(
@@ -232,16 +237,12 @@ def test_unknown_slug_is_refused_naming_file_and_entry(
         'supersedes = "sakerhetsprogram-2020-2023"',
         'supersedes = "sakerhetsprogram-1999"',
     )
-    before = table_dump()
 
-    with pytest.raises(CommandError) as error:
-        call_command("load_programme_data", "--fixtures", str(fixtures), stdout=StringIO())
+    message = refused_load(fixtures)
 
-    message = str(error.value)
     assert "programmes.toml" in message
     assert "[programmes.sakerhetsprogram-2024]" in message
     assert "sakerhetsprogram-1999" in message
-    assert table_dump() == before
 
 
 def test_unknown_successor_focus_area_is_refused(loaded_data: LoadResult, tmp_path: Path) -> None:
@@ -251,14 +252,11 @@ def test_unknown_successor_focus_area_is_refused(loaded_data: LoadResult, tmp_pa
         'title = "Olycksförebyggande arbete"\n\n[[',
         'title = "Olyckor"\n\n[[',
     )
-    before = table_dump()
 
-    with pytest.raises(CommandError) as error:
-        call_command("load_programme_data", "--fixtures", str(fixtures), stdout=StringIO())
+    message = refused_load(fixtures)
 
-    assert "[programmes.sakerhetsprogram-2020-2023] focus area 4" in str(error.value)
-    assert 'no focus area "Olyckor"' in str(error.value)
-    assert table_dump() == before
+    assert "[programmes.sakerhetsprogram-2020-2023] focus area 4" in message
+    assert 'no focus area "Olyckor"' in message
 
 
 def test_bad_kind_is_refused_naming_file_and_entry(loaded_data: LoadResult, tmp_path: Path) -> None:
@@ -268,16 +266,12 @@ def test_bad_kind_is_refused_naming_file_and_entry(loaded_data: LoadResult, tmp_
         '[bodies.stockholms-hamn]\nkind = "company_board"',
         '[bodies.stockholms-hamn]\nkind = "bolag"',
     )
-    before = table_dump()
 
-    with pytest.raises(CommandError) as error:
-        call_command("load_programme_data", "--fixtures", str(fixtures), stdout=StringIO())
+    message = refused_load(fixtures)
 
-    message = str(error.value)
     assert "bodies.toml" in message
     assert "[bodies.stockholms-hamn]" in message
     assert '"bolag"' in message
-    assert table_dump() == before
 
 
 def test_error_found_while_writing_rolls_back_everything(
@@ -296,14 +290,11 @@ def test_error_found_while_writing_rolls_back_everything(
         'valid_from = 2023-07-01\npredecessors = ["rinkeby-kista"',
         'valid_from = 2023-07-01\nvalid_to = 2023-06-30\npredecessors = ["rinkeby-kista"',
     )
-    before = table_dump()
 
-    with pytest.raises(CommandError) as error:
-        call_command("load_programme_data", "--fixtures", str(fixtures), stdout=StringIO())
+    message = refused_load(fixtures)
 
-    assert "bodies.toml" in str(error.value)
-    assert "[bodies.jarva]" in str(error.value)
-    assert table_dump() == before
+    assert "bodies.toml" in message
+    assert "[bodies.jarva]" in message
 
 
 def test_repeated_focus_area_number_is_refused(loaded_data: LoadResult, tmp_path: Path) -> None:
@@ -313,20 +304,17 @@ def test_repeated_focus_area_number_is_refused(loaded_data: LoadResult, tmp_path
         'number = 2\ntitle = "Civilt försvar"',
         'number = 1\ntitle = "Civilt försvar"',
     )
-    before = table_dump()
 
-    with pytest.raises(CommandError, match=r"sakerhetsprogram-2020-2023\] focus area 2 .*number 1"):
-        call_command("load_programme_data", "--fixtures", str(fixtures), stdout=StringIO())
-
-    assert table_dump() == before
+    assert re.search(
+        r"sakerhetsprogram-2020-2023\] focus area 2 .*number 1", refused_load(fixtures)
+    )
 
 
 def test_misspelt_key_is_refused(loaded_data: LoadResult, tmp_path: Path) -> None:
     fixtures = copy_fixtures(tmp_path)
     edit(fixtures / "bodies.toml", 'name = "Kommunstyrelsen"', 'namn = "Kommunstyrelsen"')
 
-    with pytest.raises(CommandError, match=r"\[bodies\.kommunstyrelsen\]: missing key \"name\""):
-        call_command("load_programme_data", "--fixtures", str(fixtures), stdout=StringIO())
+    assert re.search(r"\[bodies\.kommunstyrelsen\]: missing key \"name\"", refused_load(fixtures))
 
 
 def test_superseding_in_a_circle_is_refused(loaded_data: LoadResult, tmp_path: Path) -> None:
@@ -337,8 +325,7 @@ def test_superseding_in_a_circle_is_refused(loaded_data: LoadResult, tmp_path: P
         'registration_number = "307-643/2012"\nsupersedes = "sakerhetsprogram-2024"\n',
     )
 
-    with pytest.raises(CommandError, match="circle"):
-        call_command("load_programme_data", "--fixtures", str(fixtures), stdout=StringIO())
+    assert re.search("circle", refused_load(fixtures))
 
 
 def test_bad_input_on_an_empty_database_leaves_it_empty(db: None, tmp_path: Path) -> None:
@@ -349,16 +336,14 @@ def test_bad_input_on_an_empty_database_leaves_it_empty(db: None, tmp_path: Path
         'predecessors = ["city"]',
     )
 
-    with pytest.raises(CommandError, match=r"\[bodies\.norra-innerstaden\].*\"city\""):
-        call_command("load_programme_data", "--fixtures", str(fixtures), stdout=StringIO())
+    assert re.search(r"\[bodies\.norra-innerstaden\].*\"city\"", refused_load(fixtures))
 
     assert not Programme.objects.exists()
     assert not Body.objects.exists()
 
 
 def test_missing_fixtures_directory_is_refused(db: None, tmp_path: Path) -> None:
-    with pytest.raises(CommandError, match=r"programmes\.toml: file not found"):
-        call_command("load_programme_data", "--fixtures", str(tmp_path), stdout=StringIO())
+    assert re.search(r"programmes\.toml: file not found", refused_load(tmp_path))
 
 
 # The programme versions against the seed documents
