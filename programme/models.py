@@ -318,10 +318,16 @@ class Body(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def has_ended_by(self, day: datetime.date) -> bool:
+        """Whether the body had ceased to exist before ``day`` (it exists on its last day)."""
+        return self.valid_to is not None and self.valid_to < day
+
+    def is_active_on(self, day: datetime.date) -> bool:
+        """Whether the body existed on ``day`` (``BodyQuerySet.active_on`` says it in SQL)."""
+        has_begun = self.valid_from is None or self.valid_from <= day
+        return has_begun and not self.has_ended_by(day)
+
     @property
     def is_active(self) -> bool:
         """Whether the body exists today."""
-        today = timezone.localdate()
-        return (self.valid_from is None or self.valid_from <= today) and (
-            self.valid_to is None or self.valid_to >= today
-        )
+        return self.is_active_on(timezone.localdate())

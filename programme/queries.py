@@ -119,7 +119,7 @@ def bodies_by_kind(today: datetime.date | None = None) -> list[BodyGroup]:
     )
     for body in ordered:
         group = groups[BodyKind(body.kind)]
-        if body.valid_to is not None and body.valid_to < day:
+        if body.has_ended_by(day):
             group.former.append(body)
         else:
             group.active.append(body)

@@ -247,7 +247,7 @@ def _check_slug(path: Path, entry: str, slug: str) -> None:
 
 
 def _read_programmes(path: Path) -> list[ProgrammeSpec]:
-    """Read and check the programme versions file."""
+    """Read and check the programme versions file; each comes after the one it supersedes."""
     specs: list[ProgrammeSpec] = []
     for slug, table in _read_toml(path, "programmes").items():
         entry = _Entry(path, f"[programmes.{slug}]", table)
@@ -298,7 +298,7 @@ def _read_programmes(path: Path) -> list[ProgrammeSpec]:
             )
         )
     _check_programme_references(path, specs)
-    return specs
+    return _in_lineage_order(path, specs)
 
 
 def _read_focus_area(path: Path, where: str, table: object) -> FocusAreaSpec:
@@ -372,7 +372,6 @@ def _check_programme_references(path: Path, specs: list[ProgrammeSpec]) -> None:
                         path, succession.entry, "the same succession is listed twice"
                     )
                 targets.add(key)
-    _in_lineage_order(path, specs)
 
 
 def _check_succession(
@@ -577,7 +576,7 @@ def load_programme_data(fixtures_dir: Path | str) -> LoadResult:
     directory = Path(fixtures_dir)
     programmes_path = directory / PROGRAMMES_FILE
     bodies_path = directory / BODIES_FILE
-    programme_specs = _in_lineage_order(programmes_path, _read_programmes(programmes_path))
+    programme_specs = _read_programmes(programmes_path)
     body_specs = _read_bodies(bodies_path)
 
     removed = 0

@@ -156,3 +156,20 @@ def test_body_is_active_between_its_dates() -> None:
     assert list(Body.objects.active_on(datetime.date(2020, 7, 1))) == [merged]
     assert merged.is_active
     assert not ended.is_active
+
+
+def test_body_exists_on_its_first_and_last_day_only() -> None:
+    body = Body(
+        slug="norra-innerstaden",
+        kind=BodyKind.DISTRICT_COMMITTEE,
+        name="Norra innerstadens stadsdelsnämnd",
+        valid_from=datetime.date(2023, 7, 1),
+        valid_to=datetime.date(2030, 6, 30),
+    )
+
+    assert not body.is_active_on(datetime.date(2023, 6, 30))
+    assert body.is_active_on(datetime.date(2023, 7, 1))
+    assert body.is_active_on(datetime.date(2030, 6, 30))
+    assert not body.has_ended_by(datetime.date(2030, 6, 30))
+    assert body.has_ended_by(datetime.date(2030, 7, 1))
+    assert not body.is_active_on(datetime.date(2030, 7, 1))
