@@ -3,11 +3,23 @@
 from __future__ import annotations
 
 import contextlib
+import time
+from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
-from django.http import HttpRequest
+from django.contrib import messages
+from django.contrib.auth.middleware import LoginRequiredMiddleware
+from django.contrib.auth.signals import user_logged_in
+from django.contrib.auth.views import redirect_to_login
+from django.dispatch import receiver
+from django.http import HttpRequest, HttpResponseRedirect, QueryDict
+from django.http.response import HttpResponseBase
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
+from django.utils.translation import gettext as _
+
+KEPT_FORMS_SESSION_KEY = "kept_forms"
 
 
 class SwedishByDefaultLocaleMiddleware(LocaleMiddleware):
@@ -27,3 +39,85 @@ class SwedishByDefaultLocaleMiddleware(LocaleMiddleware):
                 language = translation.get_supported_language_variant(chosen)
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+class FormKeepingLoginRequiredMiddleware(LoginRequiredMiddleware):
+    """Send anonymous visitors to sign in, and keep a form posted after the session ended.
+
+    A civil servant who types for hours and saves after the 8-hour session has run out
+    must not lose the text. The posted fields (never files, never the CSRF token) are
+    kept in the new anonymous session under the form's address; signing in keeps the
+    session's data, and the form view gets them back through ``kept_form_data``.
+    """
+
+    def handle_no_permission(self, request: HttpRequest, view_func: Any) -> HttpResponseRedirect:
+        if request.method == "POST":
+            fields = {
+                name: request.POST.getlist(name)
+                for name in request.POST
+                if name != "csrfmiddlewaretoken"
+            }
+            if fields:
+                kept = request.session.get(KEPT_FORMS_SESSION_KEY, {})
+                kept[request.path] = fields
+                request.session[KEPT_FORMS_SESSION_KEY] = kept
+            return redirect_to_login(request.get_full_path(), self.get_login_url(view_func))
+        return super().handle_no_permission(request, view_func)
+
+
+def kept_form_data(request: HttpRequest) -> QueryDict | None:
+    """The data a form view should bind: this POST, or the form kept when the session ended.
+
+    Returns None on a plain GET with nothing kept. Kept data is handed out once and only
+    to a signed-in user at the same address; the view shows it for the user to check and
+    save, with a message that says so.
+    """
+    if request.method == "POST":
+        return request.POST
+    kept = request.session.get(KEPT_FORMS_SESSION_KEY)
+    if not kept or request.path not in kept or not request.user.is_authenticated:
+        return None
+    fields = kept.pop(request.path)
+    request.session[KEPT_FORMS_SESSION_KEY] = kept
+    data = QueryDict(mutable=True)
+    for name, values in fields.items():
+        data.setlist(name, values)
+    messages.info(
+        request,
+        _(
+            "Your session had ended, so your changes were not saved. What you typed is "
+            "below: check it and save again. Attached files must be chosen again."
+        ),
+    )
+    return data
+
+
+SESSION_REFRESHED_KEY = "refreshed_at"
+
+
+class SlidingSessionMiddleware:
+    """End a signed-in session after ``SESSION_COOKIE_AGE`` without activity, not after it began.
+
+    Saving the session on every request would cost a database write per page. Instead
+    the session is marked changed, and so saved with a new expiry, when its last refresh
+    is more than ``SESSION_REFRESH_INTERVAL`` seconds old; the inactivity limit is thus
+    kept to within that interval.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        if request.user.is_authenticated:
+            now = int(time.time())
+            refreshed = request.session.get(SESSION_REFRESHED_KEY, 0)
+            if now - refreshed >= settings.SESSION_REFRESH_INTERVAL:
+                request.session[SESSION_REFRESHED_KEY] = now
+        return self.get_response(request)
+
+
+@receiver(user_logged_in)
+def mark_session_fresh(sender: Any, request: HttpRequest | None, **kwargs: Any) -> None:
+    """Signing in starts a fresh session: the next refresh is due after the interval."""
+    if request is not None and hasattr(request, "session"):
+        request.session[SESSION_REFRESHED_KEY] = int(time.time())

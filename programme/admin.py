@@ -1,51 +1,54 @@
-"""The Django admin for system administrators: programme versions and bodies."""
+"""The Django admin for system administrators: users, their global roles and memberships.
+
+Programme versions and bodies are maintained by SLK in the product's own pages; body
+records are never shown here, so every read of them goes through ``programme.access``.
+"""
 
 from __future__ import annotations
 
 from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
+from simple_history.admin import SimpleHistoryAdmin
 
-from programme.models import Body, FocusArea, FocusAreaSuccession, GoalArea, Programme
+from programme.models import GlobalRole, Membership
+
+User = get_user_model()
 
 
-class GoalAreaInline(admin.TabularInline[GoalArea, Programme]):
-    model = GoalArea
+class MembershipInline(admin.TabularInline[Membership, Membership]):
+    model = Membership
     extra = 0
 
 
-class FocusAreaInline(admin.StackedInline[FocusArea, Programme]):
-    model = FocusArea
+class GlobalRoleInline(admin.TabularInline[GlobalRole, GlobalRole]):
+    model = GlobalRole
     extra = 0
-    filter_horizontal = ["goal_areas"]
 
 
-@admin.register(Programme)
-class ProgrammeAdmin(admin.ModelAdmin[Programme]):
-    list_display = ["name", "kind", "first_year", "last_year", "status", "supersedes"]
-    list_filter = ["kind", "status"]
-    search_fields = ["name", "registration_number"]
-    prepopulated_fields = {"slug": ["name"]}
-    inlines = [GoalAreaInline, FocusAreaInline]
+admin.site.unregister(User)
 
 
-class FocusAreaSuccessionInline(admin.TabularInline[FocusAreaSuccession, FocusArea]):
-    model = FocusAreaSuccession
-    fk_name = "source"
-    extra = 0
-    autocomplete_fields = ["successor"]
+@admin.register(User)
+class UserWithRolesAdmin(UserAdmin):
+    """Django's user admin, with the user's global roles and memberships on the same page."""
+
+    inlines = [GlobalRoleInline, MembershipInline]
+    list_display = ["username", "first_name", "last_name", "email", "is_active", "last_login"]
+    list_filter = ["is_active", "global_roles__role", "memberships__role"]
 
 
-@admin.register(FocusArea)
-class FocusAreaAdmin(admin.ModelAdmin[FocusArea]):
-    list_display = ["__str__", "programme", "position"]
-    list_filter = ["programme"]
-    search_fields = ["title", "programme__name"]
-    inlines = [FocusAreaSuccessionInline]
+@admin.register(Membership)
+class MembershipAdmin(SimpleHistoryAdmin):
+    list_display = ["user", "body", "role"]
+    list_filter = ["role", "body__kind"]
+    search_fields = ["user__username", "user__first_name", "user__last_name", "body__name"]
+    autocomplete_fields = ["user"]
 
 
-@admin.register(Body)
-class BodyAdmin(admin.ModelAdmin[Body]):
-    list_display = ["name", "kind", "administration_name", "valid_from", "valid_to"]
-    list_filter = ["kind"]
-    search_fields = ["name", "administration_name"]
-    filter_horizontal = ["predecessors"]
-    prepopulated_fields = {"slug": ["name"]}
+@admin.register(GlobalRole)
+class GlobalRoleAdmin(SimpleHistoryAdmin):
+    list_display = ["user", "role"]
+    list_filter = ["role"]
+    search_fields = ["user__username", "user__first_name", "user__last_name"]
+    autocomplete_fields = ["user"]

@@ -9,3 +9,7 @@ class ProgrammeConfig(AppConfig):
 
     name = "programme"
     verbose_name = _("Programme")
+
+    def ready(self) -> None:
+        """Connect the signals that derive permissions from memberships and roles."""
+        from programme import signals  # noqa: F401

@@ -7,12 +7,18 @@ The UI speaks Swedish through Django's translation machinery; the code speaks En
 from __future__ import annotations
 
 import datetime
+import uuid
 
+from django.conf import settings
+from django.core.files.storage import Storage, storages
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+from simple_history.models import HistoricalRecords
 
 
 class ProgrammeKind(models.TextChoices):
@@ -77,6 +83,8 @@ class Programme(models.Model):
     )
     summary = models.TextField(_("summary"), blank=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("programme version")
         verbose_name_plural = _("programme versions")
@@ -137,6 +145,8 @@ class GoalArea(models.Model):
     position = models.PositiveSmallIntegerField(_("position"))
     name = models.CharField(_("name"), max_length=200)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("goal area")
         verbose_name_plural = _("goal areas")
@@ -175,6 +185,8 @@ class FocusArea(models.Model):
     goal_areas = models.ManyToManyField(
         GoalArea, verbose_name=_("goal areas"), blank=True, related_name="focus_areas"
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("focus area")
@@ -223,6 +235,8 @@ class FocusAreaSuccession(models.Model):
         related_name="predecessions",
     )
     note = models.TextField(_("note"), blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("focus area succession")
@@ -298,12 +312,19 @@ class Body(models.Model):
         related_name="successors",
     )
 
+    history = HistoricalRecords(m2m_fields=[predecessors])
     objects = BodyQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("body")
         verbose_name_plural = _("bodies")
         ordering = ["kind", "name"]
+        # Granted per body through memberships (see programme.access), never globally.
+        permissions = [
+            ("view_body_records", _("Can view the body's records")),
+            ("change_body_records", _("Can change the body's records")),
+            ("view_confidential_records", _("Can view the body's confidential records")),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(valid_from__isnull=True)
@@ -331,3 +352,266 @@ class Body(models.Model):
     def is_active(self) -> bool:
         """Whether the body exists today."""
         return self.is_active_on(timezone.localdate())
+
+
+# --- Who may do what -------------------------------------------------------------------
+
+
+class BodyRole(models.TextChoices):
+    """A user's role in one body."""
+
+    ADMINISTRATOR = "administrator", _("administrator")
+    READER = "reader", _("reader")
+
+
+class GlobalRoleKind(models.TextChoices):
+    """A role that reaches beyond one body."""
+
+    SLK_REVIEWER = "slk_reviewer", _("SLK reviewer")
+    OFFICIAL = "official", _("official")
+    SYSTEM_ADMINISTRATOR = "system_administrator", _("system administrator")
+
+
+class Membership(models.Model):
+    """A user's place in one body: administrator (changes its records) or reader.
+
+    The object permissions on the body are derived from memberships in the same
+    transaction (``programme.access.sync_body_permissions``), never granted by hand.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="memberships",
+    )
+    body = models.ForeignKey(
+        Body, verbose_name=_("body"), on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(_("role"), max_length=16, choices=BodyRole.choices)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        ordering = ["body__name", "user__username"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "body"], name="membership_one_per_body"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.body} ({self.get_role_display()})"
+
+
+class GlobalRole(models.Model):
+    """A role that reaches beyond one body: SLK reviewer, official or system administrator."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="global_roles",
+    )
+    role = models.CharField(_("role"), max_length=32, choices=GlobalRoleKind.choices)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("global role")
+        verbose_name_plural = _("global roles")
+        ordering = ["user__username", "role"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "role"], name="global_role_once_per_user"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.get_role_display()}"
+
+
+class BodyUserObjectPermission(UserObjectPermissionBase):
+    """A user's permission on one body, with a real foreign key (no text cast per row)."""
+
+    content_object = models.ForeignKey(Body, on_delete=models.CASCADE)
+
+    class Meta(UserObjectPermissionBase.Meta):
+        verbose_name = _("user permission on a body")
+        verbose_name_plural = _("user permissions on bodies")
+
+
+class BodyGroupObjectPermission(GroupObjectPermissionBase):
+    """A group's permission on one body, with a real foreign key."""
+
+    content_object = models.ForeignKey(Body, on_delete=models.CASCADE)
+
+    class Meta(GroupObjectPermissionBase.Meta):
+        verbose_name = _("group permission on a body")
+        verbose_name_plural = _("group permissions on bodies")
+
+
+class Confidentiality(models.TextChoices):
+    """Who may see a record that belongs to a body.
+
+    Open records may reach the general reports every official reads; internal ones stay
+    with the body's members and SLK; confidential ones (säkerhetsskydd, sekretess) are
+    for the body's administrators and SLK reviewers only.
+    """
+
+    OPEN = "open", _("open")
+    INTERNAL = "internal", _("internal")
+    CONFIDENTIAL = "confidential", _("confidential")
+
+
+class BodyOwned(models.Model):
+    """A record that belongs to one body and carries a confidentiality level.
+
+    Such records are authorised through their body by ``programme.access``; ``body_path``
+    names the lookup from the record to its body.
+    """
+
+    body_path = "body"
+    confidentiality_path = "confidentiality"
+
+    body = models.ForeignKey(Body, verbose_name=_("body"), on_delete=models.PROTECT)
+    confidentiality = models.CharField(
+        _("confidentiality"),
+        max_length=16,
+        choices=Confidentiality.choices,
+        default=Confidentiality.INTERNAL,
+        help_text=_(
+            "Open records may appear in general reports. Internal records are for the "
+            "body's members and SLK. Confidential records are for the body's "
+            "administrators and SLK reviewers only."
+        ),
+    )
+
+    class Meta:
+        abstract = True
+
+
+# --- Programme duties ------------------------------------------------------------------
+
+
+class DutyKind(models.TextChoices):
+    """The duties the programme sets on every body, each year."""
+
+    SECURITY_COORDINATOR = "security_coordinator", _("named security coordinator")
+    CRIME_PREVENTION_COORDINATOR = (
+        "crime_prevention_coordinator",
+        _("named crime-prevention coordinator"),
+    )
+    SITUATION_PICTURE = "situation_picture", _("situation picture of accidents and crime")
+    RISK_ANALYSIS = "risk_analysis", _("up-to-date risk and vulnerability analysis")
+    CRISIS_PLAN = "crisis_plan", _("updated crisis management plan")
+    EXERCISES = "exercises", _("exercises held")
+
+
+# Duties met by naming a person, and duties met by a document or event with a date.
+DUTIES_WITH_PERSON = frozenset(
+    {DutyKind.SECURITY_COORDINATOR, DutyKind.CRIME_PREVENTION_COORDINATOR}
+)
+DUTIES_WITH_DATE = frozenset(
+    {DutyKind.SITUATION_PICTURE, DutyKind.RISK_ANALYSIS, DutyKind.CRISIS_PLAN, DutyKind.EXERCISES}
+)
+
+
+class DutyStatus(models.TextChoices):
+    """How far a body has come with one duty in one year."""
+
+    NOT_STARTED = "not_started", _("not started")
+    IN_PROGRESS = "in_progress", _("in progress")
+    MET = "met", _("met")
+
+
+class DutyRecord(BodyOwned):
+    """One programme duty of one body in one year: its state, who or when, and a note."""
+
+    year = models.PositiveSmallIntegerField(
+        _("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
+    duty = models.CharField(_("duty"), max_length=40, choices=DutyKind.choices)
+    status = models.CharField(
+        _("status"), max_length=16, choices=DutyStatus.choices, default=DutyStatus.NOT_STARTED
+    )
+    person_name = models.CharField(
+        _("name of the person"),
+        max_length=200,
+        blank=True,
+        help_text=_("For the coordinator duties: who holds the role."),
+    )
+    completed_on = models.DateField(
+        _("date"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "When the analysis, plan or situation picture was adopted, or the exercise held."
+        ),
+    )
+    description = models.TextField(_("description"), blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("programme duty")
+        verbose_name_plural = _("programme duties")
+        ordering = ["body__name", "-year", "duty"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["body", "year", "duty"], name="duty_record_once_per_body_year"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.body} {self.year}: {self.get_duty_display()}"
+
+
+def private_storage() -> Storage:
+    """The storage for files that only a view may serve (never under MEDIA_URL)."""
+    return storages["private"]
+
+
+def evidence_upload_path(instance: EvidenceFile, filename: str) -> str:
+    """Store evidence under the body and a random name: the user's name is kept apart."""
+    return f"evidence/{instance.duty_record.body_id}/{uuid.uuid4().hex}"
+
+
+class EvidenceFile(models.Model):
+    """A file that shows a duty was met: a PDF, Word or Excel document, or an image.
+
+    It lives in private storage outside the public media folder and is only served by a
+    view that asks ``programme.access`` first; it is authorised through its duty record.
+    """
+
+    body_path = "duty_record__body"
+    confidentiality_path = "duty_record__confidentiality"
+
+    duty_record = models.ForeignKey(
+        DutyRecord,
+        verbose_name=_("programme duty"),
+        on_delete=models.CASCADE,
+        related_name="evidence_files",
+    )
+    file = models.FileField(
+        _("file"), upload_to=evidence_upload_path, storage=private_storage, max_length=255
+    )
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("file type"), max_length=128)
+    size = models.PositiveBigIntegerField(_("size in bytes"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("evidence file")
+        verbose_name_plural = _("evidence files")
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.original_name

@@ -462,15 +462,19 @@ def _save(
 ) -> ModelT:
     """Update the row ``lookup`` finds, or create it, after the model's own checks."""
     instance = model._default_manager.filter(**lookup).first()
+    changed = instance is None
     if instance is None:
         instance = model(**lookup)
     for name, value in values.items():
+        changed = changed or getattr(instance, name) != value
         setattr(instance, name, value)
     try:
         instance.full_clean()
     except ValidationError as error:
         raise FixtureError(path, entry, " ".join(error.messages)) from error
-    instance.save()
+    # An unchanged row is not saved, so a second load adds no entries to the history.
+    if changed:
+        instance.save()
     return instance
 
 

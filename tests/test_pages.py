@@ -17,6 +17,8 @@ from programme.models import (
     BodyKind,
     FocusArea,
     FocusAreaSuccession,
+    GlobalRole,
+    GlobalRoleKind,
     GoalArea,
     Programme,
     ProgrammeKind,
@@ -236,11 +238,12 @@ def test_version_without_known_adoption_date_says_so(signed_in: Client, loaded_d
 
 
 def test_admin_speaks_swedish(client: Client, admin_user: User):
+    GlobalRole.objects.create(user=admin_user, role=GlobalRoleKind.SYSTEM_ADMINISTRATOR)
     client.force_login(admin_user)
 
     html = text_of(client.get(reverse("admin:index")))
 
-    for label in ("Webbplatsadministration", "Programversioner", "Fokusområden", "Nämnder och"):
+    for label in ("Systemadministration", "Användare", "Medlemskap", "Globala roller"):
         assert label in html
 
 

@@ -1,0 +1,264 @@
+"""The one door: what a user may see and change, decided here and nowhere else.
+
+Members of a body get object permissions on that body (django-guardian, through the
+direct foreign-key models ``BodyUserObjectPermission`` and ``BodyGroupObjectPermission``),
+derived from their memberships. SLK reviewers read every body by their role, not by
+thousands of grants. Records that belong to a body are filtered through their body and
+their confidentiality level, in SQL, never checked row by row.
+
+A record the user may not see answers 404; a record the user may see but not change
+answers 403.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable, Iterable
+from functools import wraps
+from typing import Any, TypeVar, cast
+
+from django.contrib.auth.models import AnonymousUser, Permission, User
+from django.core.exceptions import PermissionDenied
+from django.db import models, transaction
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
+from guardian.core import ObjectPermissionChecker
+from guardian.shortcuts import get_objects_for_user
+
+from programme.models import (
+    Body,
+    BodyRole,
+    BodyUserObjectPermission,
+    Confidentiality,
+    GlobalRole,
+    GlobalRoleKind,
+    Membership,
+)
+
+ModelT = TypeVar("ModelT", bound=models.Model)
+AnyUser = User | AnonymousUser
+
+VIEW_RECORDS = "view_body_records"
+CHANGE_RECORDS = "change_body_records"
+VIEW_CONFIDENTIAL = "view_confidential_records"
+
+# What each membership role grants on its body. Administrators see confidential
+# records; readers do not.
+ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
+    BodyRole.ADMINISTRATOR: frozenset({VIEW_RECORDS, CHANGE_RECORDS, VIEW_CONFIDENTIAL}),
+    BodyRole.READER: frozenset({VIEW_RECORDS}),
+}
+BODY_PERMISSIONS = frozenset({VIEW_RECORDS, CHANGE_RECORDS, VIEW_CONFIDENTIAL})
+
+# Levels a member without the confidential permission may see.
+NOT_CONFIDENTIAL = [Confidentiality.OPEN, Confidentiality.INTERNAL]
+
+_ROLES_CACHE = "_programme_global_roles"
+
+
+class Action(enum.Enum):
+    """What a user wants to do with a body's records."""
+
+    VIEW = "view"
+    CHANGE = "change"
+
+
+# --- Global roles ------------------------------------------------------------------------
+
+
+def global_roles(user: AnyUser) -> frozenset[str]:
+    """The user's global roles, read once per user object (so once per request)."""
+    if not user.is_authenticated or not user.is_active:
+        return frozenset()
+    cached: frozenset[str] | None = getattr(user, _ROLES_CACHE, None)
+    if cached is None:
+        cached = frozenset(GlobalRole.objects.filter(user=user).values_list("role", flat=True))
+        setattr(user, _ROLES_CACHE, cached)
+    return cached
+
+
+def forget_global_roles(user: AnyUser) -> None:
+    """Drop the cached roles, after they changed."""
+    if hasattr(user, _ROLES_CACHE):
+        delattr(user, _ROLES_CACHE)
+
+
+def is_slk_reviewer(user: AnyUser) -> bool:
+    """SLK reviewers read every body, review follow-ups and maintain the programme."""
+    return GlobalRoleKind.SLK_REVIEWER in global_roles(user)
+
+
+def is_official(user: AnyUser) -> bool:
+    """Officials read the programme and the published general reports."""
+    return GlobalRoleKind.OFFICIAL in global_roles(user)
+
+
+def is_system_administrator(user: AnyUser) -> bool:
+    """System administrators manage users and memberships in the Django admin."""
+    return GlobalRoleKind.SYSTEM_ADMINISTRATOR in global_roles(user)
+
+
+def require_slk_reviewer(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A view only SLK reviewers may open; anyone else signed in gets 403."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not is_slk_reviewer(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+# --- Bodies ------------------------------------------------------------------------------
+
+
+def _bodies_with(user: AnyUser, permission: str) -> models.QuerySet[Body]:
+    """Bodies on which the user (or one of the user's groups) holds ``permission``.
+
+    A lazy queryset: used inside another filter it becomes a subquery, so the number of
+    queries stays fixed however many bodies and records there are.
+    """
+    if not user.is_authenticated or not user.is_active:
+        return Body.objects.none()
+    return get_objects_for_user(
+        user,
+        f"programme.{permission}",
+        klass=Body.objects.all(),
+        accept_global_perms=False,
+        with_superuser=False,
+    )
+
+
+def bodies_for(user: AnyUser, action: Action) -> models.QuerySet[Body]:
+    """The bodies whose records the user may view or change."""
+    if action is Action.VIEW:
+        if is_slk_reviewer(user):
+            return Body.objects.all()
+        return _bodies_with(user, VIEW_RECORDS)
+    return _bodies_with(user, CHANGE_RECORDS)
+
+
+def get_body_or_404(user: AnyUser, slug: str, action: Action = Action.VIEW) -> Body:
+    """The body with ``slug``: 404 if the user may not see it, 403 if not change it."""
+    body = bodies_for(user, Action.VIEW).filter(slug=slug).first()
+    if body is None:
+        raise Http404
+    if action is Action.CHANGE and not can_change_records(user, body):
+        raise PermissionDenied
+    return body
+
+
+def can_change_records(user: AnyUser, body: Body) -> bool:
+    """Whether the user may change the body's records (a single check, for one body)."""
+    return _bodies_with(user, CHANGE_RECORDS).filter(pk=body.pk).exists()
+
+
+def can_view_confidential(user: AnyUser, body: Body) -> bool:
+    """Whether the user may see the body's confidential records."""
+    if is_slk_reviewer(user):
+        return True
+    return _bodies_with(user, VIEW_CONFIDENTIAL).filter(pk=body.pk).exists()
+
+
+def permission_checker(user: AnyUser, bodies: Iterable[Body]) -> ObjectPermissionChecker:
+    """One checker with the user's permissions on ``bodies`` prefetched, for per-row buttons.
+
+    ``checker.has_perm("change_body_records", body)`` then costs no query.
+    """
+    checker = ObjectPermissionChecker(cast(User, user))
+    body_list = list(bodies)
+    if body_list and user.is_authenticated:
+        checker.prefetch_perms(cast(Any, body_list))
+    return checker
+
+
+# --- Records that belong to a body -------------------------------------------------------
+
+
+def _path(model: type[models.Model], attribute: str) -> str:
+    path = getattr(model, attribute, None)
+    if not isinstance(path, str):
+        raise TypeError(f"{model.__name__} does not belong to a body (no {attribute}).")
+    return path
+
+
+def restrict(
+    queryset: models.QuerySet[ModelT], user: AnyUser, action: Action = Action.VIEW
+) -> models.QuerySet[ModelT]:
+    """Only the rows of ``queryset`` the user may view or change.
+
+    The model names its way to the body (``body_path``) and to the confidentiality level
+    that governs it (``confidentiality_path``). Confidential rows reach the body's
+    administrators and SLK reviewers only. One query however many rows.
+    """
+    body_path = _path(queryset.model, "body_path")
+    level_path = _path(queryset.model, "confidentiality_path")
+    if action is Action.CHANGE:
+        # Every body administrator may also see confidential records; changing implies it.
+        return queryset.filter(**{f"{body_path}__in": _bodies_with(user, CHANGE_RECORDS)})
+    if is_slk_reviewer(user):
+        return queryset
+    return queryset.filter(
+        Q(**{f"{body_path}__in": _bodies_with(user, VIEW_RECORDS)}),
+        Q(**{f"{level_path}__in": NOT_CONFIDENTIAL})
+        | Q(**{f"{body_path}__in": _bodies_with(user, VIEW_CONFIDENTIAL)}),
+    )
+
+
+def get_for_user_or_404(
+    user: AnyUser,
+    queryset: models.QuerySet[ModelT],
+    action: Action = Action.VIEW,
+    **lookup: Any,
+) -> ModelT:
+    """The one row ``lookup`` finds: 404 if the user may not see it, 403 if not change it."""
+    instance = restrict(queryset, user, Action.VIEW).filter(**lookup).first()
+    if instance is None:
+        raise Http404
+    if (
+        action is Action.CHANGE
+        and not restrict(queryset, user, Action.CHANGE).filter(pk=instance.pk).exists()
+    ):
+        raise PermissionDenied
+    return instance
+
+
+# --- Deriving permissions from memberships -----------------------------------------------
+
+
+def sync_body_permissions(user_id: int) -> None:
+    """Make the user's object permissions on bodies match the user's memberships.
+
+    Called whenever a membership is saved or deleted, inside the same transaction, so a
+    grant can never outlive or precede the membership it comes from.
+    """
+    with transaction.atomic():
+        permissions = {
+            permission.codename: permission
+            for permission in Permission.objects.filter(
+                content_type__app_label="programme", codename__in=BODY_PERMISSIONS
+            )
+        }
+        wanted = {
+            (body_id, codename)
+            for body_id, role in Membership.objects.filter(user_id=user_id).values_list(
+                "body_id", "role"
+            )
+            for codename in ROLE_PERMISSIONS[role]
+        }
+        existing = {
+            (body_id, codename): pk
+            for pk, body_id, codename in BodyUserObjectPermission.objects.filter(
+                user_id=user_id, permission__codename__in=BODY_PERMISSIONS
+            ).values_list("pk", "content_object_id", "permission__codename")
+        }
+        stale = [pk for key, pk in existing.items() if key not in wanted]
+        if stale:
+            BodyUserObjectPermission.objects.filter(pk__in=stale).delete()
+        BodyUserObjectPermission.objects.bulk_create(
+            BodyUserObjectPermission(
+                user_id=user_id, content_object_id=body_id, permission=permissions[codename]
+            )
+            for body_id, codename in sorted(wanted - existing.keys())
+        )

@@ -1,0 +1,27 @@
+"""Keep what is derived from memberships and roles in step with them, in one transaction."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+
+from programme import access
+from programme.models import GlobalRole, GlobalRoleKind, Membership
+
+
+@receiver([post_save, post_delete], sender=Membership)
+def membership_changed(sender: type[Membership], instance: Membership, **kwargs: Any) -> None:
+    """A membership was saved or deleted: bring the user's body permissions in line."""
+    access.sync_body_permissions(instance.user_id)
+
+
+@receiver([post_save, post_delete], sender=GlobalRole)
+def global_role_changed(sender: type[GlobalRole], instance: GlobalRole, **kwargs: Any) -> None:
+    """Only system administrators may open the Django admin: keep ``is_staff`` to that."""
+    is_administrator = GlobalRole.objects.filter(
+        user_id=instance.user_id, role=GlobalRoleKind.SYSTEM_ADMINISTRATOR
+    ).exists()
+    get_user_model().objects.filter(pk=instance.user_id).update(is_staff=is_administrator)
