@@ -15,8 +15,63 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from programme import access
+
+_EVERY_ACTION = ("add", "change", "delete", "view")
+# django-axes' records are written by axes itself: the administrator reads them, and
+# deletes an access attempt to lift a lockout.
+_READ_AND_DELETE = ("view", "delete")
+
+# The model permissions the system administrator role carries, and the apps they are in.
+SYSTEM_ADMINISTRATOR_PERMISSIONS = frozenset(
+    [f"auth.{action}_user" for action in _EVERY_ACTION]
+    + [f"programme.{action}_membership" for action in _EVERY_ACTION]
+    + [f"programme.{action}_globalrole" for action in _EVERY_ACTION]
+    + [
+        f"axes.{action}_{model}"
+        for action in _READ_AND_DELETE
+        for model in ("accessattempt", "accesslog", "accessfailurelog")
+    ]
+)
+SYSTEM_ADMINISTRATOR_APPS = frozenset(
+    name.split(".")[0] for name in SYSTEM_ADMINISTRATOR_PERMISSIONS
+)
+
+# django-axes ships no Swedish; these are its admin's names, marked here so that our
+# catalogue carries their translations.
+AXES_ADMIN_NAMES = (
+    gettext_noop("access attempt"),
+    gettext_noop("access attempts"),
+    gettext_noop("access log"),
+    gettext_noop("access logs"),
+    gettext_noop("access failure"),
+    gettext_noop("access failures"),
+)
+
+
+class SystemAdministratorBackend:
+    """Gives the system administrator role the model permissions the admin asks for.
+
+    The role, not a hand-kept list of permission rows, decides who manages users,
+    memberships, global roles and sign-in lockouts. It answers only model-level
+    questions: object permissions on bodies stay with guardian and ``programme.access``.
+    """
+
+    def authenticate(self, request: HttpRequest | None, **credentials: Any) -> None:
+        """Never signs anyone in; it only answers permission questions."""
+        return None
+
+    def has_perm(self, user_obj: Any, perm: str, obj: Any = None) -> bool:
+        """One of the admin's model permissions, for an active system administrator."""
+        if obj is not None or perm not in SYSTEM_ADMINISTRATOR_PERMISSIONS:
+            return False
+        return access.is_system_administrator(user_obj)
+
+    def has_module_perms(self, user_obj: Any, app_label: str) -> bool:
+        """Whether the admin index lists the app for this user."""
+        return app_label in SYSTEM_ADMINISTRATOR_APPS and access.is_system_administrator(user_obj)
 
 
 class SystemAdminSite(admin.AdminSite):

@@ -22,6 +22,15 @@ from django.utils.translation import gettext as _
 KEPT_FORMS_SESSION_KEY = "kept_forms"
 
 
+def is_kept_field(name: str) -> bool:
+    """Whether a posted field is kept over a sign-in: never the CSRF token, never a password.
+
+    Kept fields sit in the session table until the form is opened again; a password
+    (an admin's set-password form, say) must never be stored there in plain text.
+    """
+    return name != "csrfmiddlewaretoken" and "password" not in name.lower()
+
+
 class SwedishByDefaultLocaleMiddleware(LocaleMiddleware):
     """Speak Swedish unless the user has chosen another language with the switch.
 
@@ -45,17 +54,16 @@ class FormKeepingLoginRequiredMiddleware(LoginRequiredMiddleware):
     """Send anonymous visitors to sign in, and keep a form posted after the session ended.
 
     A civil servant who types for hours and saves after the 8-hour session has run out
-    must not lose the text. The posted fields (never files, never the CSRF token) are
-    kept in the new anonymous session under the form's address; signing in keeps the
-    session's data, and the form view gets them back through ``kept_form_data``.
+    must not lose the text. The posted fields (never files, the CSRF token or a password:
+    see ``is_kept_field``) are kept in the new anonymous session under the form's
+    address; signing in keeps the session's data, and the form view gets them back
+    through ``kept_form_data``.
     """
 
     def handle_no_permission(self, request: HttpRequest, view_func: Any) -> HttpResponseRedirect:
         if request.method == "POST":
             fields = {
-                name: request.POST.getlist(name)
-                for name in request.POST
-                if name != "csrfmiddlewaretoken"
+                name: request.POST.getlist(name) for name in request.POST if is_kept_field(name)
             }
             if fields:
                 kept = request.session.get(KEPT_FORMS_SESSION_KEY, {})

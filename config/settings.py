@@ -95,6 +95,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "programme.context_processors.user_roles",
             ],
         },
     },
@@ -113,6 +114,9 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
+    # The models of the admin (users, roles, memberships, sign-in attempts), for the
+    # system administrator role only; never object permissions on bodies.
+    "config.admin_site.SystemAdministratorBackend",
 ]
 # Object permissions use direct foreign-key models; guardian's anonymous user is not needed.
 ANONYMOUS_USER_NAME = None
@@ -228,7 +232,11 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     # Django gives its own logger a console handler too; let it reach the root's only,
     # so that every line is written once.
-    "loggers": {"django": {"handlers": [], "level": "INFO", "propagate": True}},
+    "loggers": {
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        # django-axes logs every sign-in and sign-out at INFO; lockouts come at WARNING.
+        "axes": {"handlers": [], "level": "WARNING", "propagate": True},
+    },
 }
 
 # The run-time folders must exist before the first migrate, collectstatic or worker
