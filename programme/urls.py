@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from django.urls import path
 
-from programme.views import pages
+from programme.views import account, pages
+from programme.views import maintenance as maintenance_views
 
 app_name = "programme"
 
@@ -16,6 +17,38 @@ urlpatterns = [
     path("program/<slug:slug>/", pages.programme_detail, name="detail"),
     path("namnder/", pages.body_list, name="body-list"),
     # --- the user's own page (account) ---
+    path("konto/", account.account, name="account"),
     # --- programme duties and their evidence files (duties) ---
     # --- SLK's maintenance of programme versions and bodies (maintenance) ---
+    path(
+        "forvaltning/program/nytt/",
+        maintenance_views.programme_create,
+        name="programme-create",
+    ),
+    path(
+        "forvaltning/program/<slug:slug>/andra/",
+        maintenance_views.programme_edit,
+        name="programme-edit",
+    ),
+    path(
+        "forvaltning/program/<slug:slug>/fokusomraden/nytt/",
+        maintenance_views.focus_area_create,
+        name="focus-area-create",
+    ),
+    path(
+        "forvaltning/fokusomraden/<int:pk>/andra/",
+        maintenance_views.focus_area_edit,
+        name="focus-area-edit",
+    ),
+    path("forvaltning/namnder/ny/", maintenance_views.body_create, name="body-create"),
+    path(
+        "forvaltning/namnder/sammanslagning/",
+        maintenance_views.body_merge,
+        name="body-merge",
+    ),
+    path(
+        "forvaltning/namnder/<slug:slug>/andra/",
+        maintenance_views.body_edit,
+        name="body-edit",
+    ),
 ]

@@ -305,8 +305,9 @@ def test_language_switch_works_before_sign_in(client: Client):
 
 # Query counts: every page reads in a fixed number of queries, however many rows it shows.
 
-# Two queries of every signed-in request: the session and the user.
-QUERIES_PER_REQUEST = 2
+# Four queries of every signed-in request: the session and the user, and for the
+# navigation the user's global roles and memberships (programme.context_processors).
+QUERIES_PER_REQUEST = 4
 PAGE_QUERIES = {
     # the versions in force
     "start": QUERIES_PER_REQUEST + 1,
