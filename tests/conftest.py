@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 from django.conf import settings
@@ -10,6 +11,12 @@ from django.contrib.auth.models import User
 
 from programme.models import Body, BodyRole, GlobalRole, GlobalRoleKind, Membership
 from programme.services import LoadResult, load_programme_data
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings: Any) -> None:
+    """Hash test passwords cheaply: the real hasher is slow on purpose, and tests make many."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture

@@ -1,0 +1,324 @@
+"""The access module: permissions derived from memberships, and what each persona reaches."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import Group, User
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from guardian.models import UserObjectPermission
+from guardian.shortcuts import assign_perm
+
+from programme import access
+from programme.access import Action
+from programme.models import (
+    Body,
+    BodyGroupObjectPermission,
+    BodyRole,
+    BodyUserObjectPermission,
+    Confidentiality,
+    DutyKind,
+    DutyRecord,
+    EvidenceFile,
+    GlobalRole,
+    GlobalRoleKind,
+    Membership,
+)
+from tests.conftest import Cast, make_user
+
+pytestmark = pytest.mark.django_db
+
+
+def granted(user: User) -> set[tuple[str, str]]:
+    """The (body slug, permission codename) pairs the user holds directly."""
+    return set(
+        BodyUserObjectPermission.objects.filter(user=user).values_list(
+            "content_object__slug", "permission__codename"
+        )
+    )
+
+
+def duty(body: Body, kind: DutyKind, level: Confidentiality, year: int = 2025) -> DutyRecord:
+    return DutyRecord.objects.create(body=body, year=year, duty=kind, confidentiality=level)
+
+
+@pytest.fixture
+def records(cast: Cast) -> dict[str, DutyRecord]:
+    """One record of each level in body A and an internal one in body B."""
+    return {
+        "a_open": duty(cast.body_a, DutyKind.SECURITY_COORDINATOR, Confidentiality.OPEN),
+        "a_internal": duty(cast.body_a, DutyKind.CRISIS_PLAN, Confidentiality.INTERNAL),
+        "a_confidential": duty(cast.body_a, DutyKind.RISK_ANALYSIS, Confidentiality.CONFIDENTIAL),
+        "b_internal": duty(cast.body_b, DutyKind.CRISIS_PLAN, Confidentiality.INTERNAL),
+    }
+
+
+# The records of the ``records`` fixture by body and duty.
+RECORD_NAMES = {
+    ("jarva", DutyKind.SECURITY_COORDINATOR): "a_open",
+    ("jarva", DutyKind.CRISIS_PLAN): "a_internal",
+    ("jarva", DutyKind.RISK_ANALYSIS): "a_confidential",
+    ("skarholmen", DutyKind.CRISIS_PLAN): "b_internal",
+}
+
+
+def visible(user: User, action: Action = Action.VIEW) -> set[str]:
+    """The names (from the ``records`` fixture) of the duty records the user reaches."""
+    rows = access.restrict(DutyRecord.objects.all(), user, action)
+    return {RECORD_NAMES[row] for row in rows.values_list("body__slug", "duty")}
+
+
+# --- Permissions follow memberships --------------------------------------------------------
+
+
+def test_administrator_membership_grants_view_change_and_confidential_on_that_body(cast: Cast):
+    assert granted(cast.admin_a) == {
+        ("jarva", "view_body_records"),
+        ("jarva", "change_body_records"),
+        ("jarva", "view_confidential_records"),
+    }
+
+
+def test_reader_membership_grants_only_viewing(cast: Cast):
+    assert granted(cast.reader_a) == {("jarva", "view_body_records")}
+
+
+def test_changing_a_role_changes_the_grants_in_the_same_save(cast: Cast):
+    membership = Membership.objects.get(user=cast.reader_a)
+    membership.role = BodyRole.ADMINISTRATOR
+    membership.save()
+
+    assert ("jarva", "change_body_records") in granted(cast.reader_a)
+
+    membership.role = BodyRole.READER
+    membership.save()
+
+    assert granted(cast.reader_a) == {("jarva", "view_body_records")}
+
+
+def test_deleting_a_membership_removes_every_grant_it_gave(cast: Cast):
+    Membership.objects.filter(user=cast.admin_a).delete()
+
+    assert granted(cast.admin_a) == set()
+    assert not access.bodies_for(cast.admin_a, Action.VIEW).exists()
+
+
+def test_grants_live_in_the_direct_foreign_key_table_not_the_generic_one(cast: Cast):
+    assert BodyUserObjectPermission.objects.count() == 3 + 3 + 1
+    assert UserObjectPermission.objects.count() == 0
+
+
+def test_a_rolled_back_membership_leaves_no_grant(cast: Cast):
+    from django.db import transaction
+
+    person = make_user("kim", "Kim", "Avbruten")
+    with pytest.raises(RuntimeError), transaction.atomic():
+        Membership.objects.create(user=person, body=cast.body_b, role=BodyRole.ADMINISTRATOR)
+        raise RuntimeError("the save around it failed")
+
+    assert granted(person) == set()
+
+
+def test_a_group_permission_on_a_body_reaches_the_group_members(cast: Cast):
+    group = Group.objects.create(name="Skärholmens läsare")
+    cast.no_role.groups.add(group)
+    assign_perm("programme.view_body_records", group, cast.body_b)
+
+    assert BodyGroupObjectPermission.objects.filter(group=group).count() == 1
+    assert list(access.bodies_for(cast.no_role, Action.VIEW)) == [cast.body_b]
+
+
+# --- Bodies -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("persona", "view", "change"),
+    [
+        ("admin_a", {"jarva"}, {"jarva"}),
+        ("admin_b", {"skarholmen"}, {"skarholmen"}),
+        ("reader_a", {"jarva"}, set()),
+        ("slk", "all", set()),
+        ("official", set(), set()),
+        ("no_role", set(), set()),
+        ("sysadmin", set(), set()),
+    ],
+)
+def test_bodies_each_persona_may_view_and_change(
+    cast: Cast, persona: str, view: Any, change: set[str]
+):
+    user = cast.by_name(persona)
+    viewable = set(access.bodies_for(user, Action.VIEW).values_list("slug", flat=True))
+    changeable = set(access.bodies_for(user, Action.CHANGE).values_list("slug", flat=True))
+
+    expected_view = set(Body.objects.values_list("slug", flat=True)) if view == "all" else view
+    assert viewable == expected_view
+    assert changeable == change
+
+
+def test_a_superuser_without_membership_reaches_no_body(cast: Cast, admin_user: User):
+    assert not access.bodies_for(admin_user, Action.VIEW).exists()
+
+
+def test_an_inactive_member_reaches_nothing(cast: Cast):
+    cast.admin_a.is_active = False
+    cast.admin_a.save()
+
+    assert not access.bodies_for(cast.admin_a, Action.VIEW).exists()
+
+
+def test_body_of_another_committee_is_404_and_a_read_only_body_is_403(cast: Cast):
+    with pytest.raises(Http404):
+        access.get_body_or_404(cast.admin_b, "jarva")
+    with pytest.raises(PermissionDenied):
+        access.get_body_or_404(cast.reader_a, "jarva", Action.CHANGE)
+    with pytest.raises(PermissionDenied):
+        access.get_body_or_404(cast.slk, "jarva", Action.CHANGE)
+
+    assert access.get_body_or_404(cast.admin_a, "jarva", Action.CHANGE) == cast.body_a
+    assert access.get_body_or_404(cast.slk, "skarholmen") == cast.body_b
+
+
+# --- Records and their confidentiality ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("persona", "expected"),
+    [
+        ("admin_a", {"a_open", "a_internal", "a_confidential"}),
+        ("reader_a", {"a_open", "a_internal"}),
+        ("admin_b", {"b_internal"}),
+        ("slk", {"a_open", "a_internal", "a_confidential", "b_internal"}),
+        ("official", set()),
+        ("no_role", set()),
+        ("sysadmin", set()),
+    ],
+)
+def test_records_each_persona_may_view(
+    cast: Cast, records: dict[str, DutyRecord], persona: str, expected: set[str]
+):
+    assert visible(cast.by_name(persona)) == expected
+
+
+@pytest.mark.parametrize(
+    ("persona", "expected"),
+    [
+        ("admin_a", {"a_open", "a_internal", "a_confidential"}),
+        ("reader_a", set()),
+        ("admin_b", {"b_internal"}),
+        ("slk", set()),
+    ],
+)
+def test_records_each_persona_may_change(
+    cast: Cast, records: dict[str, DutyRecord], persona: str, expected: set[str]
+):
+    assert visible(cast.by_name(persona), Action.CHANGE) == expected
+
+
+def test_evidence_follows_the_confidentiality_of_its_duty_record(
+    cast: Cast, records: dict[str, DutyRecord]
+):
+    secret = EvidenceFile.objects.create(
+        duty_record=records["a_confidential"],
+        file="evidence/x",
+        original_name="rsa.pdf",
+        content_type="application/pdf",
+        size=10,
+    )
+
+    evidence = EvidenceFile.objects.all()
+    assert list(access.restrict(evidence, cast.admin_a)) == [secret]
+    assert list(access.restrict(evidence, cast.slk)) == [secret]
+    assert list(access.restrict(evidence, cast.reader_a)) == []
+    assert list(access.restrict(evidence, cast.admin_b)) == []
+
+
+def test_a_record_the_user_may_not_see_is_404_and_one_not_to_change_is_403(
+    cast: Cast, records: dict[str, DutyRecord]
+):
+    secret_pk = records["a_confidential"].pk
+    queryset = DutyRecord.objects.all()
+
+    with pytest.raises(Http404):
+        access.get_for_user_or_404(cast.reader_a, queryset, pk=secret_pk)
+    with pytest.raises(Http404):
+        access.get_for_user_or_404(cast.admin_b, queryset, Action.CHANGE, pk=secret_pk)
+    with pytest.raises(PermissionDenied):
+        access.get_for_user_or_404(cast.reader_a, queryset, Action.CHANGE, pk=records["a_open"].pk)
+    assert access.get_for_user_or_404(cast.admin_a, queryset, Action.CHANGE, pk=secret_pk)
+
+
+def test_a_model_without_a_body_cannot_be_restricted(cast: Cast):
+    with pytest.raises(TypeError):
+        access.restrict(Body.objects.all(), cast.admin_a)
+
+
+# --- Cost -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("persona", ["admin_a", "reader_a", "slk"])
+def test_restricting_costs_one_query_however_many_records(
+    cast: Cast, persona: str, django_assert_num_queries: Any
+):
+    user = cast.by_name(persona)
+    access.global_roles(user)  # read once per request, as a page does
+    DutyRecord.objects.bulk_create(
+        DutyRecord(
+            body=body,
+            year=year,
+            duty=kind,
+            confidentiality=Confidentiality.CONFIDENTIAL if year % 2 else Confidentiality.OPEN,
+        )
+        for body in (cast.body_a, cast.body_b)
+        for year in range(2000, 2084)
+        for kind in DutyKind
+    )
+
+    with django_assert_num_queries(1):
+        rows = list(access.restrict(DutyRecord.objects.all(), user))
+
+    assert len(rows) > 200
+
+
+def test_global_roles_are_read_once_per_user_object(cast: Cast, django_assert_num_queries: Any):
+    with django_assert_num_queries(1):
+        assert access.is_slk_reviewer(cast.slk)
+        assert not access.is_official(cast.slk)
+        assert not access.is_system_administrator(cast.slk)
+
+
+def test_permission_checker_answers_per_row_without_queries(
+    cast: Cast, django_assert_num_queries: Any
+):
+    bodies = list(Body.objects.all())
+    checker = access.permission_checker(cast.admin_a, bodies)
+
+    with django_assert_num_queries(0):
+        allowed = [body.slug for body in bodies if checker.has_perm("change_body_records", body)]
+
+    assert allowed == ["jarva"]
+
+
+# --- Roles ----------------------------------------------------------------------------------
+
+
+def test_system_administrator_role_alone_opens_the_admin_flag(cast: Cast):
+    assert User.objects.get(pk=cast.sysadmin.pk).is_staff
+    assert not User.objects.get(pk=cast.slk.pk).is_staff
+
+    GlobalRole.objects.filter(user=cast.sysadmin).delete()
+
+    assert not User.objects.get(pk=cast.sysadmin.pk).is_staff
+
+
+def test_membership_changes_are_kept_in_the_history(cast: Cast):
+    membership = Membership.objects.get(user=cast.reader_a)
+    membership.role = BodyRole.ADMINISTRATOR
+    membership.save()
+
+    assert [entry.role for entry in membership.history.order_by("history_date")] == [
+        BodyRole.READER,
+        BodyRole.ADMINISTRATOR,
+    ]
+    assert GlobalRole.history.filter(role=GlobalRoleKind.SLK_REVIEWER).count() == 1
