@@ -9,11 +9,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.urls import reverse
+from django.urls import URLPattern, URLResolver, reverse
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
@@ -101,6 +104,19 @@ class SystemAdminSite(admin.AdminSite):
         guarded.__dict__.update(inner.__dict__)
         return guarded
 
+    def get_urls(self) -> list[URLPattern | URLResolver]:
+        """The admin's addresses, each sending an anonymous visitor to the site's sign-in.
+
+        Django names its own sign-in page on the site-wide views (the index, sign-out)
+        for ``LoginRequiredMiddleware``; that would cost a second redirect.
+        """
+        patterns = super().get_urls()
+        for pattern in patterns:
+            if isinstance(pattern, URLPattern) and hasattr(pattern.callback, "login_url"):
+                pattern.callback.login_url = settings.LOGIN_URL
+        return patterns
+
+    @method_decorator(login_not_required)
     def login(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> Any:
         """The site has one sign-in page; the admin's own is not used."""
         if request.user.is_authenticated:
