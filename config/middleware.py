@@ -129,3 +129,24 @@ def mark_session_fresh(sender: Any, request: HttpRequest | None, **kwargs: Any) 
     """Signing in starts a fresh session: the next refresh is due after the interval."""
     if request is not None and hasattr(request, "session"):
         request.session[SESSION_REFRESHED_KEY] = int(time.time())
+
+
+def client_ip_address(request: HttpRequest) -> str | None:
+    """The address a sign-in came from, which django-axes locks together with the user name.
+
+    Behind ``TRUSTED_PROXY_COUNT`` proxies that each append the address they saw to
+    ``X-Forwarded-For``, the client is that many entries from the right; entries further
+    left were written by the client and may be forged. Without proxies (or a header too
+    short to hold them) it is the connection's own address.
+    """
+    count: int = settings.TRUSTED_PROXY_COUNT
+    if count > 0:
+        forwarded = [
+            address.strip()
+            for address in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+            if address.strip()
+        ]
+        if len(forwarded) >= count:
+            return forwarded[-count]
+    address: str | None = request.META.get("REMOTE_ADDR")
+    return address

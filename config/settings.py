@@ -131,6 +131,10 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
+# Behind a reverse proxy every request comes from the proxy's address; the proxies (how
+# many append to X-Forwarded-For) tell the client's real address apart.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+AXES_CLIENT_IP_CALLABLE = "config.middleware.client_ip_address"
 
 # A session ends after 8 hours without activity: config.middleware.SlidingSessionMiddleware
 # starts the 8 hours anew on activity (at most once every few minutes, so that reading

@@ -112,6 +112,32 @@ def test_lockout_is_per_user_name_and_address(client: Client, cast: Cast):
     assert same_user_other_address.status_code == 302
 
 
+def test_a_forged_forwarded_address_does_not_escape_the_lockout(client: Client, cast: Cast):
+    fail_sign_in(client, "admin_a", settings.AXES_FAILURE_LIMIT - 1)
+    assert sign_in(client, "admin_a", "fel-lösenord-igen").status_code == 429
+
+    # Without a proxy in front, X-Forwarded-For is whatever the client wrote.
+    forged = Client(HTTP_X_FORWARDED_FOR="198.51.100.7")
+
+    assert sign_in(forged, "admin_a", PERSONA_PASSWORD).status_code == 429
+
+
+def test_behind_a_proxy_the_lockout_follows_the_address_the_proxy_saw(cast: Cast, settings: Any):
+    settings.TRUSTED_PROXY_COUNT = 1
+    # Every request reaches the site from the proxy, 127.0.0.1.
+    attacker = Client(HTTP_X_FORWARDED_FOR="203.0.113.5")
+    fail_sign_in(attacker, "admin_a", settings.AXES_FAILURE_LIMIT - 1)
+    assert sign_in(attacker, "admin_a", "fel-lösenord-igen").status_code == 429
+
+    # The attacker's own entries to the left of what the proxy appended do not count.
+    forging = Client(HTTP_X_FORWARDED_FOR="198.51.100.7, 203.0.113.5")
+    colleague = Client(HTTP_X_FORWARDED_FOR="198.51.100.7")
+
+    assert sign_in(forging, "admin_a", PERSONA_PASSWORD).status_code == 429
+    assert sign_in(colleague, "admin_a", PERSONA_PASSWORD).status_code == 302
+    assert AccessAttempt.objects.get().ip_address == "203.0.113.5"
+
+
 def test_sign_in_works_again_after_the_cool_off(client: Client, cast: Cast):
     fail_sign_in(client, "admin_a", settings.AXES_FAILURE_LIMIT - 1)
     assert sign_in(client, "admin_a", "fel-lösenord-igen").status_code == 429
