@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from programme.views import account, pages
+from programme.views import account, duties, pages
 from programme.views import maintenance as maintenance_views
 
 app_name = "programme"
@@ -19,6 +19,26 @@ urlpatterns = [
     # --- the user's own page (account) ---
     path("konto/", account.account, name="account"),
     # --- programme duties and their evidence files (duties) ---
+    path("namnder/<slug:slug>/uppdrag/", duties.duty_list, name="duty-list"),
+    path("namnder/<slug:slug>/uppdrag/<int:year>/", duties.duty_checklist, name="duty-checklist"),
+    path(
+        "namnder/<slug:slug>/uppdrag/<int:year>/<str:duty>/",
+        duties.duty_detail,
+        name="duty-detail",
+    ),
+    path(
+        "namnder/<slug:slug>/uppdrag/<int:year>/<str:duty>/andra/",
+        duties.duty_edit,
+        name="duty-edit",
+    ),
+    path(
+        "namnder/<slug:slug>/uppdrag/<int:year>/<str:duty>/bevis/",
+        duties.evidence_upload,
+        name="evidence-upload",
+    ),
+    path("bevis/<int:pk>/", duties.evidence_download, name="evidence-download"),
+    path("bevis/<int:pk>/ta-bort/", duties.evidence_delete, name="evidence-delete"),
+    path("uppdrag/<int:year>/", duties.duty_overview, name="duty-overview"),
     # --- SLK's maintenance of programme versions and bodies (maintenance) ---
     path(
         "forvaltning/program/nytt/",

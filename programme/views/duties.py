@@ -1,0 +1,269 @@
+"""The programme duty pages: a body's duties across years, a year's checklist, one duty
+with its evidence files and history, the edit form, and SLK's overview of every body.
+
+Every view opens with ``programme.access`` (through ``programme.duties``): a record the
+user may not see answers 404, one the user may see but not change answers 403.
+"""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseRedirect,
+    QueryDict,
+)
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from config.middleware import kept_form_data
+from programme import access, duties
+from programme.forms.duties import DutyRecordForm, EvidenceUploadForm
+from programme.history import history_for
+from programme.models import DutyKind, DutyRecord
+
+# What the user edits, in the order the service takes it.
+DUTY_FIELDS = ("status", "confidentiality", "person_name", "completed_on", "description")
+
+
+def _user(request: HttpRequest) -> access.AnyUser:
+    """The request's user, as the access module takes it."""
+    return request.user
+
+
+def _detail_url(record: DutyRecord) -> str:
+    return reverse(
+        "programme:duty-detail",
+        kwargs={"slug": record.body.slug, "year": record.year, "duty": record.duty},
+    )
+
+
+def _year_links(years: range, year: int) -> dict[str, int | None]:
+    """The years before and after ``year`` that the navigation may lead to."""
+    return {
+        "previous_year": year - 1 if year - 1 in years else None,
+        "next_year": year + 1 if year + 1 in years else None,
+    }
+
+
+@require_GET
+def duty_list(request: HttpRequest, slug: str) -> HttpResponse:
+    """Every duty record of the body the user may see, across years (fixed queries)."""
+    user = _user(request)
+    body = access.get_body_or_404(user, slug)
+    years = duties.body_years(body)
+    return render(
+        request,
+        "programme/duties/list.html",
+        {
+            "body": body,
+            "records": duties.duty_records_of(user, body),
+            "years": list(reversed(years)),
+        },
+    )
+
+
+@require_GET
+def duty_checklist(request: HttpRequest, slug: str, year: int) -> HttpResponse:
+    """The six duties of the body in one year, met or not, with links for those who edit."""
+    user = _user(request)
+    body = access.get_body_or_404(user, slug)
+    duties.check_body_year_or_404(body, year)
+    return render(
+        request,
+        "programme/duties/checklist.html",
+        {
+            "body": body,
+            "year": year,
+            "rows": duties.checklist_for(user, body, year),
+            # One check for the whole page, never one per row.
+            "can_change": access.can_change_records(user, body),
+            **_year_links(duties.body_years(body), year),
+        },
+    )
+
+
+def _render_detail(
+    request: HttpRequest,
+    record: DutyRecord,
+    upload_form: EvidenceUploadForm | None = None,
+) -> HttpResponse:
+    """The record page, with a fresh upload form or the one that was refused."""
+    user = _user(request)
+    can_change = access.can_change_records(user, record.body)
+    if can_change and upload_form is None:
+        upload_form = EvidenceUploadForm()
+    return render(
+        request,
+        "programme/duties/detail.html",
+        {
+            "record": record,
+            "body": record.body,
+            "evidence_files": duties.evidence_files_of(record),
+            "can_change": can_change,
+            "upload_form": upload_form if can_change else None,
+            "history": history_for(record),
+        },
+    )
+
+
+@require_GET
+def duty_detail(request: HttpRequest, slug: str, year: int, duty: str) -> HttpResponse:
+    """One duty record: its fields, its evidence files and its history."""
+    record = duties.duty_record_for_page(_user(request), slug, year, duty)
+    return _render_detail(request, record)
+
+
+@require_http_methods(["GET", "POST"])
+def duty_edit(request: HttpRequest, slug: str, year: int, duty: str) -> HttpResponse:
+    """Record or change one duty of the body in one year (administrators of the body)."""
+    user = _user(request)
+    body = access.get_body_or_404(user, slug)
+    kind = duties.duty_kind_or_404(duty)
+    duties.check_body_year_or_404(body, year)
+    if not access.can_change_records(user, body):
+        raise PermissionDenied
+    record = access.restrict(
+        DutyRecord.objects.filter(body=body, year=year, duty=kind.value), user, access.Action.CHANGE
+    ).first()
+    initial: dict[str, Any] = {"fingerprint": duties.record_fingerprint(record)}
+    if record is not None:
+        initial.update({name: getattr(record, name) for name in DUTY_FIELDS})
+    form = DutyRecordForm(kept_form_data(request), initial=initial, duty=kind)
+    if request.method == "POST" and form.is_valid():
+        values = {name: form.cleaned_data.get(name) for name in DUTY_FIELDS}
+        try:
+            saved = duties.save_duty_record(
+                user=user,
+                body=body,
+                year=year,
+                duty=kind.value,
+                status=values["status"] or "",
+                confidentiality=values["confidentiality"] or "",
+                person_name=values["person_name"] or "",
+                completed_on=values["completed_on"],
+                description=values["description"] or "",
+                seen_fingerprint=form.cleaned_data["fingerprint"] or None,
+            )
+        except ValidationError as error:
+            if getattr(error, "code", None) == "conflict":
+                # Show the user's text again, now against the record as it stands.
+                data = cast(QueryDict, form.data).copy()
+                current = DutyRecord.objects.filter(body=body, year=year, duty=kind.value).first()
+                data["fingerprint"] = duties.record_fingerprint(current)
+                form = DutyRecordForm(data, initial=initial, duty=kind)
+                form.is_valid()
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("The duty was saved."))
+            return HttpResponseRedirect(_detail_url(saved))
+    return render(
+        request,
+        "programme/duties/edit.html",
+        {"body": body, "year": year, "duty": kind, "record": record, "form": form},
+    )
+
+
+def _add_errors(form: DutyRecordForm | EvidenceUploadForm, error: ValidationError) -> None:
+    """Put a service's errors on the form: on their fields where the form has them."""
+    if hasattr(error, "error_dict"):
+        for field, field_errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, field_errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+@require_POST
+def evidence_upload(request: HttpRequest, slug: str, year: int, duty: str) -> HttpResponse:
+    """Add an evidence file to a duty record; a refused file shows the record page again."""
+    user = _user(request)
+    kind = duties.duty_kind_or_404(duty)
+    record = access.get_for_user_or_404(
+        user,
+        DutyRecord.objects.select_related("body"),
+        access.Action.CHANGE,
+        body__slug=slug,
+        year=year,
+        duty=kind.value,
+    )
+    form = EvidenceUploadForm(kept_form_data(request), request.FILES)
+    if form.is_valid():
+        try:
+            evidence = duties.add_evidence_file(
+                user=user, record=record, uploaded=form.cleaned_data["file"]
+            )
+        except ValidationError as error:
+            form.add_error("file", error.messages)
+        else:
+            messages.success(
+                request,
+                _("The file %(name)s was added.") % {"name": evidence.original_name},
+            )
+            return HttpResponseRedirect(_detail_url(record))
+    return _render_detail(request, record, upload_form=form)
+
+
+@require_GET
+def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
+    """Hand out an evidence file, as an attachment, to a user who may see its duty record."""
+    evidence = duties.evidence_for_download(_user(request), pk)
+    try:
+        stream = evidence.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(
+        stream,
+        as_attachment=True,
+        filename=evidence.original_name,
+        content_type=evidence.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    # Confidential evidence must not stay in a shared cache or the browser's.
+    patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def evidence_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """Ask, then remove an evidence file (administrators of the record's body)."""
+    user = _user(request)
+    evidence = duties.evidence_for_change(user, pk)
+    record = evidence.duty_record
+    if request.method == "POST":
+        name = evidence.original_name
+        duties.delete_evidence_file(user=user, evidence=evidence)
+        messages.success(request, _("The file %(name)s was removed.") % {"name": name})
+        return redirect(_detail_url(record))
+    return render(
+        request,
+        "programme/duties/evidence_delete.html",
+        {"evidence": evidence, "record": record, "body": record.body},
+    )
+
+
+@require_GET
+@access.require_slk_reviewer
+def duty_overview(request: HttpRequest, year: int) -> HttpResponse:
+    """SLK's view of every body's checklist for one year (fixed queries)."""
+    if not duties.is_duty_year(year):
+        raise Http404
+    rows = duties.overview_for(_user(request), year)
+    return render(
+        request,
+        "programme/duties/overview.html",
+        {
+            "year": year,
+            "rows": rows,
+            "kinds": list(DutyKind),
+            **_year_links(range(duties.FIRST_DUTY_YEAR, duties.last_duty_year() + 1), year),
+        },
+    )
