@@ -14,13 +14,13 @@ import datetime
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import F
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from programme.access import AnyUser
 from programme.models import Body, FocusArea, GoalArea, Programme
 
 # The fields of a programme version that SLK edits; "goal_areas" is edited beside them.
@@ -50,7 +50,7 @@ PARKING_OFFSET = 10_000
 GOAL_AREA_NAME_LENGTH = GoalArea._meta.get_field("name").max_length or 200
 
 
-def _by(instance: models.Model, user: AbstractBaseUser | None) -> None:
+def _by(instance: models.Model, user: AnyUser | None) -> None:
     """Record ``user`` as the author of the next history entry of ``instance``."""
     instance._history_user = user  # type: ignore[attr-defined]
 
@@ -156,9 +156,7 @@ def _check_lineage(programme: Programme) -> None:
         current = parents.get(current)
 
 
-def _save_goal_areas(
-    programme: Programme, names: Sequence[str], by: AbstractBaseUser | None
-) -> None:
+def _save_goal_areas(programme: Programme, names: Sequence[str], by: AnyUser | None) -> None:
     """Bring the version's goal areas in line with ``names``, in that order.
 
     A name that is still there keeps its row, and so its focus areas. The remaining old
@@ -170,22 +168,16 @@ def _save_goal_areas(
     kept = {name: by_name[name] for name in names if name in by_name}
     spare = [area for area in existing if area.name not in kept]
     GoalArea.objects.filter(programme=programme).update(position=F("position") + PARKING_OFFSET)
-    for area in existing:
-        area.position += PARKING_OFFSET
     new_names = [name for name in names if name not in kept]
     renamed = dict(zip(new_names, spare, strict=False))
-    for area in spare[len(new_names) :]:
-        _by(area, by)
-        area.delete()
-    # Renamed rows are first given their new names at parked positions, so that a name
-    # moving from one row to another never collides with itself.
+    for removed in spare[len(new_names) :]:
+        _by(removed, by)
+        removed.delete()
+    # A new name never equals a stored one (those are kept), so renaming cannot collide.
     for position, name in enumerate(names, start=1):
-        area = kept.get(name) or renamed.get(name)
-        if area is None:
-            area = GoalArea(programme=programme, name=name, position=position)
-        else:
-            area.name = name
-            area.position = position
+        area = kept.get(name) or renamed.get(name) or GoalArea(programme=programme)
+        area.name = name
+        area.position = position
         _by(area, by)
         _full_clean(area, {"name": "goal_areas", "position": "goal_areas"})
         area.save()
@@ -193,7 +185,7 @@ def _save_goal_areas(
 
 @transaction.atomic
 def create_programme(
-    by: AbstractBaseUser | None, values: Mapping[str, Any], goal_areas: Sequence[str]
+    by: AnyUser | None, values: Mapping[str, Any], goal_areas: Sequence[str]
 ) -> Programme:
     """Create a programme version with its goal areas."""
     programme = Programme()
@@ -213,7 +205,7 @@ def create_programme(
 
 @transaction.atomic
 def update_programme(
-    by: AbstractBaseUser | None,
+    by: AnyUser | None,
     programme: Programme,
     values: Mapping[str, Any],
     goal_areas: Sequence[str],
@@ -266,7 +258,7 @@ def _next_position(programme: Programme) -> int:
 
 
 def _save_focus_area(
-    by: AbstractBaseUser | None,
+    by: AnyUser | None,
     focus_area: FocusArea,
     values: Mapping[str, Any],
     goal_areas: Sequence[GoalArea],
@@ -291,7 +283,7 @@ def _save_focus_area(
 
 @transaction.atomic
 def create_focus_area(
-    by: AbstractBaseUser | None,
+    by: AnyUser | None,
     programme: Programme,
     values: Mapping[str, Any],
     goal_areas: Sequence[GoalArea],
@@ -303,7 +295,7 @@ def create_focus_area(
 
 @transaction.atomic
 def update_focus_area(
-    by: AbstractBaseUser | None,
+    by: AnyUser | None,
     focus_area: FocusArea,
     values: Mapping[str, Any],
     goal_areas: Sequence[GoalArea],
@@ -349,7 +341,7 @@ def _check_predecessors(body: Body, predecessors: Sequence[Body]) -> None:
 
 
 def _save_body(
-    by: AbstractBaseUser | None, body: Body, values: Mapping[str, Any], predecessors: list[Body]
+    by: AnyUser | None, body: Body, values: Mapping[str, Any], predecessors: list[Body]
 ) -> Body:
     """Check and save one body with its predecessors."""
     _apply(body, values, BODY_FIELDS)
@@ -370,7 +362,7 @@ def _save_body(
 
 @transaction.atomic
 def create_body(
-    by: AbstractBaseUser | None, values: Mapping[str, Any], predecessors: Iterable[Body]
+    by: AnyUser | None, values: Mapping[str, Any], predecessors: Iterable[Body]
 ) -> Body:
     """Add a committee, company board or the executive board."""
     return _save_body(by, Body(), values, list(predecessors))
@@ -378,7 +370,7 @@ def create_body(
 
 @transaction.atomic
 def update_body(
-    by: AbstractBaseUser | None,
+    by: AnyUser | None,
     body: Body,
     values: Mapping[str, Any],
     predecessors: Iterable[Body],
@@ -422,7 +414,7 @@ def _check_merge(bodies: Sequence[Body], day: datetime.date) -> None:
 
 @transaction.atomic
 def merge_bodies(
-    by: AbstractBaseUser | None,
+    by: AnyUser | None,
     bodies: Iterable[Body],
     day: datetime.date,
     values: Mapping[str, Any],

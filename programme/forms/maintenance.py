@@ -96,6 +96,18 @@ class ProgrammeForm(forms.ModelForm[Programme]):
                 self.initial["goal_areas"] = "\n".join(names)
         supersedes.queryset = others
 
+    def clean(self) -> dict[str, Any]:
+        """Tie the model's rules across fields to the field that breaks them."""
+        cleaned = super().clean() or {}
+        first, last = cleaned.get("first_year"), cleaned.get("last_year")
+        if first is not None and not 1900 <= first <= 2200:
+            self.add_error("first_year", _("The first year must be between 1900 and 2200."))
+        elif first is not None and last is not None and last < first:
+            self.add_error("last_year", _("The last year cannot come before the first year."))
+        if cleaned.get("adopted_on") and cleaned.get("adopted_year") is not None:
+            self.add_error("adopted_year", _("Give either the adoption date or the adoption year."))
+        return cleaned
+
     def goal_area_names(self) -> list[str]:
         """The goal areas as a list of names, after validation."""
         return parse_goal_areas(self.cleaned_data.get("goal_areas", ""))
@@ -147,6 +159,14 @@ class BodyForm(forms.ModelForm[Body]):
             others = others.exclude(pk=self.instance.pk)
         predecessors.queryset = others
         _bodies_in_swedish_order(predecessors)
+
+    def clean(self) -> dict[str, Any]:
+        """Tie the model's rule on the dates to the end date."""
+        cleaned = super().clean() or {}
+        begins, ends = cleaned.get("valid_from"), cleaned.get("valid_to")
+        if begins is not None and ends is not None and ends < begins:
+            self.add_error("valid_to", _("A body cannot end before it begins."))
+        return cleaned
 
 
 class MergeForm(forms.Form):

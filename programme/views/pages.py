@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from programme import queries
+from programme import access, queries
 
 
 def start(request: HttpRequest) -> HttpResponse:
@@ -18,16 +18,33 @@ def start(request: HttpRequest) -> HttpResponse:
 def programme_list(request: HttpRequest) -> HttpResponse:
     """Every programme version and how they follow each other."""
     return render(
-        request, "programme/programme_list.html", {"programmes": queries.programme_versions()}
+        request,
+        "programme/programme_list.html",
+        {
+            "programmes": queries.programme_versions(),
+            # SLK reviewers see links to the maintenance pages (roles are read once).
+            "is_slk_reviewer": access.is_slk_reviewer(request.user),
+        },
     )
 
 
 def programme_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """One programme version: goal areas, focus areas and the lineage of both."""
     programme = queries.get_programme_for_page(slug)
-    return render(request, "programme/programme_detail.html", {"programme": programme})
+    return render(
+        request,
+        "programme/programme_detail.html",
+        {"programme": programme, "is_slk_reviewer": access.is_slk_reviewer(request.user)},
+    )
 
 
 def body_list(request: HttpRequest) -> HttpResponse:
     """Every body, grouped by kind, with the mergers and renames that shaped it."""
-    return render(request, "programme/body_list.html", {"groups": queries.bodies_by_kind()})
+    return render(
+        request,
+        "programme/body_list.html",
+        {
+            "groups": queries.bodies_by_kind(),
+            "is_slk_reviewer": access.is_slk_reviewer(request.user),
+        },
+    )
