@@ -267,6 +267,19 @@ def test_those_who_may_only_read_get_403_on_the_edit_form(
     assert row.status == DutyStatus.MET
 
 
+def test_reader_gets_the_same_403_on_the_edit_form_whether_a_confidential_record_exists(
+    cast: Cast, records: dict[str, DutyRecord]
+):
+    """A 404 for the confidential record's slot and 403 for an empty one would tell it exists."""
+    client = client_for(cast, "reader_a")
+
+    confidential = client.get(edit_url(cast.body_a, DutyKind.RISK_ANALYSIS))
+    empty = client.get(edit_url(cast.body_a, DutyKind.EXERCISES))
+
+    assert confidential.status_code == empty.status_code == 403
+    assert confidential.content == empty.content
+
+
 @pytest.mark.parametrize("persona", ["slk", "reader_a"])
 def test_checklist_offers_no_edit_links_to_those_who_may_only_read(
     cast: Cast, records: dict[str, DutyRecord], persona: str
