@@ -17,7 +17,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from programme.demo import set_up_demo
 from programme.services import LoadResult
-from tests.test_browser import WIDE, browser, check_page  # noqa: F401 (the browser fixture)
+from tests.test_browser import WIDE, browser, check_page  # noqa: F401 (a fixture)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -111,7 +111,9 @@ def edit_links(page: Page) -> Any:
 
 @pytest.mark.parametrize("persona", list(PERSONAS))
 def test_persona_signs_in_and_sees_what_its_role_allows(
-    demo_site: tuple[str, dict[str, str]], browser: Browser, persona: str
+    demo_site: tuple[str, dict[str, str]],
+    browser: Browser,  # noqa: F811 (the fixture imported from test_browser)
+    persona: str,
 ):
     site, passwords = demo_site
     expected = PERSONAS[persona]
