@@ -21,7 +21,7 @@ from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
-from django.urls import reverse
+from django.urls import NoReverseMatch, URLResolver, get_resolver, reverse
 from django.utils import timezone, translation
 
 from config.middleware import KEPT_FORMS_SESSION_KEY, SESSION_REFRESHED_KEY
@@ -451,6 +451,50 @@ def test_admin_renders_under_the_same_strict_policy(client: Client, cast: Cast):
     assert change_form.status_code == 200
     assert_strict_policy(index)
     assert_strict_policy(change_form)
+
+
+def url_names(patterns: list[Any] | None = None, namespace: str = "") -> list[str]:
+    """The names of every address in the URLconf, with their namespaces."""
+    names: list[str] = []
+    for pattern in get_resolver().url_patterns if patterns is None else patterns:
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            names += url_names(pattern.url_patterns, inner)
+        elif pattern.name:
+            names.append(f"{namespace}{pattern.name}")
+    return names
+
+
+def addresses_without_arguments() -> list[str]:
+    """Every address that needs no argument, the admin's and the programme's alike."""
+    found = []
+    for name in sorted(set(url_names())):
+        try:
+            found.append(reverse(name))
+        except NoReverseMatch:
+            continue
+    return found
+
+
+def test_the_address_walk_reaches_the_site_and_the_admin():
+    addresses = addresses_without_arguments()
+
+    assert reverse("login") in addresses
+    assert reverse("programme:list") in addresses
+    assert reverse("admin:index") in addresses
+    assert reverse("admin:programme_membership_add") in addresses
+
+
+@pytest.mark.parametrize("address", addresses_without_arguments())
+def test_every_address_answers_with_a_strict_policy(client: Client, cast: Cast, address: str):
+    # Whatever the answer (a page, a redirect, 403, 404 or 405), for a body member and
+    # for the system administrator alike.
+    for persona in (cast.admin_a, cast.sysadmin):
+        client.force_login(persona)
+
+        response = client.get(address)
+
+        assert_strict_policy(response)
 
 
 INLINE_SCRIPT = re.compile(r"<script\b(?![^>]*\bsrc\s*=)[^>]*>", re.I)
