@@ -38,14 +38,17 @@ def _add_refusal(form: BaseForm, error: ValidationError) -> None:
 
 
 def _programme_page(programme: Programme) -> str:
+    """Where a saved version is shown."""
     return programme.get_absolute_url()
 
 
 def _focus_area_page(focus_area: FocusArea) -> str:
+    """Where a saved focus area is shown: on its version's page."""
     return f"{focus_area.programme.get_absolute_url()}#fokusomrade-{focus_area.position}"
 
 
 def _body_page(body: Body) -> str:
+    """Where a saved body is shown: in the list of bodies."""
     return f"{reverse('programme:body-list')}#namnd-{body.slug}"
 
 
