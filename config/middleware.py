@@ -6,6 +6,7 @@ import contextlib
 import time
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 from django.conf import settings
 from django.contrib import messages
@@ -17,6 +18,7 @@ from django.http import HttpRequest, HttpResponseRedirect, QueryDict
 from django.http.response import HttpResponseBase
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 KEPT_FORMS_SESSION_KEY = "kept_forms"
@@ -69,8 +71,25 @@ class FormKeepingLoginRequiredMiddleware(LoginRequiredMiddleware):
                 kept = request.session.get(KEPT_FORMS_SESSION_KEY, {})
                 kept[request.path] = fields
                 request.session[KEPT_FORMS_SESSION_KEY] = kept
-            return redirect_to_login(request.get_full_path(), self.get_login_url(view_func))
+            return redirect_to_login(form_page(request), self.get_login_url(view_func))
         return super().handle_no_permission(request, view_func)
+
+
+def form_page(request: HttpRequest) -> str:
+    """Where to go back to after signing in, for a form posted after the session ended.
+
+    The page the form was on (the Referer, when it is one of ours): a form may post to
+    an address that takes no GET (an evidence upload, the sign-out), which would answer
+    405 after signing in. Without a usable Referer, the address posted to.
+    """
+    referer = request.headers.get("referer", "")
+    if referer and url_has_allowed_host_and_scheme(
+        referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        parts = urlsplit(referer)
+        if parts.path:
+            return urlunsplit(("", "", parts.path, parts.query, ""))
+    return request.get_full_path()
 
 
 def kept_form_data(request: HttpRequest) -> QueryDict | None:

@@ -712,6 +712,53 @@ def test_admin_password_form_posted_after_the_session_ended_keeps_no_password(ca
     assert cast.reader_a.check_password(PERSONA_PASSWORD)
 
 
+def test_upload_posted_after_the_session_ended_leads_back_to_the_page_it_was_on(cast: Cast):
+    browser = signed_in_browser(cast.admin_a)
+    assert browser.post(duty_edit_url(cast), typed_form(browser)).status_code == 302
+    kwargs = {"slug": cast.body_a.slug, "year": 2025, "duty": "risk_analysis"}
+    detail = reverse("programme:duty-detail", kwargs=kwargs)
+    end_session_on_the_server(browser)
+
+    # The upload address takes only POST: going back to it after signing in would
+    # answer 405, so the sign-in leads back to the record's page the form was on.
+    posted = browser.post(
+        reverse("programme:evidence-upload", kwargs=kwargs),
+        {
+            "file": SimpleUploadedFile("rsa.pdf", b"%PDF-1.4"),
+            "csrfmiddlewaretoken": browser.cookies[settings.CSRF_COOKIE_NAME].value,
+        },
+        headers={"referer": f"http://testserver{detail}"},
+    )
+
+    assert posted.status_code == 302
+    assert posted["Location"] == f"{reverse('login')}?next={detail}"
+    signed_in_again = browser.post(
+        reverse("login"),
+        {
+            "username": "admin_a",
+            "password": PERSONA_PASSWORD,
+            "next": detail,
+            "csrfmiddlewaretoken": browser.cookies[settings.CSRF_COOKIE_NAME].value,
+        },
+    )
+    assert signed_in_again["Location"] == detail
+    assert browser.get(detail).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "referer",
+    ["https://elsewhere.example/namnder/", "javascript:alert(1)", "", "http://testserver"],
+)
+def test_a_foreign_or_empty_referer_leads_back_to_the_address_posted_to(cast: Cast, referer: str):
+    browser = signed_in_browser(cast.admin_a)
+    url = duty_edit_url(cast)
+    end_session_on_the_server(browser)
+
+    posted = browser.post(url, typed_form(browser), headers={"referer": referer})
+
+    assert posted["Location"] == f"{reverse('login')}?next={url}"
+
+
 def test_form_posted_within_a_live_session_saves_at_once(cast: Cast):
     browser = signed_in_browser(cast.admin_a)
     url = duty_edit_url(cast)
