@@ -13,8 +13,7 @@ import datetime
 import secrets
 from dataclasses import dataclass
 
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
@@ -195,17 +194,16 @@ def _demo_bodies() -> dict[str, Body]:
     return bodies
 
 
-def reset_demo_user(demo: DemoUser, bodies: dict[str, Body]) -> tuple[AbstractBaseUser, str]:
+def reset_demo_user(demo: DemoUser, bodies: dict[str, Body]) -> tuple[User, str]:
     """Create the demo user or reset it to exactly its one role; return it and its new password."""
     password = secrets.token_urlsafe(12)
-    user_model = get_user_model()
     with transaction.atomic():
-        user, _created = user_model.objects.get_or_create(username=demo.username)
+        user, _created = User.objects.get_or_create(username=demo.username)
         user.set_password(password)
-        user.first_name = demo.first_name  # type: ignore[attr-defined]
-        user.last_name = demo.last_name  # type: ignore[attr-defined]
+        user.first_name = demo.first_name
+        user.last_name = demo.last_name
         user.is_active = True
-        user.is_superuser = False  # type: ignore[attr-defined]
+        user.is_superuser = False
         user.save()
         # Deleted one by one, so the signals bring permissions and admin access in line.
         for role in GlobalRole.objects.filter(user=user).exclude(role=demo.global_role or ""):
@@ -221,7 +219,7 @@ def reset_demo_user(demo: DemoUser, bodies: dict[str, Body]) -> tuple[AbstractBa
     return user, password
 
 
-def add_demo_duties(bodies: dict[str, Body], authors: dict[str, AbstractBaseUser]) -> int:
+def add_demo_duties(bodies: dict[str, Body], authors: dict[str, User]) -> int:
     """Add the demo duty records of this year that are missing; return how many were added.
 
     Existing records are left alone, so running again adds nothing and keeps any change a
@@ -258,7 +256,7 @@ def set_up_demo() -> list[DemoCredentials]:
     """Create or reset every demo user and add the demo duty records; return the credentials."""
     bodies = _demo_bodies()
     credentials: list[DemoCredentials] = []
-    authors: dict[str, AbstractBaseUser] = {}
+    authors: dict[str, User] = {}
     with transaction.atomic():
         for demo in DEMO_USERS:
             user, password = reset_demo_user(demo, bodies)

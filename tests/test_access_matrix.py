@@ -227,7 +227,7 @@ def fresh_world(world: World, db: None) -> World:
     back, the disk does not, so the files are put back first.
     """
     for evidence in (world.evidence, world.confidential_evidence):
-        storage = EvidenceFile._meta.get_field("file").storage  # type: ignore[attr-defined]
+        storage = EvidenceFile._meta.get_field("file").storage
         if not storage.exists(evidence.file.name):
             with open(storage.path(evidence.file.name), "wb") as handle:
                 handle.write(PDF_BYTES)

@@ -174,7 +174,7 @@ def test_demo_bodies_have_duty_records_with_a_confidential_one_each(
         records = DutyRecord.objects.filter(body=body)
         assert records.count() == len(DEMO_DUTIES[slug])
         assert records.filter(confidentiality=Confidentiality.CONFIDENTIAL).count() == 1
-        assert all(record.history.exists() for record in records)  # type: ignore[attr-defined]
+        assert all(record.history.exists() for record in records)
 
 
 def test_each_persona_sees_a_different_set_of_demo_records(loaded_data: LoadResult) -> None:
