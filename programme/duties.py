@@ -370,6 +370,15 @@ def _wrong_kind() -> ValidationError:
     )
 
 
+def too_large_error() -> ValidationError:
+    """The refusal of a file over the evidence size limit."""
+    return ValidationError(
+        _("The file is too large: evidence files may be at most %(limit)s MB.")
+        % {"limit": settings.EVIDENCE_MAX_BYTES // (1024 * 1024)},
+        code="size",
+    )
+
+
 def _office_open_xml_type(stream: IO[bytes]) -> str | None:
     """DOCX or XLSX if ``stream`` is a real zip with a Word or Excel document in it."""
     try:
@@ -424,11 +433,7 @@ def detect_evidence_type(uploaded: UploadedFile) -> str:
     """
     size = uploaded.size or 0
     if size > settings.EVIDENCE_MAX_BYTES:
-        raise ValidationError(
-            _("The file is too large: evidence files may be at most %(limit)s MB.")
-            % {"limit": settings.EVIDENCE_MAX_BYTES // (1024 * 1024)},
-            code="size",
-        )
+        raise too_large_error()
     if size == 0:
         raise ValidationError(_("The file is empty."), code="empty")
     uploaded.seek(0)

@@ -16,6 +16,7 @@ import pytest
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.files.uploadhandler import TemporaryFileUploadHandler
 from django.test import Client
 from django.urls import reverse
 
@@ -348,6 +349,60 @@ def test_an_upload_without_a_file_asks_for_one(
     assert 'aria-invalid="true" aria-describedby="id_file_helptext id_file_error"' in html
     assert 'id="id_file_error"' in html
     assert not EvidenceFile.objects.exists()
+    assert stored_files(private_dir) == []
+
+
+def test_an_upload_without_the_csrf_token_is_refused(
+    cast: Cast, records: dict[str, DutyRecord], private_dir: Path
+):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(cast.admin_a)
+
+    response = upload(client, records["a_internal"], "rapport.pdf", pdf_bytes())
+
+    assert response.status_code == 403
+    assert not EvidenceFile.objects.exists()
+    assert stored_files(private_dir) == []
+
+
+def test_an_upload_with_the_csrf_token_goes_through(
+    cast: Cast, records: dict[str, DutyRecord], private_dir: Path
+):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(cast.admin_a)
+    page = client.get(detail_url(records["a_internal"]))
+    token = page.context["csrf_token"]
+
+    response = client.post(
+        upload_url(records["a_internal"]),
+        {
+            "csrfmiddlewaretoken": str(token),
+            "file": SimpleUploadedFile("rapport.pdf", pdf_bytes()),
+        },
+    )
+
+    assert response.status_code == 302
+    assert EvidenceFile.objects.count() == 1
+
+
+def test_an_oversized_upload_is_not_read_to_the_end(
+    cast: Cast, records: dict[str, DutyRecord], private_dir: Path, monkeypatch: pytest.MonkeyPatch
+):
+    written: list[int] = []
+    original = TemporaryFileUploadHandler.receive_data_chunk
+
+    def counting(self: Any, raw_data: bytes, start: int) -> Any:
+        written.append(len(raw_data))
+        return original(self, raw_data, start)
+
+    monkeypatch.setattr(TemporaryFileUploadHandler, "receive_data_chunk", counting)
+    data = pdf_bytes().ljust(3 * settings.EVIDENCE_MAX_BYTES, b"\n")
+
+    response = upload(client_for(cast, "admin_a"), records["a_internal"], "stor.pdf", data)
+
+    assert response.status_code == 200
+    assert "Filen är för stor: underlag får vara högst 20 MB." in text_of(response)
+    assert sum(written) <= settings.EVIDENCE_MAX_BYTES
     assert stored_files(private_dir) == []
 
 

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from typing import Any, cast
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.http import (
     FileResponse,
     Http404,
@@ -23,6 +25,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from config.middleware import kept_form_data
@@ -182,9 +185,43 @@ def _add_errors(form: DutyRecordForm | EvidenceUploadForm, error: ValidationErro
         form.add_error(None, error.messages)
 
 
+class EvidenceSizeLimit(FileUploadHandler):
+    """Stop reading an upload as soon as it passes the evidence size limit.
+
+    Without it a file of any size would first be written in full to a temporary file,
+    only to be refused afterwards. The rest of the request is read and dropped, and the
+    view says the file was too large.
+    """
+
+    def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes:
+        """Pass the chunk on, or stop the upload once the file is over the limit."""
+        if start + len(raw_data) > settings.EVIDENCE_MAX_BYTES:
+            setattr(self.request, TOO_LARGE, True)
+            raise StopUpload(connection_reset=False)
+        return raw_data
+
+    def file_complete(self, file_size: int) -> None:
+        """The handlers after this one build the file."""
+        return None
+
+
+TOO_LARGE = "evidence_too_large"
+
+
+@csrf_exempt
 @require_POST
 def evidence_upload(request: HttpRequest, slug: str, year: int, duty: str) -> HttpResponse:
-    """Add an evidence file to a duty record; a refused file shows the record page again."""
+    """Add an evidence file to a duty record; a refused file shows the record page again.
+
+    The size limit must be in place before anything reads the request body, so this
+    view turns off the CSRF middleware's early read and checks the token itself.
+    """
+    cast(list[FileUploadHandler], request.upload_handlers).insert(0, EvidenceSizeLimit(request))
+    return _evidence_upload(request, slug, year, duty)
+
+
+@csrf_protect
+def _evidence_upload(request: HttpRequest, slug: str, year: int, duty: str) -> HttpResponse:
     user = _user(request)
     kind = duties.duty_kind_or_404(duty)
     record = access.get_for_user_or_404(
@@ -196,7 +233,11 @@ def evidence_upload(request: HttpRequest, slug: str, year: int, duty: str) -> Ht
         duty=kind.value,
     )
     form = EvidenceUploadForm(kept_form_data(request), request.FILES)
-    if form.is_valid():
+    if getattr(request, TOO_LARGE, False):
+        form.is_valid()
+        form.errors.pop("file", None)
+        form.add_error("file", duties.too_large_error().messages)
+    elif form.is_valid():
         try:
             evidence = duties.add_evidence_file(
                 user=user, record=record, uploaded=form.cleaned_data["file"]
