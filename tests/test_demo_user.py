@@ -150,6 +150,8 @@ def test_demo_users_can_do_what_their_role_allows_and_no_more(loaded_data: LoadR
 
 def test_only_the_system_administrator_reaches_the_admin(loaded_data: LoadResult) -> None:
     run_command()
+    # A second run saves every user again; the admin access must survive it.
+    run_command()
 
     assert not get_user_model().objects.filter(username__in=USERNAMES, is_superuser=True).exists()
     assert list(
