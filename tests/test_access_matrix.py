@@ -597,6 +597,9 @@ def check(response: Any, expected: Expected, path: str) -> str | None:
         return None
     if response.status_code != expected:
         return f"expected {expected}, got {response.status_code} {location}".rstrip()
+    if expected == 302 and location.startswith(reverse("login")) and path != reverse("logout"):
+        # A signed-in user may be sent on, but never back to sign in: that hides a refusal.
+        return f"expected a redirect onwards, got one to sign in: {location}"
     return None
 
 
