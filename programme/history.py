@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -56,26 +57,55 @@ def _display(field: models.Field[Any, Any] | None, value: Any) -> str:
 def history_for(instance: models.Model, limit: int = HISTORY_LIMIT) -> list[HistoryEntry]:
     """The newest ``limit`` entries of ``instance``'s history, newest first.
 
-    Two queries: the history rows with their users, and nothing else; each entry is
-    compared with the one before it in Python.
+    A fixed number of queries however long the history: the rows with their users, one
+    per tracked many-to-many field, and one per kind of record a changed reference
+    points at (to show its name rather than its number).
     """
     manager = instance.history  # type: ignore[attr-defined]
+    m2m_names = [field.name for field in getattr(manager.model, "_history_m2m_fields", [])]
+    m2m_rows = _m2m_accessors(manager.model, m2m_names)
     records = list(
-        manager.select_related("history_user").order_by("-history_date", "-pk")[: limit + 1]
+        manager.select_related("history_user")
+        .prefetch_related(*m2m_rows.values())
+        .order_by("-history_date", "-pk")[: limit + 1]
     )
     model = type(instance)
-    entries = []
+    raw: list[tuple[Any, list[tuple[Any, Any, Any]]]] = []
+    wanted: dict[type[models.Model], set[Any]] = defaultdict(set)
     for index, record in enumerate(records[:limit]):
         previous = records[index + 1] if index + 1 < len(records) else None
-        changes: list[FieldChange] = []
+        changes: list[tuple[Any, Any, Any]] = []
         if previous is not None and record.history_type == "~":
-            delta = record.diff_against(previous, foreign_keys_are_objs=False)
+            delta = record.diff_against(
+                previous, excluded_fields=m2m_names, foreign_keys_are_objs=False
+            )
             for change in delta.changes:
                 field = _field(model, change.field)
-                label = str(field.verbose_name) if field is not None else change.field
-                changes.append(
-                    FieldChange(label, _display(field, change.old), _display(field, change.new))
-                )
+                changes.append((field or change.field, change.old, change.new))
+            for name in m2m_names:
+                field = _field(model, name)
+                rows = m2m_rows[name]
+                old, new = _targets(previous, field, rows), _targets(record, field, rows)
+                if old != new:
+                    changes.append((field, old, new))
+        for field, old, new in changes:
+            related = getattr(field, "related_model", None)
+            if related is not None:
+                for value in (old, new):
+                    wanted[related].update(value if isinstance(value, set) else {value})
+        raw.append((record, changes))
+
+    names = {
+        related: {
+            pk: str(obj)
+            for pk, obj in related._default_manager.in_bulk(
+                [pk for pk in ids if pk is not None]
+            ).items()
+        }
+        for related, ids in wanted.items()
+    }
+    entries = []
+    for record, changes in raw:
         user = record.history_user
         who = (user.get_full_name() or user.get_username()) if user else str(_("the system"))
         entries.append(
@@ -83,10 +113,47 @@ def history_for(instance: models.Model, limit: int = HISTORY_LIMIT) -> list[Hist
                 when=record.history_date,
                 who=who,
                 what=str(CHANGE_TYPES.get(record.history_type, record.history_type)),
-                changes=changes,
+                changes=[_change(field, old, new, names) for field, old, new in changes],
             )
         )
     return entries
+
+
+def _m2m_accessors(historical: type[models.Model], names: list[str]) -> dict[str, str]:
+    """For each tracked many-to-many field, the accessor of its historical rows."""
+    accessors = {}
+    for relation in historical._meta.related_objects:
+        for name in names:
+            if relation.name == f"{historical._meta.model_name}_{name}":
+                accessors[name] = relation.get_accessor_name()
+    return accessors
+
+
+def _targets(record: Any, field: Any, rows: str) -> set[Any]:
+    """The ids a historical record's many-to-many field pointed at (from the prefetch)."""
+    target = f"{field.m2m_reverse_field_name()}_id"
+    return {getattr(row, target) for row in getattr(record, rows).all()}
+
+
+def _change(
+    field: Any, old: Any, new: Any, names: dict[type[models.Model], dict[Any, str]]
+) -> FieldChange:
+    """One change as the page shows it, references by name."""
+    if isinstance(field, str):  # a field removed since the entry was written
+        return FieldChange(field, _display(None, old), _display(None, new))
+    label = str(field.verbose_name)
+    related = getattr(field, "related_model", None)
+    if related is not None:
+        known = names.get(related, {})
+
+        def name_of(value: Any) -> str:
+            if isinstance(value, set):
+                listed = sorted(known.get(pk, str(pk)) for pk in value)
+                return ", ".join(listed) if listed else str(NOTHING)
+            return known.get(value, str(value)) if value is not None else str(NOTHING)
+
+        return FieldChange(label, name_of(old), name_of(new))
+    return FieldChange(label, _display(field, old), _display(field, new))
 
 
 def _field(model: type[models.Model], name: str) -> Any:

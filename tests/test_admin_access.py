@@ -153,6 +153,39 @@ def test_membership_added_and_removed_in_the_admin_moves_the_body_permission(
     assert not BodyUserObjectPermission.objects.filter(user=newcomer).exists()
 
 
+def test_system_administrator_cannot_make_anyone_a_superuser_or_grant_raw_permissions(
+    client: Client, cast: Cast
+):
+    client.force_login(cast.sysadmin)
+    page = reverse("admin:auth_user_change", args=[cast.no_role.pk])
+
+    form = client.get(page).content.decode()
+    response = client.post(
+        page,
+        {
+            "username": "no_role",
+            "first_name": "Nils",
+            "last_name": "Utanför",
+            "email": "",
+            "is_active": "on",
+            "is_superuser": "on",
+            "is_staff": "on",
+            "global_roles-TOTAL_FORMS": "0",
+            "global_roles-INITIAL_FORMS": "0",
+            "memberships-TOTAL_FORMS": "0",
+            "memberships-INITIAL_FORMS": "0",
+        },
+    )
+
+    assert 'name="is_superuser"' not in form
+    assert 'name="user_permissions"' not in form
+    assert 'name="groups"' not in form
+    assert response.status_code == 302
+    cast.no_role.refresh_from_db()
+    assert not cast.no_role.is_superuser
+    assert not cast.no_role.is_staff
+
+
 def test_system_administrator_signs_out_of_the_admin_with_a_post(client: Client, cast: Cast):
     client.force_login(cast.sysadmin)
 

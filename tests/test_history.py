@@ -1,0 +1,67 @@
+"""A record's history as its page shows it: who, when, what, and names rather than numbers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import User
+
+from programme.history import history_for
+from programme.models import Body, BodyKind, Programme
+from programme.services import LoadResult
+
+pytestmark = pytest.mark.django_db
+
+
+def edit_predecessors(body: Body, user: User, names: list[str]) -> None:
+    """Change the body's predecessors as a page would: save, then set the list."""
+    body._history_user = user  # type: ignore[attr-defined]
+    body.administration_name = f"{body.administration_name}!"
+    body.save()
+    body.predecessors.set(Body.objects.filter(slug__in=names))
+
+
+@pytest.fixture
+def editor(db: None) -> User:
+    return User.objects.create_user("sara", first_name="Sara", last_name="Stadsledning")
+
+
+def test_a_changed_reference_is_shown_by_name(loaded_data: LoadResult, editor: User):
+    programme = Programme.objects.get(slug="sakerhetsprogram-2024")
+    programme._history_user = editor  # type: ignore[attr-defined]
+    programme.supersedes = Programme.objects.get(slug="trygghetsprogram-2020-2023")
+    programme.save()
+
+    newest = history_for(programme)[0]
+
+    assert newest.who == "Sara Stadsledning"
+    [change] = newest.changes
+    assert change.old == "Stockholms stads säkerhetsprogram 2020–2023"
+    assert change.new == "Stockholms stads trygghetsprogram 2020–2023"
+
+
+def test_predecessor_changes_show_the_bodies_names(loaded_data: LoadResult, editor: User):
+    body = Body.objects.create(slug="ny-namnd", kind=BodyKind.DISTRICT_COMMITTEE, name="Ny nämnd")
+    edit_predecessors(body, editor, ["jarva"])
+
+    listed = [change for entry in history_for(body) for change in entry.changes]
+
+    assert any("Järva" in change.new for change in listed)
+
+
+def test_history_costs_the_same_queries_at_three_and_thirty_entries(
+    loaded_data: LoadResult, editor: User, django_assert_num_queries: Any
+):
+    body = Body.objects.create(slug="ny-namnd", kind=BodyKind.DISTRICT_COMMITTEE, name="Ny nämnd")
+    slugs = ["jarva", "skarholmen", "bromma"]
+    edit_predecessors(body, editor, slugs[:1])
+
+    with django_assert_num_queries(3) as few:
+        short = history_for(body)
+    for step in range(14):
+        edit_predecessors(body, editor, slugs[: 1 + step % 3])
+    with django_assert_num_queries(len(few.captured_queries)):
+        long = history_for(body)
+
+    assert len(long) > len(short) >= 3
