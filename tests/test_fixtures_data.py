@@ -664,3 +664,20 @@ def test_what_the_index_says_is_not_a_body_is_not_one(
 ) -> None:
     assert not Body.objects.filter(name__icontains=not_a_body).exists()
     assert not Body.objects.filter(administration_name__icontains=not_a_body).exists()
+
+
+def test_loading_only_into_an_empty_database_keeps_slks_changes(loaded_data: LoadResult) -> None:
+    Body.objects.filter(slug="bromma").update(name="Bromma stadsdelsnämnd (ändrad av SLK)")
+    out = StringIO()
+
+    call_command("load_programme_data", "--if-empty", stdout=out)
+
+    assert Body.objects.get(slug="bromma").name == "Bromma stadsdelsnämnd (ändrad av SLK)"
+    assert "nothing loaded" in out.getvalue()
+
+
+def test_loading_into_an_empty_database_with_if_empty_loads_everything(db: None) -> None:
+    call_command("load_programme_data", "--if-empty", stdout=StringIO())
+
+    assert Programme.objects.count() == 5
+    assert Body.objects.count() == 36

@@ -8,6 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from programme.models import Body, Programme
 from programme.services import FixtureError, load_programme_data
 
 
@@ -28,9 +29,23 @@ class Command(BaseCommand):
             metavar="DIR",
             help="The directory holding programmes.toml and bodies.toml (default: fixtures/).",
         )
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help=(
+                "Load only into a database that holds no programme version and no body yet, "
+                "so that SLK's own changes are never overwritten by the fixtures."
+            ),
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         """Load, and print one line of counts."""
+        if options["if_empty"] and (Programme.objects.exists() or Body.objects.exists()):
+            self.stdout.write(
+                "The database already holds programme data; nothing loaded (SLK maintains "
+                "it in the product from here)."
+            )
+            return
         try:
             result = load_programme_data(options["fixtures"])
         except FixtureError as error:
