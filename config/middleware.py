@@ -22,6 +22,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 KEPT_FORMS_SESSION_KEY = "kept_forms"
+KEPT_FORMS_OWNER_SESSION_KEY = "kept_forms_owner"
 
 
 def is_kept_field(name: str) -> bool:
@@ -67,10 +68,14 @@ class FormKeepingLoginRequiredMiddleware(LoginRequiredMiddleware):
             fields = {
                 name: request.POST.getlist(name) for name in request.POST if is_kept_field(name)
             }
-            if fields:
+            owner = last_user_id(request)
+            # Only a session that ended on its own is known to have an owner; after an
+            # explicit sign-out (or with no one signed in before) nothing is kept.
+            if fields and owner is not None:
                 kept = request.session.get(KEPT_FORMS_SESSION_KEY, {})
                 kept[request.path] = fields
                 request.session[KEPT_FORMS_SESSION_KEY] = kept
+                request.session[KEPT_FORMS_OWNER_SESSION_KEY] = owner
             return redirect_to_login(form_page(request), self.get_login_url(view_func))
         return super().handle_no_permission(request, view_func)
 
@@ -106,6 +111,9 @@ def kept_form_data(request: HttpRequest) -> QueryDict | None:
         return None
     fields = kept.pop(request.path)
     request.session[KEPT_FORMS_SESSION_KEY] = kept
+    # On a shared computer another person may sign in next: they get nothing.
+    if request.session.get(KEPT_FORMS_OWNER_SESSION_KEY) != str(request.user.pk):
+        return None
     data = QueryDict(mutable=True)
     for name, values in fields.items():
         data.setlist(name, values)
@@ -135,12 +143,57 @@ class SlidingSessionMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
-        if request.user.is_authenticated:
+        signed_in_before = request.user.is_authenticated
+        if signed_in_before:
             now = int(time.time())
             refreshed = request.session.get(SESSION_REFRESHED_KEY, 0)
             if now - refreshed >= settings.SESSION_REFRESH_INTERVAL:
                 request.session[SESSION_REFRESHED_KEY] = now
-        return self.get_response(request)
+        response = self.get_response(request)
+        remember_last_user(request, response, signed_in_before)
+        return response
+
+
+LAST_USER_COOKIE = "last_user"
+LAST_USER_SALT = "config.middleware.last_user"
+
+
+def last_user_id(request: HttpRequest) -> str | None:
+    """Who was signed in last in this browser, if the session ended without a sign-out."""
+    value: str | None = request.get_signed_cookie(
+        LAST_USER_COOKIE, default=None, salt=LAST_USER_SALT
+    )
+    return value
+
+
+def remember_last_user(
+    request: HttpRequest, response: HttpResponseBase, signed_in_before: bool
+) -> None:
+    """Keep a signed note of the signed-in user, so a form kept after expiry finds its owner.
+
+    The note outlives the session by a day and is removed by signing out.
+    """
+    user = request.user
+    if user.is_authenticated:
+        if last_user_id(request) != str(user.pk):
+            response.set_signed_cookie(
+                LAST_USER_COOKIE,
+                str(user.pk),
+                salt=LAST_USER_SALT,
+                max_age=settings.SESSION_COOKIE_AGE + 24 * 60 * 60,
+                secure=settings.SESSION_COOKIE_SECURE,
+                httponly=True,
+                samesite="Lax",
+            )
+    elif signed_in_before or (
+        request.method == "POST" and LAST_USER_COOKIE in request.COOKIES and _is_sign_out(request)
+    ):
+        response.delete_cookie(LAST_USER_COOKIE, samesite="Lax")
+
+
+def _is_sign_out(request: HttpRequest) -> bool:
+    match = request.resolver_match
+    return match is not None and match.view_name in {"logout", "admin:logout"}
 
 
 @receiver(user_logged_in)

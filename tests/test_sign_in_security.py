@@ -25,7 +25,8 @@ from django.urls import NoReverseMatch, URLResolver, get_resolver, reverse
 from django.utils import timezone, translation
 
 from config.middleware import KEPT_FORMS_SESSION_KEY, SESSION_REFRESHED_KEY
-from programme.models import DutyRecord
+from programme import access
+from programme.models import BodyRole, DutyRecord, Membership
 from tests.conftest import PERSONA_PASSWORD, Cast
 
 pytestmark = pytest.mark.django_db
@@ -672,6 +673,46 @@ def test_kept_form_goes_only_to_its_own_address_and_only_once(cast: Cast):
     assert TYPED not in own_form_again
     assert KEPT_MESSAGE not in own_form_again
     assert duty_records(cast) == []
+
+
+def test_kept_form_is_not_given_to_another_person_signing_in_on_the_same_browser(cast: Cast):
+    # A shared computer: Järva's administrator's session runs out with text unsaved; a
+    # colleague who may edit the same record signs in next on the same browser.
+    colleague = cast.reader_a
+    Membership.objects.filter(user=colleague).update(role=BodyRole.ADMINISTRATOR)
+    access.sync_body_permissions(colleague.pk)
+    browser = signed_in_browser(cast.admin_a)
+    url = duty_edit_url(cast)
+    end_session_on_the_server(browser)
+    browser.post(url, typed_form(browser))
+    browser.get(reverse("login"))
+    browser.post(
+        reverse("login"),
+        {
+            "username": colleague.username,
+            "password": PERSONA_PASSWORD,
+            "csrfmiddlewaretoken": browser.cookies[settings.CSRF_COOKIE_NAME].value,
+        },
+    )
+
+    page = browser.get(url)
+
+    assert page.status_code == 200
+    assert TYPED not in text_of(page)
+    assert KEPT_MESSAGE not in text_of(page)
+
+
+def test_nothing_is_kept_after_signing_out_on_purpose(cast: Cast):
+    browser = signed_in_browser(cast.admin_a)
+    url = duty_edit_url(cast)
+    browser.post(
+        reverse("logout"),
+        {"csrfmiddlewaretoken": browser.cookies[settings.CSRF_COOKIE_NAME].value},
+    )
+
+    browser.post(url, typed_form(browser))
+
+    assert KEPT_FORMS_SESSION_KEY not in browser.session
 
 
 def test_passwords_are_never_kept_over_a_sign_in(cast: Cast):
