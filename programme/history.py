@@ -121,11 +121,12 @@ def history_for(instance: models.Model, limit: int = HISTORY_LIMIT) -> list[Hist
 
 def _m2m_accessors(historical: type[models.Model], names: list[str]) -> dict[str, str]:
     """For each tracked many-to-many field, the accessor of its historical rows."""
-    accessors = {}
+    accessors: dict[str, str] = {}
     for relation in historical._meta.related_objects:
+        accessor = relation.get_accessor_name()
         for name in names:
-            if relation.name == f"{historical._meta.model_name}_{name}":
-                accessors[name] = relation.get_accessor_name()
+            if accessor and relation.name == f"{historical._meta.model_name}_{name}":
+                accessors[name] = accessor
     return accessors
 
 

@@ -73,9 +73,8 @@ def make_user(username: str, first_name: str, last_name: str) -> User:
     )
 
 
-@pytest.fixture
-def cast(loaded_data: LoadResult) -> Cast:
-    """The personas, with their memberships and roles granted the way the product does."""
+def build_cast() -> Cast:
+    """The personas over the loaded data, with memberships and roles granted as the product does."""
     body_a = Body.objects.get(slug="jarva")
     body_b = Body.objects.get(slug="skarholmen")
     people = Cast(
@@ -96,3 +95,9 @@ def cast(loaded_data: LoadResult) -> Cast:
     GlobalRole.objects.create(user=people.official, role=GlobalRoleKind.OFFICIAL)
     GlobalRole.objects.create(user=people.sysadmin, role=GlobalRoleKind.SYSTEM_ADMINISTRATOR)
     return people
+
+
+@pytest.fixture
+def cast(loaded_data: LoadResult) -> Cast:
+    """The personas, with their memberships and roles granted the way the product does."""
+    return build_cast()

@@ -56,7 +56,7 @@ def records(cast: Cast) -> dict[str, DutyRecord]:
 
 
 # The records of the ``records`` fixture by body and duty.
-RECORD_NAMES = {
+RECORD_NAMES: dict[tuple[str, str], str] = {
     ("jarva", DutyKind.SECURITY_COORDINATOR): "a_open",
     ("jarva", DutyKind.CRISIS_PLAN): "a_internal",
     ("jarva", DutyKind.RISK_ANALYSIS): "a_confidential",
