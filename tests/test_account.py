@@ -258,3 +258,22 @@ def test_messages_are_shown_in_a_status_region(cast: Cast):
 
 def test_page_without_messages_has_no_status_region(cast: Cast):
     assert 'role="status"' not in page_for(cast, "admin_a")
+
+
+def test_a_member_of_a_body_that_has_ended_is_led_to_its_duties_of_every_year(
+    client: Client, cast: Cast
+):
+    ended = Body.objects.get(slug="rinkeby-kista")
+    Membership.objects.create(user=cast.no_role, body=ended, role=BodyRole.READER)
+    client.force_login(cast.no_role)
+
+    page = client.get(reverse("programme:account")).content.decode()
+    every_year = reverse("programme:duty-list", kwargs={"slug": "rinkeby-kista"})
+    this_year = reverse(
+        "programme:duty-checklist",
+        kwargs={"slug": "rinkeby-kista", "year": timezone.localdate().year},
+    )
+
+    assert f'href="{every_year}"' in page
+    assert f'href="{this_year}"' not in page
+    assert client.get(every_year).status_code == 200
