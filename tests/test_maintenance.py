@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
@@ -594,7 +595,11 @@ def test_edit_links_are_shown_to_slk_reviewers_only(cast: Cast):
 
 def test_form_posted_after_the_session_ended_comes_back_after_signing_in(cast: Cast):
     client = Client()
+    client.force_login(cast.slk)
     url = reverse("programme:body-create")
+    client.get(url)
+    # The session runs out on the server while the browser still holds the form.
+    Session.objects.all().delete()
     client.post(url, body_data(name="Nämnden som nästan försvann"))
 
     client.force_login(cast.slk)
