@@ -206,6 +206,15 @@ def restrict(
     )
 
 
+def for_general_report(queryset: models.QuerySet[ModelT]) -> models.QuerySet[ModelT]:
+    """Only the rows that may appear in a general report every official reads: open ones.
+
+    Internal and confidential records never reach a general report, whoever asks for it.
+    """
+    level_path = _path(queryset.model, "confidentiality_path")
+    return queryset.filter(**{level_path: Confidentiality.OPEN})
+
+
 def get_for_user_or_404(
     user: AnyUser,
     queryset: models.QuerySet[ModelT],

@@ -322,3 +322,9 @@ def test_membership_changes_are_kept_in_the_history(cast: Cast):
         BodyRole.ADMINISTRATOR,
     ]
     assert GlobalRole.history.filter(role=GlobalRoleKind.SLK_REVIEWER).count() == 1
+
+
+def test_a_general_report_holds_open_records_only(cast: Cast, records: dict[str, DutyRecord]):
+    rows = access.for_general_report(DutyRecord.objects.all())
+
+    assert {RECORD_NAMES[row] for row in rows.values_list("body__slug", "duty")} == {"a_open"}
