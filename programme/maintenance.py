@@ -183,12 +183,13 @@ def _save_goal_areas(programme: Programme, names: Sequence[str], by: AnyUser | N
         area.save()
 
 
-@transaction.atomic
-def create_programme(
-    by: AnyUser | None, values: Mapping[str, Any], goal_areas: Sequence[str]
+def _save_programme(
+    by: AnyUser | None,
+    programme: Programme,
+    values: Mapping[str, Any],
+    goal_areas: Sequence[str],
 ) -> Programme:
-    """Create a programme version with its goal areas."""
-    programme = Programme()
+    """Check and save one programme version with its list of goal areas."""
     _apply(programme, values, PROGRAMME_FIELDS)
     _check_goal_area_names(goal_areas)
     _full_clean(programme)
@@ -204,6 +205,14 @@ def create_programme(
 
 
 @transaction.atomic
+def create_programme(
+    by: AnyUser | None, values: Mapping[str, Any], goal_areas: Sequence[str]
+) -> Programme:
+    """Create a programme version with its goal areas."""
+    return _save_programme(by, Programme(), values, goal_areas)
+
+
+@transaction.atomic
 def update_programme(
     by: AnyUser | None,
     programme: Programme,
@@ -212,18 +221,7 @@ def update_programme(
 ) -> Programme:
     """Change a programme version and its list of goal areas."""
     current = Programme.objects.select_for_update().get(pk=programme.pk)
-    _apply(current, values, PROGRAMME_FIELDS)
-    _check_goal_area_names(goal_areas)
-    _full_clean(current)
-    _check_lineage(current)
-    _by(current, by)
-    try:
-        with transaction.atomic():
-            current.save()
-            _save_goal_areas(current, goal_areas, by)
-    except IntegrityError as error:
-        raise _refused_by_database(error) from error
-    return current
+    return _save_programme(by, current, values, goal_areas)
 
 
 # --- Focus areas --------------------------------------------------------------------------
