@@ -5,7 +5,12 @@ in which case a database named ``<name>_bench`` is created beside it and dropped
 loads the real data, optionally adds synthetic bodies and focus areas to show that the
 pages do not slow down with rows, and requests each page through Django's test client.
 
-    .venv/bin/python bench/pages.py [--requests 200] [--extra-bodies 1000]
+    .venv/bin/python bench/pages.py [--requests 200] [--extra-bodies 1000] [--duty-years 160]
+
+The programme pages are read by a user with no role; the duty pages by Järva's
+administrator (Järva gets six duty records for each of ``--duty-years`` years, so its
+duty list shows that many times six records) and by an SLK reviewer (the overview of
+every body for this year, each body with its six records).
 
 Prints one line per page: median and 95th percentile milliseconds and queries a request.
 """
@@ -31,6 +36,9 @@ def main() -> None:
     parser.add_argument(
         "--extra-bodies", type=int, default=1000, help="synthetic bodies added to the real ones"
     )
+    parser.add_argument(
+        "--duty-years", type=int, default=160, help="years of duty records for Järva"
+    )
     args = parser.parse_args()
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
@@ -49,19 +57,33 @@ def main() -> None:
     # on whichever backend DATABASE_URL names.
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
-        run(args.requests, args.extra_bodies, settings.BASE_DIR / "fixtures")
+        run(args.requests, args.extra_bodies, args.duty_years, settings.BASE_DIR / "fixtures")
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
 
 
-def run(requests: int, extra_bodies: int, fixtures: Path) -> None:
+def run(requests: int, extra_bodies: int, duty_years: int, fixtures: Path) -> None:
     """Load the data, then time every page."""
     from django.contrib.auth import get_user_model
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+    from django.utils import timezone
 
-    from programme.models import Body, BodyKind, Programme
+    from programme.models import (
+        Body,
+        BodyKind,
+        BodyRole,
+        Confidentiality,
+        DutyKind,
+        DutyRecord,
+        DutyStatus,
+        GlobalRole,
+        GlobalRoleKind,
+        Membership,
+        Programme,
+    )
     from programme.services import load_programme_data
 
     load_programme_data(fixtures)
@@ -69,20 +91,74 @@ def run(requests: int, extra_bodies: int, fixtures: Path) -> None:
         Body(slug=f"bench-{i}", kind=BodyKind.COMPANY_BOARD, name=f"Bench AB {i}")
         for i in range(extra_bodies)
     )
-    user = get_user_model().objects.create_user("bench", password="not-used-for-sign-in")
-    client = Client()
-    client.force_login(user)
+    this_year = timezone.localdate().year
+    jarva = Body.objects.get(slug="jarva")
+    levels = list(Confidentiality)
+    DutyRecord.objects.bulk_create(
+        DutyRecord(
+            body=jarva,
+            year=this_year - offset,
+            duty=kind,
+            status=DutyStatus.MET,
+            confidentiality=levels[offset % 3],
+            description="Genomförd enligt plan.",
+        )
+        for offset in range(duty_years)
+        for kind in DutyKind
+    )
+    DutyRecord.objects.bulk_create(
+        DutyRecord(body=body, year=this_year, duty=kind, status=DutyStatus.IN_PROGRESS)
+        for body in Body.objects.active_on(timezone.localdate()).exclude(pk=jarva.pk)
+        for kind in DutyKind
+    )
+    users = get_user_model().objects
+    reader = users.create_user("bench", password="not-used-for-sign-in")
+    administrator = users.create_user("bench-jarva", password="not-used-for-sign-in")
+    Membership.objects.create(user=administrator, body=jarva, role=BodyRole.ADMINISTRATOR)
+    slk = users.create_user("bench-slk", password="not-used-for-sign-in")
+    GlobalRole.objects.create(user=slk, role=GlobalRoleKind.SLK_REVIEWER)
+    clients = {}
+    for name, user in (("no role", reader), ("Järva admin", administrator), ("SLK", slk)):
+        clients[name] = Client()
+        clients[name].force_login(user)
 
-    pages = {"start": "/", "programme list": "/program/", "body list": "/namnder/"}
+    pages: dict[str, tuple[str, str]] = {
+        "start": ("no role", "/"),
+        "programme list": ("no role", "/program/"),
+        "body list": ("no role", "/namnder/"),
+    }
     for programme in Programme.objects.order_by("first_year", "name"):
-        pages[f"programme {programme.slug}"] = programme.get_absolute_url()
+        pages[f"programme {programme.slug}"] = ("no role", programme.get_absolute_url())
+    duty = {"slug": "jarva", "year": this_year, "duty": DutyKind.RISK_ANALYSIS.value}
+    pages |= {
+        "account (Järva admin)": ("Järva admin", reverse("programme:account")),
+        f"Järva duty list, {duty_years * 6} records": (
+            "Järva admin",
+            reverse("programme:duty-list", kwargs={"slug": "jarva"}),
+        ),
+        "Järva checklist this year": (
+            "Järva admin",
+            reverse("programme:duty-checklist", kwargs={"slug": "jarva", "year": this_year}),
+        ),
+        "Järva duty record page": ("Järva admin", reverse("programme:duty-detail", kwargs=duty)),
+        "Järva duty edit form": ("Järva admin", reverse("programme:duty-edit", kwargs=duty)),
+        "SLK overview of every body this year": (
+            "SLK",
+            reverse("programme:duty-overview", kwargs={"year": this_year}),
+        ),
+        "SLK body edit page": (
+            "SLK",
+            reverse("programme:body-edit", kwargs={"slug": "jarva"}),
+        ),
+    }
 
     print(
         f"backend={connection.vendor} requests/page={requests} "
         f"bodies={Body.objects.count()} (synthetic {extra_bodies})"
     )
     print(f"{'page':<55} {'p50 ms':>8} {'p95 ms':>8} {'queries':>8}")
-    for label, url in pages.items():
+    for label, (persona, url) in pages.items():
+        client = clients[persona]
         # The query log is a bounded deque; start each count from an empty one.
         connection.queries_log.clear()
         with CaptureQueriesContext(connection) as queries:
