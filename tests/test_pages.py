@@ -25,6 +25,7 @@ from programme.models import (
     ProgrammeStatus,
 )
 from programme.services import LoadResult
+from tests.conftest import Cast
 
 pytestmark = pytest.mark.django_db
 
@@ -316,8 +317,9 @@ PAGE_QUERIES = {
     # the version and what it supersedes; later versions; goal areas; focus areas; their
     # goal areas; where their content went; where it came from
     "detail": QUERIES_PER_REQUEST + 7,
-    # the bodies; their predecessors; their successors
-    "body-list": QUERIES_PER_REQUEST + 3,
+    # the bodies; their predecessors; their successors; the user's and the user's groups'
+    # permissions on them (one prefetched permission checker for the per-body links)
+    "body-list": QUERIES_PER_REQUEST + 5,
 }
 
 
@@ -436,3 +438,18 @@ def test_body_list_is_in_swedish_alphabetical_order(signed_in: Client, db: None)
         "Ängby AB",
         "Österby AB",
     ]
+
+
+def test_body_list_links_to_the_duties_of_exactly_the_bodies_one_may_read(
+    client: Client, cast: Cast
+):
+    def duty_links(persona: str) -> set[str]:
+        client.force_login(cast.by_name(persona))
+        html = text_of(client.get(reverse("programme:body-list")))
+        return set(re.findall(r'href="/namnder/([^/"]+)/uppdrag/"', html))
+
+    assert duty_links("admin_a") == {"jarva"}
+    assert duty_links("reader_a") == {"jarva"}
+    assert duty_links("admin_b") == {"skarholmen"}
+    assert duty_links("official") == set()
+    assert duty_links("slk") == set(Body.objects.values_list("slug", flat=True))

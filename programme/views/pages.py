@@ -40,11 +40,15 @@ def programme_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 def body_list(request: HttpRequest) -> HttpResponse:
     """Every body, grouped by kind, with the mergers and renames that shaped it."""
+    groups = queries.bodies_by_kind()
+    bodies = [body for group in groups for body in (*group.active, *group.former)]
     return render(
         request,
         "programme/body_list.html",
         {
-            "groups": queries.bodies_by_kind(),
+            "groups": groups,
             "is_slk_reviewer": access.is_slk_reviewer(request.user),
+            # Each body whose records the user may read links to its duties.
+            "readable_body_ids": access.readable_body_ids(request.user, bodies),
         },
     )
