@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import Group, User
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from guardian.models import UserObjectPermission
@@ -16,6 +17,7 @@ from programme.access import Action
 from programme.models import (
     Body,
     BodyGroupObjectPermission,
+    BodyKind,
     BodyRole,
     BodyUserObjectPermission,
     Confidentiality,
@@ -328,3 +330,22 @@ def test_a_general_report_holds_open_records_only(cast: Cast, records: dict[str,
     rows = access.for_general_report(DutyRecord.objects.all())
 
     assert {RECORD_NAMES[row] for row in rows.values_list("body__slug", "duty")} == {"a_open"}
+
+
+@pytest.mark.parametrize("extra", [0, 300])
+def test_readable_bodies_cost_two_queries_however_many_bodies(
+    cast: Cast, extra: int, django_assert_num_queries: Any
+):
+    Body.objects.bulk_create(
+        Body(slug=f"extra-{index}", kind=BodyKind.COMPANY_BOARD, name=f"Extra AB {index}")
+        for index in range(extra)
+    )
+    bodies = list(Body.objects.all())
+    access.global_roles(cast.admin_a)
+    # Read once per process and cached (the test run clears it between tests).
+    ContentType.objects.get_for_model(Body)
+
+    with django_assert_num_queries(2):
+        readable = access.readable_body_ids(cast.admin_a, bodies)
+
+    assert readable == {cast.body_a.pk}
