@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import datetime
 import uuid
+from collections.abc import Iterable
+from typing import Any
 
 from django.conf import settings
 from django.core.files.storage import Storage, storages
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -372,6 +374,46 @@ class GlobalRoleKind(models.TextChoices):
     SYSTEM_ADMINISTRATOR = "system_administrator", _("system administrator")
 
 
+class MembershipQuerySet(models.QuerySet["Membership"]):
+    """Bulk changes of memberships that keep the derived body permissions in step.
+
+    ``save`` and ``delete`` reach ``programme.signals``; bulk updates and inserts send no
+    signals, so these re-derive the permissions of every user they touched, in the same
+    transaction.
+    """
+
+    def update(self, **kwargs: Any) -> int:
+        """Update in bulk, then re-derive the touched users' permissions."""
+        from programme.access import sync_body_permissions
+
+        with transaction.atomic(using=self.db):
+            user_ids = set(self.values_list("user_id", flat=True)) | _user_ids_in(kwargs)
+            count = super().update(**kwargs)
+            for user_id in sorted(user_ids):
+                sync_body_permissions(user_id)
+        return count
+
+    def bulk_create(
+        self, objs: Iterable[Membership], *args: Any, **kwargs: Any
+    ) -> list[Membership]:
+        """Insert in bulk, then re-derive the new members' permissions."""
+        from programme.access import sync_body_permissions
+
+        with transaction.atomic(using=self.db):
+            created = super().bulk_create(objs, *args, **kwargs)
+            for user_id in sorted({membership.user_id for membership in created}):
+                sync_body_permissions(user_id)
+        return created
+
+
+def _user_ids_in(values: dict[str, Any]) -> set[int]:
+    """The user an update moves memberships to, if it does."""
+    user = values.get("user", values.get("user_id"))
+    if user is None:
+        return set()
+    return {user.pk if isinstance(user, models.Model) else int(user)}
+
+
 class Membership(models.Model):
     """A user's place in one body: administrator (changes its records) or reader.
 
@@ -390,6 +432,7 @@ class Membership(models.Model):
     )
     role = models.CharField(_("role"), max_length=16, choices=BodyRole.choices)
 
+    objects = MembershipQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:

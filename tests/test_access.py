@@ -107,6 +107,25 @@ def test_deleting_a_membership_removes_every_grant_it_gave(cast: Cast):
     assert not access.bodies_for(cast.admin_a, Action.VIEW).exists()
 
 
+def test_a_bulk_update_of_memberships_moves_the_grants_too(cast: Cast):
+    Membership.objects.filter(user=cast.reader_a).update(role=BodyRole.ADMINISTRATOR)
+
+    assert ("jarva", "change_body_records") in granted(cast.reader_a)
+
+    Membership.objects.filter(user=cast.reader_a).update(user=cast.no_role)
+
+    assert granted(cast.reader_a) == set()
+    assert ("jarva", "view_confidential_records") in granted(cast.no_role)
+
+
+def test_memberships_created_in_bulk_grant_at_once(cast: Cast):
+    Membership.objects.bulk_create(
+        [Membership(user=cast.official, body=cast.body_b, role=BodyRole.READER)]
+    )
+
+    assert granted(cast.official) == {("skarholmen", "view_body_records")}
+
+
 def test_grants_live_in_the_direct_foreign_key_table_not_the_generic_one(cast: Cast):
     assert BodyUserObjectPermission.objects.count() == 3 + 3 + 1
     assert UserObjectPermission.objects.count() == 0
