@@ -30,6 +30,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from config.middleware import kept_form_data
 from programme import access, duties
+from programme.forms import add_refusal
 from programme.forms.duties import DutyRecordForm, EvidenceUploadForm
 from programme.history import history_for
 from programme.models import DutyKind, DutyRecord
@@ -165,7 +166,7 @@ def duty_edit(request: HttpRequest, slug: str, year: int, duty: str) -> HttpResp
                 data["fingerprint"] = duties.record_fingerprint(current)
                 form = DutyRecordForm(data, initial=initial, duty=kind)
                 form.is_valid()
-            _add_errors(form, error)
+            add_refusal(form, error)
         else:
             messages.success(request, _("The duty was saved."))
             return HttpResponseRedirect(_detail_url(saved))
@@ -174,15 +175,6 @@ def duty_edit(request: HttpRequest, slug: str, year: int, duty: str) -> HttpResp
         "programme/duties/edit.html",
         {"body": body, "year": year, "duty": kind, "record": record, "form": form},
     )
-
-
-def _add_errors(form: DutyRecordForm | EvidenceUploadForm, error: ValidationError) -> None:
-    """Put a service's errors on the form: on their fields where the form has them."""
-    if hasattr(error, "error_dict"):
-        for field, field_errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, field_errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 class EvidenceSizeLimit(FileUploadHandler):

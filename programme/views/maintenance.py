@@ -12,7 +12,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Q
-from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -23,18 +22,10 @@ from django.views.decorators.http import require_http_methods
 from config.middleware import kept_form_data
 from programme import maintenance
 from programme.access import require_slk_reviewer
+from programme.forms import add_refusal
 from programme.forms.maintenance import BodyForm, FocusAreaForm, MergeForm, ProgrammeForm
 from programme.history import history_for
 from programme.models import Body, FocusArea, Programme
-
-
-def _add_refusal(form: BaseForm, error: ValidationError) -> None:
-    """Show a service's refusal next to the fields it names, anything else above the form."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for field, errors in error.error_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
 
 
 def _programme_page(programme: Programme) -> str:
@@ -63,7 +54,7 @@ def programme_create(request: HttpRequest) -> HttpResponse:
                 request.user, form.cleaned_data, form.goal_area_names()
             )
         except ValidationError as error:
-            _add_refusal(form, error)
+            add_refusal(form, error)
         else:
             messages.success(
                 request, _("The programme version %(name)s was created.") % {"name": programme}
@@ -84,7 +75,7 @@ def programme_edit(request: HttpRequest, slug: str) -> HttpResponse:
                 request.user, programme, form.cleaned_data, form.goal_area_names()
             )
         except ValidationError as error:
-            _add_refusal(form, error)
+            add_refusal(form, error)
         else:
             messages.success(
                 request, _("The programme version %(name)s was saved.") % {"name": saved}
@@ -116,7 +107,7 @@ def focus_area_create(request: HttpRequest, slug: str) -> HttpResponse:
                 request.user, programme, form.cleaned_data, form.cleaned_data["goal_areas"]
             )
         except ValidationError as error:
-            _add_refusal(form, error)
+            add_refusal(form, error)
         else:
             messages.success(
                 request, _("The focus area %(name)s was created.") % {"name": focus_area}
@@ -142,7 +133,7 @@ def focus_area_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 request.user, focus_area, form.cleaned_data, form.cleaned_data["goal_areas"]
             )
         except ValidationError as error:
-            _add_refusal(form, error)
+            add_refusal(form, error)
         else:
             messages.success(request, _("The focus area %(name)s was saved.") % {"name": saved})
             return redirect(_focus_area_page(saved))
@@ -170,7 +161,7 @@ def body_create(request: HttpRequest) -> HttpResponse:
                 request.user, form.cleaned_data, form.cleaned_data["predecessors"]
             )
         except ValidationError as error:
-            _add_refusal(form, error)
+            add_refusal(form, error)
         else:
             messages.success(request, _("The body %(name)s was created.") % {"name": body})
             return redirect(_body_page(body))
@@ -189,7 +180,7 @@ def body_edit(request: HttpRequest, slug: str) -> HttpResponse:
                 request.user, body, form.cleaned_data, form.cleaned_data["predecessors"]
             )
         except ValidationError as error:
-            _add_refusal(form, error)
+            add_refusal(form, error)
         else:
             messages.success(request, _("The body %(name)s was saved.") % {"name": saved})
             return redirect(_body_page(saved))
@@ -218,7 +209,7 @@ def body_merge(request: HttpRequest) -> HttpResponse:
                 form.new_body_values(),
             )
         except ValidationError as error:
-            _add_refusal(form, error)
+            add_refusal(form, error)
         else:
             messages.success(
                 request,
