@@ -77,12 +77,6 @@ def global_roles(user: AnyUser) -> frozenset[str]:
     return cached
 
 
-def forget_global_roles(user: AnyUser) -> None:
-    """Drop the cached roles, after they changed."""
-    if hasattr(user, _ROLES_CACHE):
-        delattr(user, _ROLES_CACHE)
-
-
 def is_slk_reviewer(user: AnyUser) -> bool:
     """SLK reviewers read every body, review follow-ups and maintain the programme."""
     return GlobalRoleKind.SLK_REVIEWER in global_roles(user)
@@ -152,13 +146,6 @@ def get_body_or_404(user: AnyUser, slug: str, action: Action = Action.VIEW) -> B
 def can_change_records(user: AnyUser, body: Body) -> bool:
     """Whether the user may change the body's records (a single check, for one body)."""
     return _bodies_with(user, CHANGE_RECORDS).filter(pk=body.pk).exists()
-
-
-def can_view_confidential(user: AnyUser, body: Body) -> bool:
-    """Whether the user may see the body's confidential records."""
-    if is_slk_reviewer(user):
-        return True
-    return _bodies_with(user, VIEW_CONFIDENTIAL).filter(pk=body.pk).exists()
 
 
 def permission_checker(user: AnyUser, bodies: Iterable[Body]) -> ObjectPermissionChecker:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -49,8 +50,6 @@ def _display(field: models.Field[Any, Any] | None, value: Any) -> str:
         return str(dict(field.flatchoices).get(value, value))
     if isinstance(value, bool):
         return str(_("yes") if value else _("no"))
-    if isinstance(value, list):  # many-to-many fields: a list of through-row dicts
-        return str(len(value))
     return str(value)
 
 
@@ -160,5 +159,5 @@ def _change(
 def _field(model: type[models.Model], name: str) -> Any:
     try:
         return model._meta.get_field(name)
-    except Exception:  # a field removed since the entry was written
+    except FieldDoesNotExist:  # a field removed since the entry was written
         return None

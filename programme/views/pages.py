@@ -20,11 +20,7 @@ def programme_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "programme/programme_list.html",
-        {
-            "programmes": queries.programme_versions(),
-            # SLK reviewers see links to the maintenance pages (roles are read once).
-            "is_slk_reviewer": access.is_slk_reviewer(request.user),
-        },
+        {"programmes": queries.programme_versions()},
     )
 
 
@@ -34,7 +30,7 @@ def programme_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "programme/programme_detail.html",
-        {"programme": programme, "is_slk_reviewer": access.is_slk_reviewer(request.user)},
+        {"programme": programme},
     )
 
 
@@ -47,7 +43,6 @@ def body_list(request: HttpRequest) -> HttpResponse:
         "programme/body_list.html",
         {
             "groups": groups,
-            "is_slk_reviewer": access.is_slk_reviewer(request.user),
             # Each body whose records the user may read links to its duties.
             "readable_body_ids": access.readable_body_ids(request.user, bodies),
         },
