@@ -178,11 +178,25 @@ def readable_body_ids(user: AnyUser, bodies: Iterable[Body]) -> set[int]:
 # --- Records that belong to a body -------------------------------------------------------
 
 
-def _path(model: type[models.Model], attribute: str) -> str:
-    path = getattr(model, attribute, None)
+def _body_path(model: type[models.Model]) -> str:
+    path = getattr(model, "body_path", None)
     if not isinstance(path, str):
-        raise TypeError(f"{model.__name__} does not belong to a body (no {attribute}).")
+        raise TypeError(f"{model.__name__} does not belong to a body (no body_path).")
     return path
+
+
+def _level_paths(model: type[models.Model]) -> tuple[str, ...]:
+    """The lookups to every level that governs a row: its own and its parents'.
+
+    A record inherits the strictest level above it (an activity under a confidential
+    goal is confidential too); a model with no level of its own names none.
+    """
+    paths = getattr(model, "confidentiality_path", None)
+    if isinstance(paths, str):
+        return (paths,)
+    if isinstance(paths, tuple):
+        return paths
+    raise TypeError(f"{model.__name__} does not belong to a body (no confidentiality_path).")
 
 
 def restrict(
@@ -190,31 +204,44 @@ def restrict(
 ) -> models.QuerySet[ModelT]:
     """Only the rows of ``queryset`` the user may view or change.
 
-    The model names its way to the body (``body_path``) and to the confidentiality level
-    that governs it (``confidentiality_path``). Confidential rows reach the body's
-    administrators and SLK reviewers only. One query however many rows.
+    The model names its way to the body (``body_path``) and to the confidentiality
+    levels that govern it (``confidentiality_path``, one lookup or a tuple of them).
+    Confidential rows reach the body's administrators and SLK reviewers only. One query
+    however many rows.
     """
-    body_path = _path(queryset.model, "body_path")
-    level_path = _path(queryset.model, "confidentiality_path")
+    body_path = _body_path(queryset.model)
+    level_paths = _level_paths(queryset.model)
     if action is Action.CHANGE:
         # Every body administrator may also see confidential records; changing implies it.
         return queryset.filter(**{f"{body_path}__in": _bodies_with(user, CHANGE_RECORDS)})
     if is_slk_reviewer(user):
         return queryset
+    queryset = queryset.filter(**{f"{body_path}__in": _bodies_with(user, VIEW_RECORDS)})
+    if not level_paths:
+        return queryset
+    not_confidential = Q()
+    for path in level_paths:
+        not_confidential &= Q(**{f"{path}__in": NOT_CONFIDENTIAL})
     return queryset.filter(
-        Q(**{f"{body_path}__in": _bodies_with(user, VIEW_RECORDS)}),
-        Q(**{f"{level_path}__in": NOT_CONFIDENTIAL})
-        | Q(**{f"{body_path}__in": _bodies_with(user, VIEW_CONFIDENTIAL)}),
+        not_confidential | Q(**{f"{body_path}__in": _bodies_with(user, VIEW_CONFIDENTIAL)})
     )
+
+
+def may_see_confidential(user: AnyUser, body: Body) -> bool:
+    """Whether the user sees the body's confidential records (its administrators and SLK)."""
+    if is_slk_reviewer(user):
+        return True
+    return _bodies_with(user, VIEW_CONFIDENTIAL).filter(pk=body.pk).exists()
 
 
 def for_general_report(queryset: models.QuerySet[ModelT]) -> models.QuerySet[ModelT]:
     """Only the rows that may appear in a general report every official reads: open ones.
 
-    Internal and confidential records never reach a general report, whoever asks for it.
+    Internal and confidential records never reach a general report, whoever asks for it;
+    a row under an internal or confidential parent stays out too.
     """
-    level_path = _path(queryset.model, "confidentiality_path")
-    return queryset.filter(**{level_path: Confidentiality.OPEN})
+    level_paths = _level_paths(queryset.model)
+    return queryset.filter(**{path: Confidentiality.OPEN for path in level_paths})
 
 
 def get_for_user_or_404(

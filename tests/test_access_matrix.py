@@ -15,7 +15,7 @@ a view that answers otherwise fails here.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
@@ -38,22 +38,37 @@ from programme.models import (
     DutyRecord,
     DutyStatus,
     EvidenceFile,
-    FocusArea,
     GlobalRole,
     Membership,
     Programme,
 )
 from programme.services import load_programme_data
+from tests import (
+    matrix_rows_follow_ups,
+    matrix_rows_overview,
+    matrix_rows_plans,
+    matrix_rows_settings,
+)
 from tests.conftest import PERSONAS, Cast, build_cast
-
-SIGNED_IN = tuple(persona for persona in PERSONAS if persona != "anonymous")
-# "Sent to the sign-in page with next": the anonymous answer on every page but sign-in.
-SIGN_IN = "sign-in"
-Expected = int | str
-Answers = dict[str, Expected]
-
-PDF_BYTES = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
-
+from tests.matrix_support import (
+    CHANGES_A,
+    CHANGES_A_CONFIDENTIAL,
+    PDF_BYTES,
+    SEES_A,
+    SEES_A_CONFIDENTIAL,
+    SIGN_IN,
+    SIGNED_IN,
+    Expected,
+    Row,
+    World,
+    answers,
+    body_a_slug,
+    duty_of,
+    make_plan_world,
+    pk_of,
+    programme_url,
+    this_year,
+)
 
 # --- The URLconf ------------------------------------------------------------------------
 
@@ -84,23 +99,6 @@ def url_patterns() -> list[Pattern]:
 
 
 # --- What the rows are built from -------------------------------------------------------
-
-
-@dataclass
-class World:
-    """The cast, body A's records (one confidential) with evidence, and admin objects."""
-
-    cast: Cast
-    year: int
-    record: DutyRecord
-    confidential: DutyRecord
-    evidence: EvidenceFile
-    confidential_evidence: EvidenceFile
-    programme: Programme
-    focus_area: FocusArea
-    admin_objects: dict[type[models.Model], models.Model] = field(default_factory=dict)
-    # Each signed-in persona's session, made once: a test's client only sets the cookie.
-    sessions: dict[str, str] = field(default_factory=dict)
 
 
 @pytest.fixture(scope="module")
@@ -167,6 +165,8 @@ def make_world() -> World:
         return evidence
 
     programme = Programme.objects.get(slug="sakerhetsprogram-2024")
+    focus_area = programme.focus_areas.order_by("position").first()
+    assert focus_area is not None
     attempt = AccessAttempt.objects.create(
         username="someone", ip_address="127.0.0.1", user_agent="test", failures_since_start=1
     )
@@ -197,7 +197,8 @@ def make_world() -> World:
         evidence=evidence_of(record),
         confidential_evidence=evidence_of(confidential),
         programme=programme,
-        focus_area=programme.focus_areas.order_by("position").first(),  # type: ignore[arg-type]
+        focus_area=focus_area,
+        plans=make_plan_world(cast, year, focus_area),
         admin_objects=admin_objects,
         sessions=sessions,
     )
@@ -219,70 +220,6 @@ def fresh_world(world: World, db: None) -> World:
 
 
 # --- Rows -------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Row:
-    """One address and what every persona gets from it.
-
-    ``post`` is None where the view takes no POST worth asking about (a page that only
-    reads). ``last`` names a persona whose POST changes the data, so it is asked last.
-    """
-
-    key: str
-    name: str
-    url: Callable[[World], str]
-    get: Answers
-    post: Answers | None = None
-    post_data: dict[str, str] = field(default_factory=dict)
-    last: str | None = None
-
-
-def answers(default: Expected, anonymous: Expected = SIGN_IN, **persona: Expected) -> Answers:
-    """``default`` for every signed-in persona except those named; anonymous to sign-in."""
-    unknown = set(persona) - set(SIGNED_IN)
-    assert not unknown, unknown
-    return {p: persona.get(p, default) for p in SIGNED_IN} | {"anonymous": anonymous}
-
-
-# Who sees body A's records, and who may change them.
-SEES_A = {"admin_a": 200, "reader_a": 200, "slk": 200}
-SEES_A_CONFIDENTIAL = {"admin_a": 200, "slk": 200}
-CHANGES_A = {"admin_a": 200, "reader_a": 403, "slk": 403}
-CHANGES_A_CONFIDENTIAL = {"admin_a": 200, "slk": 403}
-
-
-def programme_url(name: str, **kwargs: Callable[[World], Any]) -> Callable[[World], str]:
-    """Build ``programme:<name>`` with kwargs taken from the world."""
-
-    def build(world: World) -> str:
-        return reverse(
-            f"programme:{name}", kwargs={key: value(world) for key, value in kwargs.items()}
-        )
-
-    return build
-
-
-def body_a_slug(world: World) -> str:
-    return world.cast.body_a.slug
-
-
-def this_year(world: World) -> int:
-    return world.year
-
-
-def duty_of(attribute: str) -> Callable[[World], str]:
-    def build(world: World) -> str:
-        return str(getattr(world, attribute).duty)
-
-    return build
-
-
-def pk_of(attribute: str) -> Callable[[World], int]:
-    def build(world: World) -> int:
-        return int(getattr(world, attribute).pk)
-
-    return build
 
 
 def site_rows() -> list[Row]:
@@ -545,7 +482,14 @@ def admin_rows(patterns: list[Pattern]) -> list[Row]:
 
 
 PATTERNS = url_patterns()
-ROWS = site_rows() + admin_rows(PATTERNS)
+ROWS = (
+    site_rows()
+    + matrix_rows_plans.rows()
+    + matrix_rows_follow_ups.rows()
+    + matrix_rows_overview.rows()
+    + matrix_rows_settings.rows()
+    + admin_rows(PATTERNS)
+)
 
 
 # --- The tests --------------------------------------------------------------------------

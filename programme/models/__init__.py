@@ -658,3 +658,29 @@ class EvidenceFile(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+# Plans and follow-ups live in their own module; importing them here registers them with
+# the app and lets callers import every model from ``programme.models``.
+from programme.models.plans import (  # noqa: E402, F401
+    Activity,
+    ActivityReport,
+    ActivityStatus,
+    CarryOverIssue,
+    CouncilGoal,
+    CouncilIndicator,
+    FollowUp,
+    FollowUpDeadline,
+    FollowUpPeriod,
+    FollowUpState,
+    Goal,
+    GoalJudgement,
+    Indicator,
+    IndicatorDirection,
+    IndicatorOutcome,
+    Judgement,
+    Perspective,
+    Plan,
+    ReminderKind,
+    ReminderSent,
+)

@@ -1,0 +1,71 @@
+"""Optimistic locking: a save made from an old version of a record is refused.
+
+Every record two people may edit at once carries ``version`` (``models.plans.Versioned``).
+A form sends the version it was opened at; the service locks the row, compares, and
+either saves with the next version or raises ``EditConflict`` with what the other
+person changed, read from the record's history, so the page can show it.
+"""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+from django.contrib.auth.models import AnonymousUser, User
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from programme.history import HistoryEntry, history_for
+
+VersionedT = TypeVar("VersionedT", bound=models.Model)
+
+
+class EditConflict(Exception):
+    """The record was saved by someone else after the form was opened; nothing was saved."""
+
+    def __init__(self, record: models.Model, changes: list[HistoryEntry]) -> None:
+        self.record = record
+        self.changes = changes
+        super().__init__(self.message)
+
+    @property
+    def message(self) -> str:
+        """The refusal as the user reads it."""
+        return str(
+            _(
+                "Someone else saved this %(what)s after you opened it, so your changes were "
+                "not saved. Their changes are listed below; your text is kept in the form. "
+                "Check it and save again."
+            )
+            % {"what": self.record._meta.verbose_name}
+        )
+
+
+def changes_since(record: models.Model, seen_version: int) -> list[HistoryEntry]:
+    """The history entries written after the record stood at ``seen_version``, newest first."""
+    newer = record.history.filter(version__gt=seen_version).count()  # type: ignore[attr-defined]
+    return history_for(record, limit=newer) if newer else []
+
+
+def lock_version(
+    queryset: models.QuerySet[VersionedT], pk: Any, seen_version: int | None
+) -> VersionedT:
+    """The row ``pk`` locked for update, or ``EditConflict`` if it moved past ``seen_version``.
+
+    Call inside ``transaction.atomic``. ``seen_version`` None skips the check (a service
+    called by code, not by a form).
+    """
+    record = queryset.select_for_update().get(pk=pk)
+    current = record.version  # type: ignore[attr-defined]
+    if seen_version is not None and current != seen_version:
+        raise EditConflict(record, changes_since(record, seen_version))
+    return record
+
+
+def save_next_version(
+    record: models.Model, user: User | AnonymousUser | None, **save_kwargs: Any
+) -> None:
+    """Save ``record`` as its next version, recording ``user`` in its history."""
+    record.version = record.version + 1  # type: ignore[attr-defined]
+    if user is not None and user.is_authenticated:
+        record._history_user = user  # type: ignore[attr-defined]
+    record.save(**save_kwargs)

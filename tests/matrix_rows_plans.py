@@ -1,0 +1,10 @@
+"""Access-matrix rows of the plan pages: goals, activities, indicators, carry-over issues."""
+
+from __future__ import annotations
+
+from tests.matrix_support import Row
+
+
+def rows() -> list[Row]:
+    """One row per URL pattern of this part of the site."""
+    return []
