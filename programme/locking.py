@@ -32,11 +32,10 @@ class EditConflict(Exception):
         """The refusal as the user reads it."""
         return str(
             _(
-                "Someone else saved this %(what)s after you opened it, so your changes were "
+                "Someone else saved changes here after you opened the page, so yours were "
                 "not saved. Their changes are listed below; your text is kept in the form. "
                 "Check it and save again."
             )
-            % {"what": self.record._meta.verbose_name}
         )
 
 
