@@ -1,0 +1,91 @@
+"""Forms of SLK's yearly settings: the follow-up deadlines, the council goal, its indicators.
+
+The forms parse the input (dates, decimals written the Swedish way with a comma); the
+rules live in ``programme.year_settings``, which the views call with the cleaned data.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from programme.forms.maintenance import DateInput
+from programme.models import CouncilGoal, CouncilIndicator
+from programme.year_settings import INDICATOR_FIELDS
+
+# Which of the settings page's two forms a POST is for (a hidden field of each form).
+PART_DEADLINES = "deadlines"
+PART_COUNCIL_GOAL = "council_goal"
+
+
+class DeadlinesForm(forms.Form):
+    """The three follow-up deadlines of one year."""
+
+    part = forms.CharField(widget=forms.HiddenInput, initial=PART_DEADLINES, required=False)
+    t1 = forms.DateField(
+        label=_("Tertial report 1 is due"),
+        widget=DateInput(),
+        required=False,
+        help_text=_("A date in the year; usually in May."),
+    )
+    t2 = forms.DateField(
+        label=_("Tertial report 2 is due"),
+        widget=DateInput(),
+        required=False,
+        help_text=_("A date in the year after tertial report 1; usually in September."),
+    )
+    annual = forms.DateField(
+        label=_("The annual report is due"),
+        widget=DateInput(),
+        required=False,
+        help_text=_("After tertial report 2, in the year or the next; usually in February."),
+    )
+
+    def __init__(self, *args: Any, deadlines: dict[str, Any] | None = None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        for period, deadline in (deadlines or {}).items():
+            self.initial[period] = deadline.due_on
+
+    def due(self) -> dict[str, Any]:
+        """The dates keyed as ``year_settings.set_deadlines`` takes them, after validation."""
+        return {name: self.cleaned_data.get(name) for name in ("t1", "t2", "annual")}
+
+
+class CouncilGoalForm(forms.ModelForm[CouncilGoal]):
+    """The title and description of the city council's goal for one year."""
+
+    part = forms.CharField(widget=forms.HiddenInput, initial=PART_COUNCIL_GOAL, required=False)
+
+    class Meta:
+        model = CouncilGoal
+        fields = ("title", "description")
+        widgets = {"description": forms.Textarea(attrs={"rows": 4})}
+        help_texts = {
+            "description": _("Paragraphs, emphasis, lists and links are kept; nothing else."),
+        }
+
+
+class CouncilIndicatorForm(forms.ModelForm[CouncilIndicator]):
+    """One of the council's indicators: name, unit, direction, annual target and outcome."""
+
+    class Meta:
+        model = CouncilIndicator
+        fields = INDICATOR_FIELDS
+        help_texts = {
+            "target": _("A number, such as 75 or 12,5."),
+            "outcome": _("A number, such as 75 or 12,5; empty until the year is measured."),
+            "position": _("Where the indicator comes in the list; empty puts it last."),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["position"].required = False
+        for name in ("target", "outcome"):
+            field = self.fields[name]
+            # Accept and show the decimal comma in Swedish, the point in English.
+            field.localize = True
+            field.widget.is_localized = True
+            field.widget.input_type = "text"
+            field.widget.attrs["inputmode"] = "decimal"
