@@ -14,6 +14,7 @@ from pathlib import Path
 
 import dj_database_url
 import django_stubs_ext
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 # Lets admin and queryset classes be subscripted at run time, as the type stubs declare them.
@@ -211,8 +212,12 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 # The seed documents live beside the project in ../shared/seeds unless told otherwise.
 SEEDS_DIR = Path(os.environ.get("SEEDS_DIR", BASE_DIR.parent / "shared" / "seeds"))
 
-# Celery: a broker that needs no server by default (kombu's filesystem transport).
+# Celery: a broker that needs no server by default (kombu's filesystem transport), which
+# serves workers on this machine only; CELERY_BROKER_URL selects Redis (redis://…) or
+# RabbitMQ (amqp://…) for workers on several machines.
 BROKER_DIR = VAR_DIR / "broker"
+# Beat's record of when each scheduled task last ran, and the logs scripts/start writes.
+CELERY_DIR = VAR_DIR / "celery"
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "filesystem://")
 CELERY_BROKER_TRANSPORT_OPTIONS = (
     {
@@ -220,14 +225,54 @@ CELERY_BROKER_TRANSPORT_OPTIONS = (
         "data_folder_out": str(BROKER_DIR / "queue"),
         "processed_folder": str(BROKER_DIR / "processed"),
         "store_processed": False,
+        # Broadcasts (remote control, shutdown) go here; kombu's default is the cwd.
+        "control_folder": str(BROKER_DIR / "control"),
     }
     if CELERY_BROKER_URL.startswith("filesystem")
     else {}
 )
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# No result store by default: tasks record what they did in the database (ReminderSent).
 CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND") or None
+CELERY_TASK_SERIALIZER = "json"
+CELERY_RESULT_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+# A task is acknowledged when it has finished, so one lost with its worker runs again;
+# every task is therefore safe to run twice. One message at a time per worker process.
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
+CELERY_BEAT_SCHEDULE_FILENAME = str(CELERY_DIR / "beat-schedule")
+# Deadline reminders run once a day at REMINDER_HOUR (Stockholm time), or every
+# REMINDER_SCHEDULE_SECONDS when that is set (for trying them out). A run is safe to
+# repeat: each reminder goes out once (programme.reminders).
+REMINDER_HOUR = int(os.environ.get("REMINDER_HOUR", "7"))
+REMINDER_SCHEDULE_SECONDS = os.environ.get("REMINDER_SCHEDULE_SECONDS")
+CELERY_BEAT_SCHEDULE = {
+    "deadline-reminders": {
+        "task": "programme.tasks.send_deadline_reminders",
+        "schedule": (
+            float(REMINDER_SCHEDULE_SECONDS)
+            if REMINDER_SCHEDULE_SECONDS
+            else crontab(hour=REMINDER_HOUR, minute=0)
+        ),
+    },
+}
+
+# E-mail: printed to the worker's output in development; set EMAIL_BACKEND (and the SMTP
+# settings) in production, for example django.core.mail.backends.smtp.EmailBackend.
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
+# For django.core.mail.backends.filebased.EmailBackend: one file per sending.
+EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "noreply@localhost")
+# The site's address as its users reach it, for links in e-mails (no trailing slash).
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 LOGGING = {
     "version": 1,
@@ -252,5 +297,7 @@ for _folder in (
     PRIVATE_MEDIA_ROOT,
     BROKER_DIR / "queue",
     BROKER_DIR / "processed",
+    BROKER_DIR / "control",
+    CELERY_DIR,
 ):
     _folder.mkdir(parents=True, exist_ok=True)

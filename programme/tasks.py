@@ -1,0 +1,41 @@
+"""Celery tasks of the programme app: thin wrappers that call a service and log the result.
+
+Tasks take plain values (ids, ISO dates), never ORM objects, and are safe to run twice.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+
+from celery import shared_task
+
+from programme import reminders
+
+logger = logging.getLogger(__name__)
+
+
+class ReminderDeliveryError(Exception):
+    """Some reminders could not be sent; the task retries, and sends only those."""
+
+
+@shared_task(
+    name="programme.tasks.send_deadline_reminders",
+    autoretry_for=(ReminderDeliveryError,),
+    retry_backoff=60,
+    retry_backoff_max=60 * 60,
+    max_retries=6,
+)
+def send_deadline_reminders(on: str | None = None) -> dict[str, int]:
+    """Send the deadline reminders due on ``on`` (an ISO date; default today in Stockholm)."""
+    today = datetime.date.fromisoformat(on) if on else None
+    run = reminders.send_due_reminders(today)
+    logger.info(
+        "Deadline reminders: %d sent, %d failed.",
+        len(run.sent),
+        len(run.failed),
+    )
+    if run.failed:
+        # Retrying is safe: what went out is recorded and is not sent again.
+        raise ReminderDeliveryError(f"{len(run.failed)} reminder(s) could not be sent")
+    return {"sent": len(run.sent), "failed": 0}
