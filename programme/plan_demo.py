@@ -1,0 +1,749 @@
+"""Plans and follow-ups made up for the demo and for benchmarks, written straight to the models.
+
+``generate_demo_year`` gives this year's deadlines, the council goal with its indicators,
+and plans of several bodies (Järva and Skärholmen, whose members the demo users are,
+among them) with goals, activities and indicators under the focus areas in force, and
+follow-ups in every state: draft, submitted, returned with SLK's comment and approved,
+plus a body that has not started its follow-up (overdue once the deadline passes).
+
+``generate_city_scale`` gives every body active in each of several years a plan of
+about 60 activities and 10 indicators, with every follow-up and its reports, for
+benchmarks. Both write with ``bulk_create`` in batches; neither goes through the
+services (which check one form's input at a time), and neither invents a user: a
+follow-up is marked submitted or reviewed by a real member or SLK reviewer where
+there is one, else by nobody. Both leave a body's plan of a year alone once it exists,
+so running them again changes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime
+import random
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.db import models, transaction
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
+
+from programme.models import (
+    Activity,
+    ActivityReport,
+    ActivityStatus,
+    Body,
+    BodyRole,
+    Confidentiality,
+    CouncilGoal,
+    CouncilIndicator,
+    FocusArea,
+    FollowUp,
+    FollowUpDeadline,
+    FollowUpPeriod,
+    FollowUpState,
+    GlobalRole,
+    GlobalRoleKind,
+    Goal,
+    GoalJudgement,
+    Indicator,
+    IndicatorDirection,
+    IndicatorOutcome,
+    Judgement,
+    Membership,
+    Perspective,
+    Plan,
+    Programme,
+    ProgrammeStatus,
+)
+from programme.year_settings import DEFAULT_COUNCIL_GOAL_TITLE
+
+BATCH_SIZE = 2000
+STATUSES = [str(status) for status in ActivityStatus]
+PERIODS = (FollowUpPeriod.T1, FollowUpPeriod.T2, FollowUpPeriod.ANNUAL)
+
+# Bodies of the demo year, and how far each has come with T1, T2 and the annual report
+# (None: not started). Järva and Skärholmen come first: the demo users are their members.
+DEMO_BODIES: dict[str, tuple[str | None, str | None, str | None]] = {
+    "jarva": (FollowUpState.APPROVED, FollowUpState.RETURNED, FollowUpState.DRAFT),
+    "skarholmen": (FollowUpState.APPROVED, FollowUpState.SUBMITTED, None),
+    "bromma": (FollowUpState.APPROVED, FollowUpState.APPROVED, None),
+    "farsta": (FollowUpState.APPROVED, FollowUpState.DRAFT, None),
+    "enskede-arsta-vantor": (FollowUpState.SUBMITTED, None, None),
+    "svenska-bostader": (FollowUpState.APPROVED, FollowUpState.APPROVED, None),
+    "kungsholmen": (None, None, None),
+}
+
+# --- What the made-up plans say ------------------------------------------------------------
+
+GOALS = (
+    "Ökad trygghet i stadsdelens offentliga miljöer",
+    "Färre unga dras in i kriminalitet",
+    "Stärkt krisberedskap och kontinuitet i verksamheten",
+    "Minskat våld i nära relationer",
+    "Tryggare skolvägar och fritidsmiljöer",
+    "Ett robust skydd av samhällsviktig verksamhet",
+    "Minskad skadegörelse och nedskräpning",
+    "Stärkt samverkan med polis och civilsamhälle",
+)
+ACTIVITIES = (
+    "Trygghetsvandringar med boende och fastighetsägare",
+    "Sommarjobb och fältarbete för unga",
+    "Översyn av belysning i parker och gångtunnlar",
+    "Utbildning av personal i våldsprevention",
+    "Krisledningsövning med stabsorganisationen",
+    "Revidering av risk- och sårbarhetsanalysen",
+    "Medborgardialog om trygghet på torget",
+    "Föräldravandringar helger och lov",
+    "Samverkansöverenskommelse med lokalpolisområdet",
+    "Klotterrapportering och snabb sanering",
+    "Informationskampanj mot bedrägerier riktade mot äldre",
+    "Kartläggning av otillåten påverkan mot handläggare",
+    "Nattvandring i samarbete med föreningslivet",
+    "Förebyggande arbete mot hedersrelaterat våld",
+    "Säkerhetsskyddsanalys av verksamhetens lokaler",
+    "Uppföljning av platssamverkan vid tunnelbanan",
+)
+UNITS = (
+    "Avdelningen för trygghet och säkerhet",
+    "Socialtjänstavdelningen",
+    "Park- och stadsmiljöavdelningen",
+    "Kansliet",
+    "Fritidsverksamheten",
+    "Säkerhetsenheten",
+)
+
+
+@dataclass(frozen=True)
+class IndicatorSpec:
+    """A made-up indicator: its name, unit, direction, baseline, target and split by sex."""
+
+    name: str
+    unit: str
+    direction: str
+    baseline: int
+    target: int
+    by_sex: bool = False
+
+
+INDICATORS = (
+    IndicatorSpec(
+        "Andel invånare som känner sig trygga utomhus på kvällen",
+        "%",
+        IndicatorDirection.HIGHER_IS_BETTER,
+        68,
+        75,
+        by_sex=True,
+    ),
+    IndicatorSpec(
+        "Antal anmälda fall av skadegörelse", "st", IndicatorDirection.LOWER_IS_BETTER, 420, 380
+    ),
+    IndicatorSpec(
+        "Andel unga som deltar i organiserad fritid",
+        "%",
+        IndicatorDirection.HIGHER_IS_BETTER,
+        41,
+        50,
+        by_sex=True,
+    ),
+    IndicatorSpec(
+        "Antal genomförda trygghetsvandringar", "st", IndicatorDirection.HIGHER_IS_BETTER, 6, 10
+    ),
+    IndicatorSpec(
+        "Andel medarbetare utbildade i krisberedskap",
+        "%",
+        IndicatorDirection.HIGHER_IS_BETTER,
+        55,
+        90,
+    ),
+    IndicatorSpec(
+        "Antal anmälda våldsbrott i offentlig miljö",
+        "st",
+        IndicatorDirection.LOWER_IS_BETTER,
+        150,
+        120,
+    ),
+    IndicatorSpec(
+        "Andel äldre som känner sig trygga i sitt bostadsområde",
+        "%",
+        IndicatorDirection.HIGHER_IS_BETTER,
+        62,
+        70,
+        by_sex=True,
+    ),
+    IndicatorSpec(
+        "Tid från anmälan till sanerat klotter", "dagar", IndicatorDirection.LOWER_IS_BETTER, 5, 2
+    ),
+)
+COUNCIL_INDICATORS = (
+    IndicatorSpec(
+        "Andel stockholmare som känner sig trygga i sitt område",
+        "%",
+        IndicatorDirection.HIGHER_IS_BETTER,
+        79,
+        82,
+    ),
+    IndicatorSpec(
+        "Antal anmälda brott mot person per 100 000 invånare",
+        "st",
+        IndicatorDirection.LOWER_IS_BETTER,
+        1850,
+        1700,
+    ),
+    IndicatorSpec(
+        "Andel nämnder och bolagsstyrelser med aktuell risk- och sårbarhetsanalys",
+        "%",
+        IndicatorDirection.HIGHER_IS_BETTER,
+        88,
+        100,
+    ),
+)
+COMMENTS: dict[str, str] = {
+    ActivityStatus.PLANNED: "Aktiviteten startar under hösten enligt plan.",
+    ActivityStatus.ONGOING: "Arbetet pågår och följer tidplanen.",
+    ActivityStatus.DONE: "Aktiviteten är genomförd och utvärderad.",
+    ActivityStatus.DELAYED: "Försenad på grund av vakanser; ny tidplan tas fram.",
+    ActivityStatus.CANCELLED: "Avbruten: insatsen ersätts av platssamverkan med polisen.",
+}
+MOTIVATIONS: dict[str, str] = {
+    Judgement.FULLY_MET: "Samtliga aktiviteter är genomförda och indikatorerna når målvärdet.",
+    Judgement.PARTLY_MET: "De flesta aktiviteter går enligt plan men indikatorerna släpar.",
+    Judgement.NOT_MET: "Utfallen har försämrats och flera aktiviteter är försenade.",
+    Judgement.NOT_ASSESSED: "",
+}
+NARRATIVE = (
+    "Nämnden har under perioden arbetat med trygghetsskapande insatser i samverkan med "
+    "lokalpolisområdet, fastighetsägare och civilsamhället. Fokus har legat på unga och "
+    "på de offentliga miljöerna kring torget och tunnelbanan."
+)
+SITUATION_PICTURE = (
+    "Lägesbilden visar färre anmälda brott i offentlig miljö men en oro bland boende för "
+    "öppen narkotikahandel. Skadegörelsen har minskat sedan föregående år."
+)
+RETURN_COMMENT = (
+    "Komplettera bedömningen av målet om unga med utfall för indikatorerna uppdelat på "
+    "kvinnor och män, och motivera varför två aktiviteter är försenade."
+)
+
+
+# --- Sizes ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PlanSize:
+    """How big a made-up plan is."""
+
+    goals: int
+    activities: int
+    indicators: int
+
+
+DEMO_SIZE = PlanSize(goals=4, activities=12, indicators=5)
+CITY_SIZE = PlanSize(goals=6, activities=60, indicators=10)
+
+
+@dataclass
+class Result:
+    """What one run added, counted per kind of record."""
+
+    counts: dict[str, int] = field(default_factory=dict)
+
+    def add(self, name: str, number: int) -> None:
+        """Count ``number`` more records of ``name``."""
+        self.counts[name] = self.counts.get(name, 0) + number
+
+    def summary(self) -> str:
+        """One line of counts, as the command prints it."""
+        if not any(self.counts.values()):
+            return "Nothing to add: every plan asked for exists already."
+        return "Added " + ", ".join(f"{n} {name}" for name, n in self.counts.items() if n) + "."
+
+
+# --- Settings of the year ----------------------------------------------------------------------
+
+
+def default_deadlines(year: int) -> dict[str, datetime.date]:
+    """The deadlines the city usually sets: mid May, mid September, and February after."""
+    return {
+        FollowUpPeriod.T1: datetime.date(year, 5, 15),
+        FollowUpPeriod.T2: datetime.date(year, 9, 15),
+        FollowUpPeriod.ANNUAL: datetime.date(year + 1, 2, 1),
+    }
+
+
+def ensure_year_settings(year: int, result: Result, rng: random.Random) -> None:
+    """The year's deadlines and council goal with indicators, where SLK has not set them."""
+    existing = set(FollowUpDeadline.objects.filter(year=year).values_list("period", flat=True))
+    missing = [
+        FollowUpDeadline(year=year, period=period, due_on=day)
+        for period, day in default_deadlines(year).items()
+        if period not in existing
+    ]
+    bulk_create_with_history(missing, FollowUpDeadline)
+    result.add("deadlines", len(missing))
+    goal = CouncilGoal.objects.filter(year=year).first()
+    if goal is not None:
+        return
+    goal = CouncilGoal.objects.create(year=year, title=DEFAULT_COUNCIL_GOAL_TITLE)
+    past = year < timezone.localdate().year
+    indicators = [
+        CouncilIndicator(
+            council_goal=goal,
+            position=position,
+            name=spec.name,
+            unit=spec.unit,
+            direction=spec.direction,
+            target=Decimal(spec.target),
+            outcome=_near(rng, spec.target) if past else None,
+        )
+        for position, spec in enumerate(COUNCIL_INDICATORS, start=1)
+    ]
+    bulk_create_with_history(indicators, CouncilIndicator)
+    result.add("council goals", 1)
+    result.add("council indicators", len(indicators))
+
+
+# --- Reading what the plans build on -----------------------------------------------------------
+
+
+def focus_areas_in_force(year: int) -> list[FocusArea]:
+    """The focus areas of every programme version in force in ``year`` (one query).
+
+    The same rule as the plans' own: a version is in force from its first year until a
+    later adopted version that supersedes it takes effect.
+    """
+    statuses = (ProgrammeStatus.ADOPTED, ProgrammeStatus.SUPERSEDED)
+    later = Programme.objects.filter(
+        supersedes=OuterRef("pk"), status__in=statuses, first_year__lte=year
+    )
+    in_force = Programme.objects.filter(status__in=statuses, first_year__lte=year).filter(
+        ~Exists(later)
+    )
+    return list(FocusArea.objects.filter(programme__in=in_force).order_by("programme", "position"))
+
+
+def bodies_active_in(year: int) -> models.QuerySet[Body]:
+    """The bodies that existed at some time in ``year``."""
+    return Body.objects.filter(
+        models.Q(valid_from__isnull=True) | models.Q(valid_from__lte=datetime.date(year, 12, 31)),
+        models.Q(valid_to__isnull=True) | models.Q(valid_to__gte=datetime.date(year, 1, 1)),
+    ).order_by("pk")
+
+
+def _people(bodies: Iterable[Body]) -> tuple[dict[int, User], User | None]:
+    """Each body's first administrator and the first SLK reviewer: real users, or none."""
+    administrators: dict[int, User] = {}
+    memberships = Membership.objects.filter(
+        body__in=list(bodies), role=BodyRole.ADMINISTRATOR
+    ).select_related("user")
+    for membership in memberships.order_by("pk"):
+        administrators.setdefault(membership.body_id, membership.user)
+    role = (
+        GlobalRole.objects.filter(role=GlobalRoleKind.SLK_REVIEWER)
+        .select_related("user")
+        .order_by("pk")
+        .first()
+    )
+    return administrators, role.user if role is not None else None
+
+
+def _near(rng: random.Random, value: int) -> Decimal:
+    """A made-up outcome within a fifth of ``value``, to two decimals."""
+    return Decimal(str(round(value * rng.uniform(0.8, 1.2), 2))).quantize(Decimal("0.01"))
+
+
+# --- Writing plans ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PlanOrder:
+    """One plan to make: a body, a year, its size and each period's follow-up state."""
+
+    body: Body
+    year: int
+    size: PlanSize
+    states: Sequence[str | None]
+
+
+def _bulk(model: type[models.Model], rows: list[Any], with_history: bool) -> list[Any]:
+    """Insert ``rows`` in batches, with history rows where asked (the demo's pages show them)."""
+    if not rows:
+        return rows
+    if with_history:
+        created: list[Any] = bulk_create_with_history(rows, model, batch_size=BATCH_SIZE)
+        return created
+    return model._default_manager.bulk_create(rows, batch_size=BATCH_SIZE)
+
+
+def _status_weights(done_share: float) -> tuple[list[str], list[float]]:
+    """The activity statuses and their weights, by how far the year has come."""
+    weights = {
+        ActivityStatus.PLANNED: 3 * (1 - done_share),
+        ActivityStatus.ONGOING: 5,
+        ActivityStatus.DONE: 8 * done_share + 0.5,
+        ActivityStatus.DELAYED: 1.5,
+        ActivityStatus.CANCELLED: 0.5,
+    }
+    return [str(status) for status in weights], list(weights.values())
+
+
+def write_plans(orders: Sequence[PlanOrder], seed: str, with_history: bool, result: Result) -> None:
+    """Make every plan of ``orders`` with its goals, activities, indicators and follow-ups."""
+    if not orders:
+        return
+    today = timezone.localdate()
+    administrators, reviewer = _people(order.body for order in orders)
+    focus_by_year = {year: focus_areas_in_force(year) for year in {o.year for o in orders}}
+    deadlines = {
+        (d.year, d.period): d.due_on
+        for d in FollowUpDeadline.objects.filter(year__in={o.year for o in orders})
+    }
+    rngs = [random.Random(f"{seed}:{o.body.slug}:{o.year}") for o in orders]
+
+    plans = _bulk(Plan, [Plan(body=o.body, year=o.year) for o in orders], with_history)
+    result.add("plans", len(plans))
+
+    goals: list[Goal] = []
+    for order, plan, rng in zip(orders, plans, rngs, strict=True):
+        titles = rng.sample(GOALS, k=min(order.size.goals, len(GOALS)))
+        for position in range(1, order.size.goals + 1):
+            title = titles[(position - 1) % len(titles)]
+            if position > len(titles):
+                title = f"{title} ({position})"
+            # One goal in every fifth plan protects something that must stay confidential.
+            confidential = position == order.size.goals and rng.random() < 0.2
+            goals.append(
+                Goal(
+                    plan=plan,
+                    position=position,
+                    title=title,
+                    description="Målet bidrar till kommunfullmäktiges mål för trygghet.",
+                    confidentiality=(
+                        Confidentiality.CONFIDENTIAL
+                        if confidential
+                        else rng.choice([Confidentiality.OPEN, Confidentiality.INTERNAL])
+                    ),
+                )
+            )
+    goals = _bulk(Goal, goals, with_history)
+    result.add("goals", len(goals))
+    goals_by_plan: dict[int, list[Goal]] = {}
+    for goal in goals:
+        goals_by_plan.setdefault(goal.plan_id, []).append(goal)
+
+    goal_links: list[Any] = []
+    activity_links: list[Any] = []
+    indicator_links: list[Any] = []
+    activities: list[Activity] = []
+    indicators: list[Indicator] = []
+    for order, plan, rng in zip(orders, plans, rngs, strict=True):
+        areas = focus_by_year[order.year]
+        plan_goals = goals_by_plan[plan.pk]
+        year_done = 1.0 if order.year < today.year else (today.timetuple().tm_yday / 366)
+        choices, weights = _status_weights(year_done)
+        for goal in plan_goals:
+            for area in rng.sample(areas, k=min(2, len(areas))):
+                goal_links.append(Goal.focus_areas.through(goal_id=goal.pk, focusarea_id=area.pk))
+        for n in range(order.size.activities):
+            goal = plan_goals[n % len(plan_goals)]
+            starts = datetime.date(order.year, rng.randint(1, 9), 1)
+            activity = Activity(
+                goal=goal,
+                position=n // len(plan_goals) + 1,
+                title=ACTIVITIES[n % len(ACTIVITIES)]
+                + ("" if n < len(ACTIVITIES) else f" – etapp {n // len(ACTIVITIES) + 1}"),
+                description="Insatsen genomförs i samverkan med lokala aktörer.",
+                responsible_unit=rng.choice(UNITS),
+                starts_on=starts,
+                ends_on=starts + datetime.timedelta(days=rng.randint(60, 400)),
+                # Every status once in each plan, then as the year's progress weighs them.
+                status=STATUSES[n] if n < len(STATUSES) else rng.choices(choices, weights)[0],
+                perspectives=sorted(rng.sample([p.value for p in Perspective], rng.randint(0, 3))),
+                # One confidential activity in each plan at least (the sixth).
+                confidentiality=Confidentiality.CONFIDENTIAL
+                if n == len(STATUSES)
+                else rng.choices(
+                    [Confidentiality.OPEN, Confidentiality.INTERNAL, Confidentiality.CONFIDENTIAL],
+                    [3, 6, 1],
+                )[0],
+            )
+            activities.append(activity)
+        for n in range(order.size.indicators):
+            spec = INDICATORS[n % len(INDICATORS)]
+            indicators.append(
+                Indicator(
+                    goal=plan_goals[n % len(plan_goals)],
+                    position=n // len(plan_goals) + 1,
+                    name=spec.name
+                    + ("" if n < len(INDICATORS) else f" ({n // len(INDICATORS) + 1})"),
+                    unit=spec.unit,
+                    direction=spec.direction,
+                    baseline=Decimal(spec.baseline),
+                    target=Decimal(spec.target),
+                    by_sex=spec.by_sex,
+                    confidentiality=rng.choice([Confidentiality.OPEN, Confidentiality.INTERNAL]),
+                )
+            )
+    activities = _bulk(Activity, activities, with_history)
+    indicators = _bulk(Indicator, indicators, with_history)
+    result.add("activities", len(activities))
+    result.add("indicators", len(indicators))
+    area_ids = _links_by_goal(goal_links)
+    for activity in activities:
+        for area_id in area_ids.get(activity.goal_id, [])[: 1 + activity.pk % 2]:
+            activity_links.append(
+                Activity.focus_areas.through(activity_id=activity.pk, focusarea_id=area_id)
+            )
+    for indicator in indicators:
+        for area_id in area_ids.get(indicator.goal_id, [])[:1]:
+            indicator_links.append(
+                Indicator.focus_areas.through(indicator_id=indicator.pk, focusarea_id=area_id)
+            )
+    throughs: list[tuple[Any, list[Any]]] = [
+        (Goal.focus_areas.through, goal_links),
+        (Activity.focus_areas.through, activity_links),
+        (Indicator.focus_areas.through, indicator_links),
+    ]
+    for through, links in throughs:
+        through.objects.bulk_create(links, batch_size=BATCH_SIZE)
+
+    _write_follow_ups(
+        orders,
+        plans,
+        rngs,
+        goals_by_plan,
+        activities,
+        indicators,
+        deadlines,
+        administrators,
+        reviewer,
+        with_history,
+        result,
+    )
+
+
+def _links_by_goal(links: list[Any]) -> dict[int, list[int]]:
+    """The focus area ids of each goal, from its link rows."""
+    by_goal: dict[int, list[int]] = {}
+    for link in links:
+        by_goal.setdefault(link.goal_id, []).append(link.focusarea_id)
+    return by_goal
+
+
+def _write_follow_ups(
+    orders: Sequence[PlanOrder],
+    plans: list[Plan],
+    rngs: list[random.Random],
+    goals_by_plan: dict[int, list[Goal]],
+    activities: list[Activity],
+    indicators: list[Indicator],
+    deadlines: dict[tuple[int, str], datetime.date],
+    administrators: dict[int, User],
+    reviewer: User | None,
+    with_history: bool,
+    result: Result,
+) -> None:
+    """Each plan's follow-ups in the states ordered, with their reports, outcomes, judgements."""
+    now = timezone.now()
+    activities_by_plan: dict[int, list[Activity]] = {}
+    goal_plan = {goal.pk: plan_id for plan_id, goals in goals_by_plan.items() for goal in goals}
+    for activity in activities:
+        activities_by_plan.setdefault(goal_plan[activity.goal_id], []).append(activity)
+    indicators_by_plan: dict[int, list[Indicator]] = {}
+    for indicator in indicators:
+        indicators_by_plan.setdefault(goal_plan[indicator.goal_id], []).append(indicator)
+
+    follow_ups: list[FollowUp] = []
+    for order, plan in zip(orders, plans, strict=True):
+        author = administrators.get(order.body.pk)
+        for period, state in zip(PERIODS, order.states, strict=True):
+            if state is None:
+                continue
+            due = deadlines.get((order.year, period))
+            handed_in = (
+                timezone.make_aware(datetime.datetime.combine(due, datetime.time(10)))
+                - datetime.timedelta(days=2)
+                if due is not None
+                else now
+            )
+            handed_in = min(handed_in, now - datetime.timedelta(days=3))
+            submitted = state != FollowUpState.DRAFT
+            reviewed = state in (FollowUpState.RETURNED, FollowUpState.APPROVED)
+            follow_ups.append(
+                FollowUp(
+                    plan=plan,
+                    period=period,
+                    state=state,
+                    narrative=NARRATIVE,
+                    situation_picture=SITUATION_PICTURE,
+                    council_goal_judgement=(
+                        Judgement.PARTLY_MET if period == FollowUpPeriod.ANNUAL else ""
+                    ),
+                    council_goal_motivation=(
+                        MOTIVATIONS[Judgement.PARTLY_MET] if period == FollowUpPeriod.ANNUAL else ""
+                    ),
+                    review_comment=RETURN_COMMENT if state == FollowUpState.RETURNED else "",
+                    submitted_at=handed_in if submitted else None,
+                    submitted_by=author if submitted else None,
+                    reviewed_at=handed_in + datetime.timedelta(days=2) if reviewed else None,
+                    reviewed_by=reviewer if reviewed else None,
+                )
+            )
+    follow_ups = _bulk(FollowUp, follow_ups, with_history)
+    result.add("follow-ups", len(follow_ups))
+
+    rng_of = {plan.pk: rng for plan, rng in zip(plans, rngs, strict=True)}
+    reports: list[ActivityReport] = []
+    outcomes: list[IndicatorOutcome] = []
+    judgements: list[GoalJudgement] = []
+    latest_status: dict[int, str] = {}
+    for follow_up in follow_ups:
+        rng = rng_of[follow_up.plan_id]
+        for activity in activities_by_plan.get(follow_up.plan_id, []):
+            status = (
+                activity.status
+                if follow_up.period != FollowUpPeriod.T1
+                else (
+                    ActivityStatus.ONGOING
+                    if activity.status == ActivityStatus.DONE
+                    else activity.status
+                )
+            )
+            latest_status[activity.pk] = status
+            reports.append(
+                ActivityReport(
+                    follow_up=follow_up, activity=activity, status=status, comment=COMMENTS[status]
+                )
+            )
+        for indicator in indicators_by_plan.get(follow_up.plan_id, []):
+            target = int(indicator.target or 0)
+            women = _near(rng, target) if indicator.by_sex else None
+            men = _near(rng, target) if indicator.by_sex else None
+            outcomes.append(
+                IndicatorOutcome(
+                    follow_up=follow_up,
+                    indicator=indicator,
+                    value=((women + men) / 2).quantize(Decimal("0.01"))
+                    if women is not None and men is not None
+                    else _near(rng, target),
+                    value_women=women,
+                    value_men=men,
+                )
+            )
+        approved = follow_up.state == FollowUpState.APPROVED
+        for goal in goals_by_plan[follow_up.plan_id]:
+            judgement = rng.choices(
+                [Judgement.FULLY_MET, Judgement.PARTLY_MET, Judgement.NOT_MET], [4, 5, 1]
+            )[0]
+            # SLK mostly agrees; now and then it judges a goal more strictly.
+            slk = (Judgement.PARTLY_MET if rng.random() < 0.15 else judgement) if approved else ""
+            judgements.append(
+                GoalJudgement(
+                    follow_up=follow_up,
+                    goal=goal,
+                    judgement=judgement,
+                    motivation=MOTIVATIONS[judgement],
+                    slk_judgement=slk,
+                    slk_motivation=(
+                        "Stadsledningskontoret bedömer att målet uppnås delvis."
+                        if slk and slk != judgement
+                        else ""
+                    ),
+                )
+            )
+    for model, rows, name in (
+        (ActivityReport, reports, "activity reports"),
+        (IndicatorOutcome, outcomes, "indicator outcomes"),
+        (GoalJudgement, judgements, "goal judgements"),
+    ):
+        _bulk(model, rows, with_history)
+        result.add(name, len(rows))
+    # An activity's status is the one of its latest follow-up.
+    changed = [a for a in activities if latest_status.get(a.pk, a.status) != a.status]
+    for activity in changed:
+        activity.status = latest_status[activity.pk]
+    Activity.objects.bulk_update(changed, ["status"], batch_size=BATCH_SIZE)
+
+
+def _missing(orders: Iterable[PlanOrder]) -> list[PlanOrder]:
+    """The orders whose body has no plan for that year yet (one query)."""
+    orders = list(orders)
+    existing = set(
+        Plan.objects.filter(
+            body__in={o.body.pk for o in orders}, year__in={o.year for o in orders}
+        ).values_list("body_id", "year")
+    )
+    return [o for o in orders if (o.body.pk, o.year) not in existing]
+
+
+# --- The two entry points ------------------------------------------------------------------------
+
+
+class DemoBodiesMissing(Exception):
+    """The bodies the demo builds on have not been loaded."""
+
+
+@transaction.atomic
+def generate_demo_year(year: int | None = None) -> Result:
+    """This year's settings and the demo bodies' plans with follow-ups in every state."""
+    year = year or timezone.localdate().year
+    result = Result()
+    rng = random.Random(f"demo:{year}")
+    bodies = {body.slug: body for body in Body.objects.filter(slug__in=DEMO_BODIES)}
+    missing = sorted(set(DEMO_BODIES) - set(bodies))
+    if missing:
+        raise DemoBodiesMissing(
+            f"The demo needs the bodies {', '.join(missing)}: run "
+            "`manage.py load_programme_data` first."
+        )
+    ensure_year_settings(year, result, rng)
+    orders = [
+        PlanOrder(bodies[slug], year, DEMO_SIZE, states) for slug, states in DEMO_BODIES.items()
+    ]
+    write_plans(_missing(orders), f"demo:{year}", with_history=True, result=result)
+    return result
+
+
+def _city_states(rng: random.Random, year: int, today: datetime.date) -> list[str | None]:
+    """Each period's state for a city-scale plan: past periods approved, current ones mixed."""
+    states: list[str | None] = []
+    for period, due in default_deadlines(year).items():
+        if due < today - datetime.timedelta(days=30):
+            states.append(FollowUpState.APPROVED)
+        elif due < today + datetime.timedelta(days=60) and period != FollowUpPeriod.ANNUAL:
+            states.append(
+                rng.choice(
+                    [
+                        FollowUpState.DRAFT,
+                        FollowUpState.SUBMITTED,
+                        FollowUpState.RETURNED,
+                        FollowUpState.APPROVED,
+                        None,
+                    ]
+                )
+            )
+        else:
+            states.append(None)
+    return states
+
+
+def generate_city_scale(years: int = 5, bodies: int | None = None) -> Result:
+    """Every active body's plan in each of the last ``years`` years, with follow-ups.
+
+    ``bodies`` limits each year to its first so many bodies (for a quick test). One
+    transaction per year, so a long run shows progress and a failure keeps what was done.
+    """
+    today = timezone.localdate()
+    result = Result()
+    for year in range(today.year - years + 1, today.year + 1):
+        rng = random.Random(f"city:{year}")
+        with transaction.atomic():
+            ensure_year_settings(year, result, rng)
+            active = list(bodies_active_in(year)[:bodies] if bodies else bodies_active_in(year))
+            orders = [
+                PlanOrder(body, year, CITY_SIZE, _city_states(rng, year, today)) for body in active
+            ]
+            write_plans(_missing(orders), f"city:{year}", with_history=False, result=result)
+    return result
