@@ -202,6 +202,9 @@ def reset_demo_user(demo: DemoUser, bodies: dict[str, Body]) -> tuple[User, str]
         user.set_password(password)
         user.first_name = demo.first_name
         user.last_name = demo.last_name
+        # An address on a reserved domain (RFC 2606), so reminders show in the console
+        # or e-mail files in development and can never reach anyone.
+        user.email = f"{demo.username}@example.org"
         user.is_active = True
         user.is_superuser = False
         user.save()

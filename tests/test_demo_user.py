@@ -208,3 +208,13 @@ def test_without_the_programme_data_the_command_says_what_to_run(db: None) -> No
         call_command("create_demo_user", stdout=StringIO())
 
     assert not get_user_model().objects.filter(username__in=USERNAMES).exists()
+
+
+def test_demo_users_have_addresses_that_cannot_reach_anyone(loaded_data: LoadResult) -> None:
+    run_command()
+
+    addresses = {demo.username: user(demo.username).email for demo in DEMO_USERS}
+
+    # Reminders to the demo administrators show in development; example.org is reserved.
+    assert addresses["jarva-administrator"] == "jarva-administrator@example.org"
+    assert all(address.endswith("@example.org") for address in addresses.values())
