@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from programme.access import AnyUser
 from programme.models import Body, FocusArea, GoalArea, Programme
+from programme.plans import take_over_plans
 
 # The fields of a programme version that SLK edits; "goal_areas" is edited beside them.
 PROGRAMME_FIELDS = (
@@ -420,7 +421,8 @@ def merge_bodies(
     """Merge bodies into a new one that begins on ``day``; each ends the day before.
 
     Memberships and records stay with the bodies they belong to: the system
-    administrator grants access to the new body.
+    administrator grants access to the new body. The new body's plan for the merge year
+    takes over the merged bodies' plans of that year (``plans.take_over_plans``).
     """
     pks = sorted({body.pk for body in bodies})
     merged = list(Body.objects.select_for_update().filter(pk__in=pks).order_by("pk"))
@@ -439,6 +441,8 @@ def merge_bodies(
                 _by(body, by)
                 body.save(update_fields=["valid_to"])
             successor.predecessors.set(merged)
+            # Plans: the successor takes over its predecessors' plans of the merge year.
+            take_over_plans(by, successor, day.year)
     except IntegrityError as error:
         raise _refused_by_database(error) from error
     return successor

@@ -17,6 +17,7 @@ from django.urls import reverse
 
 from programme.models import (
     Activity,
+    CarryOverIssue,
     Confidentiality,
     DutyRecord,
     EvidenceFile,
@@ -109,6 +110,9 @@ class PlanWorld:
     goal_b: Goal
     activity_b: Activity
     follow_up_b: FollowUp
+    # plans: a carry-over issue about goal_a, and one about the confidential goal.
+    issue_a: CarryOverIssue
+    confidential_issue_a: CarryOverIssue
 
 
 def make_plan_world(cast: Cast, year: int, focus_area: FocusArea) -> PlanWorld:
@@ -157,6 +161,12 @@ def make_plan_world(cast: Cast, year: int, focus_area: FocusArea) -> PlanWorld:
     goal_b = Goal.objects.create(plan=plan_b, position=1, title="Tryggare torg")
     activity_b = Activity.objects.create(goal=goal_b, position=1, title="Belysning")
     follow_up_b = FollowUp.objects.create(plan=plan_b, period=FollowUpPeriod.T1)
+    issue_a, confidential_issue_a = (
+        CarryOverIssue.objects.create(
+            plan=plan_a, kind=CarryOverIssue.Kind.UNMAPPED, focus_area=focus_area, goal=goal
+        )
+        for goal in (goal_a, confidential_goal_a)
+    )
     return PlanWorld(
         plan_a=plan_a,
         goal_a=goal_a,
@@ -169,6 +179,8 @@ def make_plan_world(cast: Cast, year: int, focus_area: FocusArea) -> PlanWorld:
         goal_b=goal_b,
         activity_b=activity_b,
         follow_up_b=follow_up_b,
+        issue_a=issue_a,
+        confidential_issue_a=confidential_issue_a,
     )
 
 

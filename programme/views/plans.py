@@ -1,0 +1,428 @@
+"""The plan pages: a body's plans by year, one plan with its goals, activities and
+indicators, the forms that add, change and delete them, and the buttons that make, copy
+and settle a plan.
+
+Every view opens with ``programme.access``: a record the user may not see answers 404,
+one the user may see but not change answers 403. The rules live in ``programme.plans``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from config.middleware import kept_form_data
+from programme import access, plans
+from programme.forms import add_refusal
+from programme.forms.plans import (
+    ActivityForm,
+    DeleteForm,
+    FocusAreaForm,
+    GoalForm,
+    IndicatorForm,
+    initial_of,
+)
+from programme.locking import EditConflict
+from programme.models.plans import Activity, Goal, Indicator, Plan
+
+FormFactory = Callable[[QueryDict | None], FocusAreaForm]
+
+
+def _user(request: HttpRequest) -> access.AnyUser:
+    """The request's user, as the access module takes it."""
+    return request.user
+
+
+def _plan_url(plan: Plan, anchor: str = "") -> str:
+    """The plan page, optionally at one of its records."""
+    url = reverse("programme:plan-detail", kwargs={"slug": plan.body.slug, "year": plan.year})
+    return f"{url}#{anchor}" if anchor else url
+
+
+def _refused(request: HttpRequest, error: ValidationError) -> None:
+    """Tell the user why a button's change was refused."""
+    for message in error.messages:
+        messages.error(request, message)
+
+
+# --- Plans -------------------------------------------------------------------------------
+
+
+@require_GET
+def plan_list(request: HttpRequest, slug: str) -> HttpResponse:
+    """The body's plans, newest first, with the years a plan may still be made for."""
+    user = _user(request)
+    body = access.get_body_or_404(user, slug)
+    body_plans = plans.body_plans(user, body)
+    return render(
+        request,
+        "programme/plans/list.html",
+        {
+            "body": body,
+            "plans": body_plans,
+            "open_years": plans.years_open_for_a_plan(body, {plan.year for plan in body_plans}),
+        },
+    )
+
+
+@require_GET
+def plan_detail(request: HttpRequest, slug: str, year: int) -> HttpResponse:
+    """The body's plan for one year: goals, activities, indicators, issues and follow-ups."""
+    user = _user(request)
+    body = access.get_body_or_404(user, slug)
+    plans.check_plan_year_or_404(body, year)
+    page = plans.plan_page(user, body, year)
+    return render(
+        request,
+        "programme/plans/detail.html",
+        {
+            "page": page,
+            "body": body,
+            "year": year,
+            "previous_year": year - 1 if plans.is_plan_year(year - 1) else None,
+            "next_year": year + 1 if plans.is_plan_year(year + 1) else None,
+        },
+    )
+
+
+@require_POST
+def plan_create(request: HttpRequest, slug: str, year: int) -> HttpResponse:
+    """Make the body's empty plan for the year (its administrators)."""
+    user = _user(request)
+    body = access.get_body_or_404(user, slug, access.Action.CHANGE)
+    try:
+        plans.create_plan(user, body, year)
+    except ValidationError as error:
+        _refused(request, error)
+    else:
+        messages.success(request, _("The plan for %(year)s was made.") % {"year": year})
+    return HttpResponseRedirect(reverse("programme:plan-detail", args=[body.slug, year]))
+
+
+@require_POST
+def plan_copy(request: HttpRequest, slug: str, year: int) -> HttpResponse:
+    """Copy last year's plan of the body into the year (its administrators)."""
+    user = _user(request)
+    body = access.get_body_or_404(user, slug, access.Action.CHANGE)
+    try:
+        plans.copy_plan(user, body, year)
+    except ValidationError as error:
+        _refused(request, error)
+    else:
+        messages.success(
+            request,
+            _(
+                "The plan for %(previous)s was copied into %(year)s. Check the carry-over "
+                "issues listed at the top of the plan."
+            )
+            % {"previous": year - 1, "year": year},
+        )
+    return HttpResponseRedirect(reverse("programme:plan-detail", args=[body.slug, year]))
+
+
+@require_POST
+def carry_over_resolve(request: HttpRequest, pk: int) -> HttpResponse:
+    """Mark a carry-over issue as settled (administrators of the plan's body)."""
+    user = _user(request)
+    issue = access.get_for_user_or_404(
+        user, plans.visible_carry_over_issues(user), access.Action.CHANGE, pk=pk
+    )
+    plans.resolve_carry_over_issue(user, issue)
+    messages.success(request, _("The carry-over issue was marked as settled."))
+    return HttpResponseRedirect(_plan_url(issue.plan))
+
+
+# --- Goals, activities and indicators: one form page for all three -----------------------
+
+
+def _form_page(
+    request: HttpRequest,
+    *,
+    make_form: FormFactory,
+    save: Callable[[FocusAreaForm], models.Model],
+    context: dict[str, Any],
+    saved_message: str,
+    anchor: Callable[[models.Model], str],
+    plan: Plan,
+) -> HttpResponse:
+    """Show a record's form; on a valid POST save it through the service and go back.
+
+    A refused save shows the form again with the user's text kept: next to the fields
+    for a broken rule, or with the other person's changes for an edit conflict (the
+    form then carries the current version, so checking and saving again goes through).
+    """
+    form = make_form(kept_form_data(request))
+    changes: list[Any] = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            record = save(form)
+        except EditConflict as conflict:
+            data = request.POST.copy()
+            data["version"] = str(conflict.record.version)  # type: ignore[attr-defined]
+            form = make_form(data)
+            form.is_valid()
+            form.add_error(None, conflict.message)
+            changes = conflict.changes
+        except ValidationError as error:
+            add_refusal(form, error)
+        else:
+            messages.success(request, saved_message)
+            return HttpResponseRedirect(_plan_url(plan, anchor(record)))
+    return render(
+        request,
+        "programme/plans/record_form.html",
+        {
+            **context,
+            "form": form,
+            "conflict_changes": changes,
+            "plan": plan,
+            "body": plan.body,
+            "cancel_url": _plan_url(plan),
+        },
+    )
+
+
+def _values(form: FocusAreaForm, names: tuple[str, ...]) -> dict[str, Any]:
+    """The cleaned values a service takes, by the service's field names."""
+    return {name: form.cleaned_data.get(name) for name in names}
+
+
+def _goal_for_change(request: HttpRequest, pk: int) -> Goal:
+    return access.get_for_user_or_404(
+        _user(request), Goal.objects.select_related("plan__body"), access.Action.CHANGE, pk=pk
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def goal_create(request: HttpRequest, slug: str, year: int) -> HttpResponse:
+    """Add a goal to the body's plan for the year."""
+    user = _user(request)
+    body = access.get_body_or_404(user, slug, access.Action.CHANGE)
+    plan = plans.plan_for_change_or_404(user, body, year)
+    areas = plans.focus_area_choices(year, None)
+    return _form_page(
+        request,
+        make_form=lambda data: GoalForm(data, initial={"version": 1}, focus_areas=areas),
+        save=lambda form: plans.create_goal(user, plan, _values(form, plans.GOAL_FIELDS)),
+        context={"heading": _("New goal"), "kind": "goal"},
+        saved_message=_("The goal was saved."),
+        anchor=lambda record: f"goal-{record.pk}",
+        plan=plan,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def goal_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change a goal of a plan."""
+    user = _user(request)
+    goal = _goal_for_change(request, pk)
+    areas = plans.focus_area_choices(goal.plan.year, goal)
+    initial = initial_of(goal, plans.GOAL_FIELDS)
+    return _form_page(
+        request,
+        make_form=lambda data: GoalForm(data, initial=initial, focus_areas=areas),
+        save=lambda form: plans.update_goal(
+            user, goal, form.cleaned_data["version"], _values(form, plans.GOAL_FIELDS)
+        ),
+        context={"heading": _("Edit goal"), "kind": "goal", "record": goal},
+        saved_message=_("The goal was saved."),
+        anchor=lambda record: f"goal-{record.pk}",
+        plan=goal.plan,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def activity_create(request: HttpRequest, pk: int) -> HttpResponse:
+    """Add an activity under a goal."""
+    user = _user(request)
+    goal = _goal_for_change(request, pk)
+    areas = plans.focus_area_choices(goal.plan.year, None)
+    initial = {"version": 1, "focus_areas": [area.pk for area in goal.focus_areas.all()]}
+    return _form_page(
+        request,
+        make_form=lambda data: ActivityForm(data, initial=initial, focus_areas=areas),
+        save=lambda form: plans.create_activity(user, goal, _values(form, plans.ACTIVITY_FIELDS)),
+        context={"heading": _("New activity"), "kind": "activity", "goal": goal},
+        saved_message=_("The activity was saved."),
+        anchor=lambda record: f"activity-{record.pk}",
+        plan=goal.plan,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change an activity."""
+    user = _user(request)
+    activity = access.get_for_user_or_404(
+        user, Activity.objects.select_related("goal__plan__body"), access.Action.CHANGE, pk=pk
+    )
+    plan = activity.goal.plan
+    areas = plans.focus_area_choices(plan.year, activity)
+    initial = initial_of(activity, plans.ACTIVITY_FIELDS)
+    return _form_page(
+        request,
+        make_form=lambda data: ActivityForm(data, initial=initial, focus_areas=areas),
+        save=lambda form: plans.update_activity(
+            user, activity, form.cleaned_data["version"], _values(form, plans.ACTIVITY_FIELDS)
+        ),
+        context={
+            "heading": _("Edit activity"),
+            "kind": "activity",
+            "record": activity,
+            "goal": activity.goal,
+        },
+        saved_message=_("The activity was saved."),
+        anchor=lambda record: f"activity-{record.pk}",
+        plan=plan,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def indicator_create(request: HttpRequest, pk: int) -> HttpResponse:
+    """Add an indicator to a goal."""
+    user = _user(request)
+    goal = _goal_for_change(request, pk)
+    areas = plans.focus_area_choices(goal.plan.year, None)
+    initial = {"version": 1, "focus_areas": [area.pk for area in goal.focus_areas.all()]}
+    return _form_page(
+        request,
+        make_form=lambda data: IndicatorForm(data, initial=initial, focus_areas=areas),
+        save=lambda form: plans.create_indicator(user, goal, _values(form, plans.INDICATOR_FIELDS)),
+        context={"heading": _("New indicator"), "kind": "indicator", "goal": goal},
+        saved_message=_("The indicator was saved."),
+        anchor=lambda record: f"indicator-{record.pk}",
+        plan=goal.plan,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def indicator_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change an indicator."""
+    user = _user(request)
+    indicator = access.get_for_user_or_404(
+        user, Indicator.objects.select_related("goal__plan__body"), access.Action.CHANGE, pk=pk
+    )
+    plan = indicator.goal.plan
+    areas = plans.focus_area_choices(plan.year, indicator)
+    initial = initial_of(indicator, plans.INDICATOR_FIELDS)
+    return _form_page(
+        request,
+        make_form=lambda data: IndicatorForm(data, initial=initial, focus_areas=areas),
+        save=lambda form: plans.update_indicator(
+            user, indicator, form.cleaned_data["version"], _values(form, plans.INDICATOR_FIELDS)
+        ),
+        context={
+            "heading": _("Edit indicator"),
+            "kind": "indicator",
+            "record": indicator,
+            "goal": indicator.goal,
+        },
+        saved_message=_("The indicator was saved."),
+        anchor=lambda record: f"indicator-{record.pk}",
+        plan=plan,
+    )
+
+
+# --- Deleting ----------------------------------------------------------------------------
+
+
+def _delete_page(
+    request: HttpRequest,
+    *,
+    record: Goal | Activity | Indicator,
+    plan: Plan,
+    delete: Callable[[int | None], None],
+    heading: str,
+    warning: str,
+    deleted_message: str,
+) -> HttpResponse:
+    """Ask, then delete a record through the service; a refusal shows the page again."""
+    form = DeleteForm(kept_form_data(request), initial={"version": record.version})
+    changes: list[Any] = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            delete(form.cleaned_data["version"])
+        except EditConflict as conflict:
+            form = DeleteForm(initial={"version": conflict.record.version})  # type: ignore[attr-defined]
+            form.add_error(None, conflict.message)
+            changes = conflict.changes
+        except ValidationError as error:
+            add_refusal(form, error)
+        else:
+            messages.success(request, deleted_message)
+            return HttpResponseRedirect(_plan_url(plan))
+    return render(
+        request,
+        "programme/plans/delete.html",
+        {
+            "form": form,
+            "record": record,
+            "plan": plan,
+            "body": plan.body,
+            "heading": heading,
+            "warning": warning,
+            "conflict_changes": changes,
+            "cancel_url": _plan_url(plan),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def goal_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """Delete a goal with its activities and indicators, after asking."""
+    user = _user(request)
+    goal = _goal_for_change(request, pk)
+    return _delete_page(
+        request,
+        record=goal,
+        plan=goal.plan,
+        delete=lambda version: plans.delete_goal(user, goal, version),
+        heading=_("Delete goal"),
+        warning=_("The goal is deleted with all its activities and indicators."),
+        deleted_message=_("The goal was deleted."),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def activity_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """Delete an activity, after asking."""
+    user = _user(request)
+    activity = access.get_for_user_or_404(
+        user, Activity.objects.select_related("goal__plan__body"), access.Action.CHANGE, pk=pk
+    )
+    return _delete_page(
+        request,
+        record=activity,
+        plan=activity.goal.plan,
+        delete=lambda version: plans.delete_activity(user, activity, version),
+        heading=_("Delete activity"),
+        warning=_("An activity that will not be carried out can instead be set to cancelled."),
+        deleted_message=_("The activity was deleted."),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def indicator_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """Delete an indicator, after asking."""
+    user = _user(request)
+    indicator = access.get_for_user_or_404(
+        user, Indicator.objects.select_related("goal__plan__body"), access.Action.CHANGE, pk=pk
+    )
+    return _delete_page(
+        request,
+        record=indicator,
+        plan=indicator.goal.plan,
+        delete=lambda version: plans.delete_indicator(user, indicator, version),
+        heading=_("Delete indicator"),
+        warning=_("The indicator is deleted with its outcomes in draft follow-ups."),
+        deleted_message=_("The indicator was deleted."),
+    )
