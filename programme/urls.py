@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.urls import path
 
 from programme.views import account, duties, pages
+from programme.views import follow_ups as follow_up_views
 from programme.views import maintenance as maintenance_views
 
 app_name = "programme"
@@ -70,5 +71,36 @@ urlpatterns = [
         "forvaltning/namnder/<slug:slug>/andra/",
         maintenance_views.body_edit,
         name="body-edit",
+    ),
+    # --- follow_ups: a body's follow-up of one period, its form, and SLK's review ---
+    path(
+        "namnder/<slug:slug>/uppfoljning/<int:year>/<str:period>/",
+        follow_up_views.follow_up_detail,
+        name="follow-up-detail",
+    ),
+    path(
+        "namnder/<slug:slug>/uppfoljning/<int:year>/<str:period>/andra/",
+        follow_up_views.follow_up_edit,
+        name="follow-up-edit",
+    ),
+    path(
+        "namnder/<slug:slug>/uppfoljning/<int:year>/<str:period>/skicka-in/",
+        follow_up_views.follow_up_submit,
+        name="follow-up-submit",
+    ),
+    path(
+        "namnder/<slug:slug>/uppfoljning/<int:year>/<str:period>/granskning/",
+        follow_up_views.follow_up_review,
+        name="follow-up-review",
+    ),
+    path(
+        "namnder/<slug:slug>/uppfoljning/<int:year>/<str:period>/skicka-tillbaka/",
+        follow_up_views.follow_up_return,
+        name="follow-up-return",
+    ),
+    path(
+        "namnder/<slug:slug>/uppfoljning/<int:year>/<str:period>/godkann/",
+        follow_up_views.follow_up_approve,
+        name="follow-up-approve",
     ),
 ]

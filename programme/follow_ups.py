@@ -1,0 +1,916 @@
+"""Follow-ups: starting one, saving it, moving it through SLK's review, and what pages read.
+
+A follow-up is a snapshot of a plan at one period: a row per activity (its status and
+comment then), per indicator (its outcome then) and per goal (the body's judgement and,
+beside it, SLK's). The body edits a draft or a returned follow-up and submits it; SLK
+returns it with a comment or approves it, and an approved follow-up is locked. Each of
+these changes is one function here, which checks every rule before it writes anything,
+so a refused change leaves the database as it was, and records who made it in the
+history.
+
+Access is decided by the caller through ``programme.access``; the services check again
+the one thing that makes a transition legal for its actor (the body's administrators
+save and submit, SLK reviews), so no caller can skip it.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any, NoReturn
+
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, models, transaction
+from django.db.models import OuterRef, Subquery
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from programme import access
+from programme.history import HistoryEntry, history_for
+from programme.locking import EditConflict, lock_version, save_next_version
+from programme.models import Body, Confidentiality, DutyKind, DutyRecord, DutyStatus
+from programme.models.plans import (
+    Activity,
+    ActivityReport,
+    ActivityStatus,
+    CouncilGoal,
+    FollowUp,
+    FollowUpDeadline,
+    FollowUpPeriod,
+    FollowUpState,
+    Goal,
+    GoalJudgement,
+    Indicator,
+    IndicatorOutcome,
+    Judgement,
+    Plan,
+)
+from programme.text import clean_rich_text
+
+AnyUser = access.AnyUser
+
+# The periods in the order of the year: a later period's report is the newer one.
+PERIOD_ORDER: tuple[str, ...] = tuple(FollowUpPeriod.values)
+
+# An outcome is stored with two decimals in at most 14 digits.
+OUTCOME_PLACES = Decimal("0.01")
+OUTCOME_LIMIT = Decimal("1e12")
+
+# The history rows a person reading the follow-up's steps does not need: the version
+# counter moves on every save, and the duty snapshot is shown on the page itself.
+HISTORY_NOISE = ("version", "duty_states")
+
+
+# --- Names of the form fields, shared by the service's errors and the forms ---------------
+
+
+def row_field(kind: str, pk: int, name: str) -> str:
+    """The form field of one snapshot row, e.g. ``activity-12-status``.
+
+    The service names its field errors the same way, so a refusal lands beside the
+    field it is about.
+    """
+    return f"{kind}-{pk}-{name}"
+
+
+# --- What a save carries -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ActivityInput:
+    """An activity's status and comment as the body reports them."""
+
+    status: str
+    comment: str = ""
+
+
+@dataclass(frozen=True)
+class OutcomeInput:
+    """An indicator's outcome as typed: numbers arrive as text and are checked here."""
+
+    value: str = ""
+    value_women: str = ""
+    value_men: str = ""
+    comment: str = ""
+
+
+@dataclass(frozen=True)
+class JudgementInput:
+    """A judgement of a goal with its motivation (the body's, or SLK's)."""
+
+    judgement: str
+    motivation: str = ""
+
+
+@dataclass(frozen=True)
+class FollowUpInput:
+    """Everything the follow-up form saves at once; rows left out stay as they are."""
+
+    narrative: str = ""
+    situation_picture: str = ""
+    activities: dict[int, ActivityInput] = field(default_factory=dict)
+    outcomes: dict[int, OutcomeInput] = field(default_factory=dict)
+    judgements: dict[int, JudgementInput] = field(default_factory=dict)
+    council_goal_judgement: str = ""
+    council_goal_motivation: str = ""
+
+
+# --- Small helpers -----------------------------------------------------------------------
+
+
+def period_or_404(value: str) -> FollowUpPeriod:
+    """The period a URL names, or 404 for one the product does not know."""
+    if value not in FollowUpPeriod.values:
+        raise Http404
+    return FollowUpPeriod(value)
+
+
+def _actor(user: AnyUser) -> User | None:
+    """The user to record in the history (never an anonymous one)."""
+    return user if isinstance(user, User) and user.is_authenticated else None
+
+
+def _refuse(message: Any, code: str = "refused") -> NoReturn:
+    raise ValidationError(message, code=code)
+
+
+def parse_outcome(text: str) -> Decimal | None:
+    """A typed outcome as a number (Swedish decimal comma and spaces allowed), None if empty.
+
+    Raises ``ValueError`` for anything that is not a finite number the field can hold.
+    """
+    cleaned = text.strip().replace("\u00a0", "").replace(" ", "").replace(",", ".")
+    cleaned = cleaned.replace("\u2212", "-")  # a typographic minus, as word processors write it
+    if not cleaned:
+        return None
+    try:
+        value = Decimal(cleaned)
+    except InvalidOperation:
+        raise ValueError(text) from None
+    if not value.is_finite() or abs(value) >= OUTCOME_LIMIT:
+        raise ValueError(text)
+    return value.quantize(OUTCOME_PLACES)
+
+
+def _clean(text: str) -> str:
+    """Rich text cleaned with nh3, without the blank space a removed tag leaves at its ends."""
+    return clean_rich_text(text).strip()
+
+
+def _not_a_number() -> str:
+    return str(_("The outcome must be a number."))
+
+
+# --- Starting a follow-up and keeping its snapshot complete ------------------------------
+
+
+def _missing_items(
+    follow_up: FollowUp,
+) -> tuple[list[Activity], list[Indicator], list[Goal]]:
+    """The plan's current activities, indicators and goals without a row in the follow-up.
+
+    Three queries however many items, whether any are missing or not.
+    """
+    plan_id = follow_up.plan_id
+    activities = list(
+        Activity.objects.filter(goal__plan_id=plan_id).exclude(reports__follow_up=follow_up)
+    )
+    indicators = list(
+        Indicator.objects.filter(goal__plan_id=plan_id).exclude(outcomes__follow_up=follow_up)
+    )
+    goals = list(Goal.objects.filter(plan_id=plan_id).exclude(judgements__follow_up=follow_up))
+    return activities, indicators, goals
+
+
+def add_missing_rows(user: AnyUser, follow_up: FollowUp) -> None:
+    """Give every current activity, indicator and goal of the plan its row in the follow-up.
+
+    An activity's row starts from the activity's current status. Only a follow-up the
+    body may still edit gains rows: a submitted or approved snapshot stays as it was.
+    """
+    if not follow_up.is_editable_by_body or not any(_missing_items(follow_up)):
+        return
+    with transaction.atomic():
+        # Two people opening the form at once must not both add the same rows.
+        FollowUp.objects.select_for_update().filter(pk=follow_up.pk).first()
+        activities, indicators, goals = _missing_items(follow_up)
+        actor = _actor(user)
+        if activities:
+            bulk_create_with_history(
+                [
+                    ActivityReport(follow_up=follow_up, activity=activity, status=activity.status)
+                    for activity in activities
+                ],
+                ActivityReport,
+                default_user=actor,
+            )
+        if indicators:
+            bulk_create_with_history(
+                [
+                    IndicatorOutcome(follow_up=follow_up, indicator=indicator)
+                    for indicator in indicators
+                ],
+                IndicatorOutcome,
+                default_user=actor,
+            )
+        if goals:
+            bulk_create_with_history(
+                [GoalJudgement(follow_up=follow_up, goal=goal) for goal in goals],
+                GoalJudgement,
+                default_user=actor,
+            )
+
+
+def get_or_start_follow_up(user: AnyUser, plan: Plan, period: str) -> FollowUp:
+    """The plan's follow-up of ``period``, started as a draft if there is none yet.
+
+    A follow-up the body may still edit gets a row for every item the plan has now,
+    including items added since it was last opened.
+    """
+    follow_up = FollowUp.objects.filter(plan=plan, period=period).select_related("plan").first()
+    if follow_up is None:
+        try:
+            with transaction.atomic():
+                follow_up = FollowUp(plan=plan, period=period)
+                follow_up._history_user = _actor(user)  # type: ignore[attr-defined]
+                follow_up.save()
+        except IntegrityError:
+            # Someone started it between our read and our write: theirs is the one.
+            follow_up = FollowUp.objects.select_related("plan").get(plan=plan, period=period)
+    add_missing_rows(user, follow_up)
+    return follow_up
+
+
+# --- Saving the body's report ------------------------------------------------------------
+
+
+def _state_refusal(follow_up: FollowUp) -> str | None:
+    """Why the body may not change the follow-up now, or None if it may."""
+    if follow_up.state == FollowUpState.SUBMITTED:
+        return str(
+            _(
+                "The follow-up has been submitted and waits for SLK's review, so it cannot "
+                "be changed. If SLK returns it, you can edit it again."
+            )
+        )
+    if follow_up.state == FollowUpState.APPROVED:
+        return str(_("The follow-up has been approved by SLK and is locked."))
+    return None
+
+
+def _may_change(user: AnyUser, follow_up: FollowUp) -> bool:
+    """Whether the user administers the follow-up's body (one query)."""
+    return (
+        access.restrict(FollowUp.objects.filter(pk=follow_up.pk), user, access.Action.CHANGE)
+        .only("pk")
+        .exists()
+    )
+
+
+def _check_version(follow_up: FollowUp, seen_version: int | None) -> None:
+    """Refuse a save made from an older version, with what changed since."""
+    if seen_version is not None and follow_up.version != seen_version:
+        raise EditConflict(follow_up, changes_since(follow_up, seen_version))
+
+
+def _check_choice(
+    errors: dict[str, list[str]], name: str, value: str, choices: type[models.TextChoices]
+) -> None:
+    if value not in choices.values:
+        errors.setdefault(name, []).append(str(_("Choose one of the options.")))
+
+
+def _unknown_rows() -> str:
+    return str(
+        _(
+            "The form names a row that is not part of this follow-up. Open the follow-up "
+            "again and make your changes there."
+        )
+    )
+
+
+def save_follow_up(
+    user: AnyUser, follow_up: FollowUp, seen_version: int | None, data: FollowUpInput
+) -> FollowUp:
+    """Save the body's report: narrative, situation picture and every row, as one version.
+
+    Refused, with nothing changed, when the follow-up is submitted or approved, when it
+    was saved by someone else after ``seen_version`` (``EditConflict``), when an outcome
+    is not a number or a choice is not one of the options (``ValidationError`` naming
+    the fields).
+    """
+    with transaction.atomic():
+        current = lock_version(FollowUp.objects.select_related("plan"), follow_up.pk, None)
+        if not _may_change(user, current):
+            _refuse(_("Only the body's administrators can change its follow-up."))
+        refusal = _state_refusal(current)
+        if refusal:
+            _refuse(refusal, code="locked")
+        _check_version(current, seen_version)
+        add_missing_rows(user, current)
+
+        reports = {row.activity_id: row for row in ActivityReport.objects.filter(follow_up=current)}
+        outcomes = {
+            row.indicator_id: row
+            for row in IndicatorOutcome.objects.filter(follow_up=current).select_related(
+                "indicator"
+            )
+        }
+        judgements = {row.goal_id: row for row in GoalJudgement.objects.filter(follow_up=current)}
+        if (
+            not set(data.activities) <= reports.keys()
+            or not set(data.outcomes) <= outcomes.keys()
+            or not set(data.judgements) <= judgements.keys()
+        ):
+            _refuse(_unknown_rows())
+
+        errors: dict[str, list[str]] = {}
+        changed_reports = _apply_activities(reports, data.activities, errors)
+        changed_outcomes = _apply_outcomes(outcomes, data.outcomes, errors)
+        changed_judgements = _apply_judgements(judgements, data.judgements, errors)
+        is_annual = current.period == FollowUpPeriod.ANNUAL
+        if is_annual and data.council_goal_judgement:
+            _check_choice(errors, "council_goal_judgement", data.council_goal_judgement, Judgement)
+        if errors:
+            raise ValidationError(errors)
+
+        actor = _actor(user)
+        if changed_reports:
+            bulk_update_with_history(
+                changed_reports, ActivityReport, ["status", "comment"], default_user=actor
+            )
+        if changed_outcomes:
+            bulk_update_with_history(
+                changed_outcomes,
+                IndicatorOutcome,
+                ["value", "value_women", "value_men", "comment"],
+                default_user=actor,
+            )
+        if changed_judgements:
+            bulk_update_with_history(
+                changed_judgements, GoalJudgement, ["judgement", "motivation"], default_user=actor
+            )
+        current.narrative = _clean(data.narrative)
+        current.situation_picture = _clean(data.situation_picture)
+        if is_annual:
+            current.council_goal_judgement = data.council_goal_judgement
+            current.council_goal_motivation = _clean(data.council_goal_motivation)
+        save_next_version(current, user)
+    return current
+
+
+def _apply_activities(
+    rows: dict[int, ActivityReport],
+    inputs: dict[int, ActivityInput],
+    errors: dict[str, list[str]],
+) -> list[ActivityReport]:
+    """Set each reported status and comment on its row; the rows that changed."""
+    changed = []
+    for activity_id, given in inputs.items():
+        row = rows[activity_id]
+        _check_choice(
+            errors, row_field("activity", activity_id, "status"), given.status, ActivityStatus
+        )
+        comment = _clean(given.comment)
+        if (row.status, row.comment) != (given.status, comment):
+            row.status, row.comment = given.status, comment
+            changed.append(row)
+    return changed
+
+
+def _apply_outcomes(
+    rows: dict[int, IndicatorOutcome],
+    inputs: dict[int, OutcomeInput],
+    errors: dict[str, list[str]],
+) -> list[IndicatorOutcome]:
+    """Set each outcome (women's and men's only where the indicator asks); the changed rows."""
+    changed = []
+    for indicator_id, given in inputs.items():
+        row = rows[indicator_id]
+        by_sex = row.indicator.by_sex
+        values: dict[str, Decimal | None] = {}
+        for name in ("value", "value_women", "value_men"):
+            if name != "value" and not by_sex:
+                values[name] = None
+                continue
+            try:
+                values[name] = parse_outcome(getattr(given, name))
+            except ValueError:
+                errors.setdefault(row_field("indicator", indicator_id, name), []).append(
+                    _not_a_number()
+                )
+        if len(values) < 3:
+            continue
+        comment = _clean(given.comment)
+        before = (row.value, row.value_women, row.value_men, row.comment)
+        after = (values["value"], values["value_women"], values["value_men"], comment)
+        if before != after:
+            row.value, row.value_women, row.value_men, row.comment = after
+            changed.append(row)
+    return changed
+
+
+def _apply_judgements(
+    rows: dict[int, GoalJudgement],
+    inputs: dict[int, JudgementInput],
+    errors: dict[str, list[str]],
+) -> list[GoalJudgement]:
+    """Set the body's judgement and motivation of each goal; the rows that changed."""
+    changed = []
+    for goal_id, given in inputs.items():
+        row = rows[goal_id]
+        _check_choice(errors, row_field("goal", goal_id, "judgement"), given.judgement, Judgement)
+        motivation = _clean(given.motivation)
+        if (row.judgement, row.motivation) != (given.judgement, motivation):
+            row.judgement, row.motivation = given.judgement, motivation
+            changed.append(row)
+    return changed
+
+
+# --- The transitions ---------------------------------------------------------------------
+
+
+def _lock(follow_up: FollowUp) -> FollowUp:
+    """The follow-up locked for update, as it stands now (call inside a transaction)."""
+    return lock_version(FollowUp.objects.select_related("plan"), follow_up.pk, None)
+
+
+def submit_follow_up(
+    user: AnyUser, follow_up: FollowUp, seen_version: int | None = None
+) -> FollowUp:
+    """The body submits its draft or returned follow-up to SLK.
+
+    The annual follow-up keeps the state of the body's programme duties that year.
+    When this is the plan's latest reported period, each activity's reported status
+    becomes its current status in the plan.
+    """
+    with transaction.atomic():
+        current = _lock(follow_up)
+        if not _may_change(user, current):
+            _refuse(_("Only the body's administrators can submit its follow-up."))
+        if current.state == FollowUpState.SUBMITTED:
+            _refuse(_("The follow-up has already been submitted and waits for SLK's review."))
+        if current.state == FollowUpState.APPROVED:
+            _refuse(_("The follow-up has been approved by SLK and is locked."))
+        _check_version(current, seen_version)
+        add_missing_rows(user, current)
+        if current.period == FollowUpPeriod.ANNUAL:
+            current.duty_states = duty_snapshot(current.plan.body_id, current.plan.year)
+        current.state = FollowUpState.SUBMITTED
+        current.submitted_at = timezone.now()
+        current.submitted_by = _actor(user)
+        save_next_version(current, user)
+        if _is_latest_reported(current):
+            _copy_statuses_to_plan(user, current)
+    return current
+
+
+def duty_snapshot(body_id: int, year: int) -> list[dict[str, str]]:
+    """The body's duty records of ``year`` as the annual follow-up keeps them (one query)."""
+    order = {kind: index for index, kind in enumerate(DutyKind.values)}
+    records = sorted(
+        DutyRecord.objects.filter(body_id=body_id, year=year),
+        key=lambda record: order.get(record.duty, len(order)),
+    )
+    return [
+        {
+            "duty": record.duty,
+            "status": record.status,
+            "confidentiality": record.confidentiality,
+            "person_name": record.person_name,
+            "completed_on": record.completed_on.isoformat() if record.completed_on else "",
+        }
+        for record in records
+    ]
+
+
+def _is_latest_reported(follow_up: FollowUp) -> bool:
+    """Whether no later period of the plan has been reported yet."""
+    later = PERIOD_ORDER[PERIOD_ORDER.index(follow_up.period) + 1 :]
+    return not FollowUp.objects.filter(
+        plan_id=follow_up.plan_id,
+        period__in=later,
+        submitted_at__isnull=False,
+    ).exists()
+
+
+def _copy_statuses_to_plan(user: AnyUser, follow_up: FollowUp) -> None:
+    """Make each activity's reported status its current status in the plan.
+
+    Each changed activity is saved as its next version (so a plan form opened before
+    sees the change) one by one: the activity's history also keeps its focus areas,
+    which a bulk update would not record.
+    """
+    reports = ActivityReport.objects.filter(follow_up=follow_up).select_related("activity")
+    for report in reports:
+        activity = report.activity
+        if activity.status != report.status:
+            activity.status = report.status
+            save_next_version(activity, user, update_fields=["status", "version"])
+
+
+def _require_slk(user: AnyUser, message: Any) -> None:
+    if not access.is_slk_reviewer(user):
+        _refuse(message, code="forbidden")
+
+
+def _review_state_refusal(follow_up: FollowUp) -> str | None:
+    """Why SLK may not review the follow-up now, or None if it waits for SLK."""
+    if follow_up.state in (FollowUpState.DRAFT, FollowUpState.RETURNED):
+        return str(_("The follow-up has not been submitted, so there is nothing to review yet."))
+    if follow_up.state == FollowUpState.APPROVED:
+        return str(_("The follow-up has already been approved and is locked."))
+    return None
+
+
+def return_follow_up(
+    user: AnyUser, follow_up: FollowUp, comment: str, seen_version: int | None = None
+) -> FollowUp:
+    """SLK returns a submitted follow-up to the body, saying in a comment what to correct."""
+    _require_slk(user, _("Only SLK can return a follow-up."))
+    cleaned = _clean(comment)
+    with transaction.atomic():
+        current = _lock(follow_up)
+        refusal = _review_state_refusal(current)
+        if refusal:
+            _refuse(refusal)
+        _check_version(current, seen_version)
+        if not cleaned:
+            raise ValidationError(
+                {"comment": [str(_("Write what the body should correct before you return it."))]}
+            )
+        current.state = FollowUpState.RETURNED
+        current.review_comment = cleaned
+        current.reviewed_at = timezone.now()
+        current.reviewed_by = _actor(user)
+        save_next_version(current, user)
+    return current
+
+
+def approve_follow_up(
+    user: AnyUser, follow_up: FollowUp, seen_version: int | None = None
+) -> FollowUp:
+    """SLK approves a submitted follow-up: its snapshot is locked from then on."""
+    _require_slk(user, _("Only SLK can approve a follow-up."))
+    with transaction.atomic():
+        current = _lock(follow_up)
+        refusal = _review_state_refusal(current)
+        if refusal:
+            _refuse(refusal)
+        _check_version(current, seen_version)
+        current.state = FollowUpState.APPROVED
+        current.reviewed_at = timezone.now()
+        current.reviewed_by = _actor(user)
+        save_next_version(current, user)
+    return current
+
+
+def record_slk_judgements(
+    user: AnyUser,
+    follow_up: FollowUp,
+    judgements: dict[int, JudgementInput],
+    seen_version: int | None = None,
+) -> FollowUp:
+    """SLK's own judgement and motivation of each goal, beside the body's.
+
+    Only while the follow-up waits for review. An empty judgement means SLK has not
+    judged the goal (yet).
+    """
+    _require_slk(user, _("Only SLK can record its judgements."))
+    with transaction.atomic():
+        current = _lock(follow_up)
+        refusal = _review_state_refusal(current)
+        if refusal:
+            _refuse(refusal)
+        _check_version(current, seen_version)
+        rows = {row.goal_id: row for row in GoalJudgement.objects.filter(follow_up=current)}
+        if not set(judgements) <= rows.keys():
+            _refuse(_unknown_rows())
+        errors: dict[str, list[str]] = {}
+        changed = []
+        for goal_id, given in judgements.items():
+            if given.judgement:
+                _check_choice(
+                    errors, row_field("goal", goal_id, "slk_judgement"), given.judgement, Judgement
+                )
+            row = rows[goal_id]
+            motivation = _clean(given.motivation)
+            if (row.slk_judgement, row.slk_motivation) != (given.judgement, motivation):
+                row.slk_judgement, row.slk_motivation = given.judgement, motivation
+                changed.append(row)
+        if errors:
+            raise ValidationError(errors)
+        if changed:
+            bulk_update_with_history(
+                changed,
+                GoalJudgement,
+                ["slk_judgement", "slk_motivation"],
+                default_user=_actor(user),
+            )
+        save_next_version(current, user)
+    return current
+
+
+# --- What changed since a version: for the refusal of a stale save -----------------------
+
+ROW_MODELS: tuple[tuple[type[models.Model], str], ...] = (
+    (ActivityReport, "activity"),
+    (IndicatorOutcome, "indicator"),
+    (GoalJudgement, "goal"),
+)
+
+
+def changes_since(follow_up: FollowUp, seen_version: int) -> list[HistoryEntry]:
+    """What was saved to the follow-up and its rows after it stood at ``seen_version``.
+
+    The follow-up's own changes, then each changed row's, each entry naming its row.
+    Only asked when a save is refused, so a few queries per changed row are fine.
+    """
+    history = follow_up.history
+    newer = history.filter(version__gt=seen_version).count()
+    entries = _without_noise(history_for(follow_up, limit=newer)) if newer else []
+    since = (
+        history.filter(version=seen_version).order_by("-history_date").values("history_date")[:1]
+    )
+    since_date = since[0]["history_date"] if since else None
+    if since_date is None:
+        return entries
+    for model, parent in ROW_MODELS:
+        historical = model.history  # type: ignore[attr-defined]
+        changed_ids = set(
+            historical.filter(
+                follow_up_id=follow_up.pk, history_date__gt=since_date, history_type="~"
+            ).values_list("id", flat=True)
+        )
+        rows = model._default_manager.filter(pk__in=changed_ids).select_related(parent)
+        for row in rows:
+            count = row.history.filter(history_date__gt=since_date).count()  # type: ignore[attr-defined]
+            label = str(getattr(row, parent))
+            entries.extend(
+                HistoryEntry(
+                    when=entry.when,
+                    who=entry.who,
+                    what=f"{entry.what}: {label}",
+                    changes=entry.changes,
+                )
+                for entry in history_for(row, limit=count)
+            )
+    return entries
+
+
+def _without_noise(entries: Iterable[HistoryEntry]) -> list[HistoryEntry]:
+    """The entries without the changes a reader has no use for (see ``HISTORY_NOISE``)."""
+    noise = {
+        str(getattr(FollowUp._meta.get_field(name), "verbose_name", name)) for name in HISTORY_NOISE
+    }
+    return [
+        HistoryEntry(
+            when=entry.when,
+            who=entry.who,
+            what=entry.what,
+            changes=[change for change in entry.changes if change.field not in noise],
+        )
+        for entry in entries
+    ]
+
+
+def follow_up_history(follow_up: FollowUp) -> list[HistoryEntry]:
+    """Each step of the follow-up, newest first: who, when, and what changed (its state too)."""
+    return _without_noise(history_for(follow_up))
+
+
+# --- What the pages read -----------------------------------------------------------------
+
+
+@dataclass
+class GoalSection:
+    """One goal of the snapshot with its judgement and the rows of its activities and indicators."""
+
+    judgement: GoalJudgement
+    activities: list[ActivityReport] = field(default_factory=list)
+    indicators: list[IndicatorOutcome] = field(default_factory=list)
+
+    @property
+    def goal(self) -> Goal:
+        """The goal this section is about."""
+        return self.judgement.goal
+
+
+def snapshot_sections(user: AnyUser, follow_up: FollowUp) -> list[GoalSection]:
+    """The follow-up's rows the user may see, grouped by goal in the plan's order.
+
+    Three queries however many rows. Rows of a confidential goal, activity or indicator
+    reach only those who may see confidential records (``access.restrict``); a reader
+    sees no trace of them.
+    """
+    judgements = access.restrict(
+        GoalJudgement.objects.filter(follow_up=follow_up).select_related("goal"), user
+    ).order_by("goal__position", "goal__pk")
+    sections = {row.goal_id: GoalSection(judgement=row) for row in judgements}
+    reports = access.restrict(
+        ActivityReport.objects.filter(follow_up=follow_up).select_related("activity"), user
+    ).order_by("activity__position", "activity__pk")
+    for report in reports:
+        section = sections.get(report.activity.goal_id)
+        if section is not None:
+            section.activities.append(report)
+    outcomes = access.restrict(
+        IndicatorOutcome.objects.filter(follow_up=follow_up).select_related("indicator"), user
+    ).order_by("indicator__position", "indicator__pk")
+    for outcome in outcomes:
+        section = sections.get(outcome.indicator.goal_id)
+        if section is not None:
+            section.indicators.append(outcome)
+    return list(sections.values())
+
+
+@dataclass(frozen=True)
+class DutyState:
+    """One programme duty as the annual follow-up kept it at submission."""
+
+    duty: str
+    status: str
+    confidentiality: str
+    person_name: str
+    completed_on: datetime.date | None
+
+    @property
+    def duty_label(self) -> str:
+        """The duty's name in the active language."""
+        return str(dict(DutyKind.choices).get(self.duty, self.duty))
+
+    @property
+    def status_label(self) -> str:
+        """The duty's status in the active language."""
+        return str(dict(DutyStatus.choices).get(self.status, self.status))
+
+    @property
+    def confidentiality_label(self) -> str:
+        """The duty's level in the active language."""
+        return str(dict(Confidentiality.choices).get(self.confidentiality, self.confidentiality))
+
+    @property
+    def is_met(self) -> bool:
+        """Whether the duty was met at submission."""
+        return self.status == DutyStatus.MET
+
+
+def visible_duty_states(user: AnyUser, body: Body, follow_up: FollowUp) -> list[DutyState]:
+    """The duty snapshot without the confidential duties the user may not see.
+
+    At most one query, and only when the snapshot holds a confidential duty.
+    """
+    states = [
+        DutyState(
+            duty=str(entry.get("duty", "")),
+            status=str(entry.get("status", "")),
+            confidentiality=str(entry.get("confidentiality", Confidentiality.CONFIDENTIAL)),
+            person_name=str(entry.get("person_name", "")),
+            completed_on=(
+                datetime.date.fromisoformat(entry["completed_on"])
+                if entry.get("completed_on")
+                else None
+            ),
+        )
+        for entry in follow_up.duty_states or []
+        if isinstance(entry, dict)
+    ]
+    if any(state.confidentiality == Confidentiality.CONFIDENTIAL for state in states) and not (
+        access.may_see_confidential(user, body)
+    ):
+        states = [
+            state for state in states if state.confidentiality != Confidentiality.CONFIDENTIAL
+        ]
+    return states
+
+
+def _with_year_settings(queryset: models.QuerySet[FollowUp]) -> models.QuerySet[FollowUp]:
+    """The follow-ups with their deadline and the council goal's title, in the same query."""
+    return queryset.annotate(
+        due_on=Subquery(
+            FollowUpDeadline.objects.filter(
+                year=OuterRef("plan__year"), period=OuterRef("period")
+            ).values("due_on")[:1]
+        ),
+        council_goal_title=Subquery(
+            CouncilGoal.objects.filter(year=OuterRef("plan__year")).values("title")[:1]
+        ),
+    )
+
+
+@dataclass
+class FollowUpPage:
+    """What the follow-up page shows: the state, the deadline, the snapshot and its history."""
+
+    body: Body
+    plan: Plan
+    period: FollowUpPeriod
+    follow_up: FollowUp | None
+    due_on: datetime.date | None
+    council_goal_title: str | None
+    sections: list[GoalSection]
+    duty_states: list[DutyState]
+    history: list[HistoryEntry]
+    can_change: bool
+    today: datetime.date = field(default_factory=timezone.localdate)
+
+    @property
+    def is_overdue(self) -> bool:
+        """Whether the deadline has passed while the body still has the follow-up."""
+        waiting_for_body = self.follow_up is None or self.follow_up.is_editable_by_body
+        return bool(self.due_on and waiting_for_body and self.today > self.due_on)
+
+    @property
+    def is_annual(self) -> bool:
+        """Whether this is the annual follow-up (with the council goal and the duties)."""
+        return self.period == FollowUpPeriod.ANNUAL
+
+    @property
+    def disagreements(self) -> int:
+        """How many goals SLK judges otherwise than the body."""
+        return sum(1 for section in self.sections if section.judgement.disagrees)
+
+
+def plan_or_404(user: AnyUser, body: Body, year: int) -> Plan:
+    """The body's plan of ``year`` if the user may see it, else 404 (one query)."""
+    plan = access.restrict(Plan.objects.filter(body=body, year=year), user).first()
+    if plan is None:
+        raise Http404
+    return plan
+
+
+def follow_up_or_404(user: AnyUser, body: Body, year: int, period: FollowUpPeriod) -> FollowUp:
+    """The body's follow-up of one period if it exists and the user may see it (one query)."""
+    follow_up = (
+        access.restrict(
+            FollowUp.objects.filter(plan__body=body, plan__year=year, period=period), user
+        )
+        .select_related("plan")
+        .first()
+    )
+    if follow_up is None:
+        raise Http404
+    return follow_up
+
+
+def follow_up_page(user: AnyUser, body: Body, year: int, period: FollowUpPeriod) -> FollowUpPage:
+    """The follow-up page's data, in a fixed number of queries however many rows.
+
+    A follow-up not started yet shows the plan's state and deadline; the plan itself
+    must exist (404 otherwise).
+    """
+    follow_up = (
+        _with_year_settings(
+            access.restrict(
+                FollowUp.objects.filter(plan__body=body, plan__year=year, period=period), user
+            )
+        )
+        .select_related("plan", "submitted_by", "reviewed_by")
+        .first()
+    )
+    if follow_up is None:
+        plan = plan_or_404(user, body, year)
+        deadline = FollowUpDeadline.objects.filter(year=year, period=period).first()
+        council_goal = (
+            CouncilGoal.objects.filter(year=year).values_list("title", flat=True).first()
+            if period == FollowUpPeriod.ANNUAL
+            else None
+        )
+        return FollowUpPage(
+            body=body,
+            plan=plan,
+            period=period,
+            follow_up=None,
+            due_on=deadline.due_on if deadline else None,
+            council_goal_title=council_goal,
+            sections=[],
+            duty_states=[],
+            history=[],
+            can_change=access.can_change_records(user, body),
+        )
+    return FollowUpPage(
+        body=body,
+        plan=follow_up.plan,
+        period=period,
+        follow_up=follow_up,
+        due_on=follow_up.due_on,  # type: ignore[attr-defined]
+        council_goal_title=follow_up.council_goal_title,  # type: ignore[attr-defined]
+        sections=snapshot_sections(user, follow_up),
+        duty_states=visible_duty_states(user, body, follow_up),
+        history=follow_up_history(follow_up),
+        can_change=access.can_change_records(user, body),
+    )
+
+
+def review_sections(user: AnyUser, follow_up: FollowUp) -> list[GoalJudgement]:
+    """The goal judgements of a follow-up the user may see, in the plan's order (one query)."""
+    return list(
+        access.restrict(
+            GoalJudgement.objects.filter(follow_up=follow_up).select_related("goal"), user
+        ).order_by("goal__position", "goal__pk")
+    )

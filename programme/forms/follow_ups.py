@@ -1,0 +1,364 @@
+"""Forms of the follow-up pages: the body's report, SLK's judgements, and SLK's return.
+
+The report form has a field for every row of the snapshot, named as
+``programme.follow_ups.row_field`` names them, so a refusal from the service lands
+beside its field. Outcomes are text fields: the service decides what is a number, so
+the form and the service cannot disagree about it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
+
+from programme.follow_ups import (
+    ActivityInput,
+    FollowUpInput,
+    GoalSection,
+    JudgementInput,
+    OutcomeInput,
+    row_field,
+)
+from programme.models.plans import ActivityStatus, FollowUp, FollowUpPeriod, Judgement
+
+COMMENT_ROWS = 3
+TEXT_ROWS = 8
+
+
+def _choices(choices: type[Any], blank: Any = None) -> list[tuple[str, Any]]:
+    """A choice list with capitalised labels, optionally led by an empty choice."""
+    listed = [(value, capfirst(label)) for value, label in choices.choices]
+    return ([("", blank)] if blank is not None else []) + listed
+
+
+def _text(label: Any, rows: int = COMMENT_ROWS, help_text: Any = "") -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        required=False,
+        help_text=help_text,
+        widget=forms.Textarea(attrs={"rows": rows}),
+    )
+
+
+def _number(label: Any) -> forms.CharField:
+    """An outcome as typed; ``inputmode`` gives phones a keyboard with digits and a comma."""
+    return forms.CharField(
+        label=label,
+        required=False,
+        max_length=40,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+    )
+
+
+class VersionedForm(forms.Form):
+    """A form that names the version of the follow-up it was opened at."""
+
+    version = forms.IntegerField(
+        min_value=1,
+        widget=forms.HiddenInput,
+        error_messages={
+            "required": _("The form is incomplete. Open the follow-up again and retry."),
+            "invalid": _("The form is incomplete. Open the follow-up again and retry."),
+        },
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        """Name each field for the error summary (``summary_labels``)."""
+        super().__init__(*args, **kwargs)
+        self.summary_labels: dict[str, str] = {}
+
+    def summary_errors(self) -> list[tuple[str, str, str]]:
+        """Every error as (field id, what it is about, message), for the error summary."""
+        listed: list[tuple[str, str, str]] = []
+        for name, errors in self.errors.items():
+            if name == NON_FIELD_ERRORS or name not in self.fields:
+                continue
+            bound = self[name]
+            if bound.is_hidden:
+                continue
+            label = self.summary_labels.get(name, str(bound.label))
+            listed.extend((bound.id_for_label, label, str(error)) for error in errors)
+        hidden = [
+            str(error)
+            for name, errors in self.errors.items()
+            if name in self.fields and self[name].is_hidden
+            for error in errors
+        ]
+        return [("", "", message) for message in hidden] + listed
+
+
+@dataclass
+class ActivityFields:
+    """An activity's row of the form."""
+
+    report: Any
+    status: forms.BoundField
+    comment: forms.BoundField
+
+
+@dataclass
+class IndicatorFields:
+    """An indicator's row of the form."""
+
+    outcome: Any
+    value: forms.BoundField
+    comment: forms.BoundField
+    value_women: forms.BoundField | None = None
+    value_men: forms.BoundField | None = None
+
+
+@dataclass
+class GoalFields:
+    """A goal's part of the form: its judgement, its activities and its indicators."""
+
+    section: GoalSection
+    judgement: forms.BoundField
+    motivation: forms.BoundField
+    activities: list[ActivityFields] = field(default_factory=list)
+    indicators: list[IndicatorFields] = field(default_factory=list)
+
+
+class FollowUpForm(VersionedForm):
+    """The body's whole report on one page: the narrative and every row, grouped by goal."""
+
+    narrative = _text(
+        _("Narrative"),
+        rows=TEXT_ROWS,
+        help_text=_("How the work went this period, in your own words."),
+    )
+    situation_picture = _text(
+        _("Situation picture"),
+        rows=TEXT_ROWS,
+        help_text=_("The picture of accidents, crime and insecurity in the body's area."),
+    )
+    council_goal_judgement = forms.ChoiceField(
+        label=_("Judgement of the council goal"),
+        required=False,
+        choices=_choices(Judgement, blank=_("Not judged yet")),
+    )
+    council_goal_motivation = _text(_("Motivation"), rows=4)
+
+    def __init__(
+        self,
+        *args: Any,
+        follow_up: FollowUp,
+        sections: list[GoalSection],
+        **kwargs: Any,
+    ) -> None:
+        """One field per row of ``sections``, filled from the rows as they stand."""
+        initial = {
+            "version": follow_up.version,
+            "narrative": follow_up.narrative,
+            "situation_picture": follow_up.situation_picture,
+            "council_goal_judgement": follow_up.council_goal_judgement,
+            "council_goal_motivation": follow_up.council_goal_motivation,
+        }
+        super().__init__(*args, initial=initial, **kwargs)
+        self.is_annual = follow_up.period == FollowUpPeriod.ANNUAL
+        if not self.is_annual:
+            del self.fields["council_goal_judgement"]
+            del self.fields["council_goal_motivation"]
+        self.sections = sections
+        for section in sections:
+            self._add_goal(section)
+
+    def _add(self, name: str, form_field: forms.Field, initial: Any, about: str) -> None:
+        """Add a field, its initial value and its name in the error summary."""
+        self.fields[name] = form_field
+        self.initial[name] = initial
+        self.summary_labels[name] = f"{about}: {form_field.label}"
+
+    def _add_goal(self, section: GoalSection) -> None:
+        goal, row = section.goal, section.judgement
+        self._add(
+            row_field("goal", goal.pk, "judgement"),
+            forms.ChoiceField(label=_("The body's judgement"), choices=_choices(Judgement)),
+            row.judgement,
+            goal.title,
+        )
+        self._add(
+            row_field("goal", goal.pk, "motivation"),
+            _text(_("Motivation"), rows=4),
+            row.motivation,
+            goal.title,
+        )
+        for report in section.activities:
+            activity = report.activity
+            self._add(
+                row_field("activity", activity.pk, "status"),
+                forms.ChoiceField(label=_("Status"), choices=_choices(ActivityStatus)),
+                report.status,
+                activity.title,
+            )
+            self._add(
+                row_field("activity", activity.pk, "comment"),
+                _text(_("Comment")),
+                report.comment,
+                activity.title,
+            )
+        for outcome in section.indicators:
+            indicator = outcome.indicator
+            names = ["value"] + (["value_women", "value_men"] if indicator.by_sex else [])
+            labels = {
+                "value": _("Outcome, total"),
+                "value_women": _("Outcome for women"),
+                "value_men": _("Outcome for men"),
+            }
+            for name in names:
+                value = getattr(outcome, name)
+                self._add(
+                    row_field("indicator", indicator.pk, name),
+                    _number(labels[name]),
+                    _decimal_text(value),
+                    indicator.name,
+                )
+            self._add(
+                row_field("indicator", indicator.pk, "comment"),
+                _text(_("Comment")),
+                outcome.comment,
+                indicator.name,
+            )
+
+    def goal_fields(self) -> list[GoalFields]:
+        """The rows' fields grouped by goal, in the plan's order, for the template."""
+        grouped = []
+        for section in self.sections:
+            goal_pk = section.goal.pk
+            part = GoalFields(
+                section=section,
+                judgement=self[row_field("goal", goal_pk, "judgement")],
+                motivation=self[row_field("goal", goal_pk, "motivation")],
+            )
+            for report in section.activities:
+                pk = report.activity.pk
+                part.activities.append(
+                    ActivityFields(
+                        report=report,
+                        status=self[row_field("activity", pk, "status")],
+                        comment=self[row_field("activity", pk, "comment")],
+                    )
+                )
+            for outcome in section.indicators:
+                pk = outcome.indicator.pk
+                by_sex = outcome.indicator.by_sex
+                part.indicators.append(
+                    IndicatorFields(
+                        outcome=outcome,
+                        value=self[row_field("indicator", pk, "value")],
+                        comment=self[row_field("indicator", pk, "comment")],
+                        value_women=(
+                            self[row_field("indicator", pk, "value_women")] if by_sex else None
+                        ),
+                        value_men=self[row_field("indicator", pk, "value_men")] if by_sex else None,
+                    )
+                )
+            grouped.append(part)
+        return grouped
+
+    def to_input(self) -> FollowUpInput:
+        """What the service saves, from the cleaned data."""
+        data = self.cleaned_data
+        activities = {}
+        outcomes = {}
+        judgements = {}
+        for section in self.sections:
+            goal_pk = section.goal.pk
+            judgements[goal_pk] = JudgementInput(
+                judgement=data[row_field("goal", goal_pk, "judgement")],
+                motivation=data[row_field("goal", goal_pk, "motivation")],
+            )
+            for report in section.activities:
+                pk = report.activity.pk
+                activities[pk] = ActivityInput(
+                    status=data[row_field("activity", pk, "status")],
+                    comment=data[row_field("activity", pk, "comment")],
+                )
+            for outcome in section.indicators:
+                pk = outcome.indicator.pk
+                outcomes[pk] = OutcomeInput(
+                    value=data[row_field("indicator", pk, "value")],
+                    value_women=data.get(row_field("indicator", pk, "value_women"), ""),
+                    value_men=data.get(row_field("indicator", pk, "value_men"), ""),
+                    comment=data[row_field("indicator", pk, "comment")],
+                )
+        return FollowUpInput(
+            narrative=data["narrative"],
+            situation_picture=data["situation_picture"],
+            activities=activities,
+            outcomes=outcomes,
+            judgements=judgements,
+            council_goal_judgement=data.get("council_goal_judgement", ""),
+            council_goal_motivation=data.get("council_goal_motivation", ""),
+        )
+
+
+def _decimal_text(value: Any) -> str:
+    """A stored outcome as a person types it: a decimal comma, no needless zeros."""
+    if value is None:
+        return ""
+    text = format(value.normalize(), "f")
+    return text.replace(".", ",")
+
+
+class SlkJudgementForm(VersionedForm):
+    """SLK's judgement and motivation of each goal, beside the body's."""
+
+    def __init__(self, *args: Any, follow_up: FollowUp, judgements: list[Any], **kwargs: Any):
+        """One judgement and one motivation per goal SLK sees."""
+        super().__init__(*args, initial={"version": follow_up.version}, **kwargs)
+        self.judgements = judgements
+        for row in judgements:
+            goal = row.goal
+            name = row_field("goal", goal.pk, "slk_judgement")
+            self.fields[name] = forms.ChoiceField(
+                label=_("SLK's judgement"),
+                required=False,
+                choices=_choices(Judgement, blank=_("Not judged yet")),
+            )
+            self.initial[name] = row.slk_judgement
+            self.summary_labels[name] = f"{goal.title}: {self.fields[name].label}"
+            name = row_field("goal", goal.pk, "slk_motivation")
+            self.fields[name] = _text(_("SLK's motivation"), rows=4)
+            self.initial[name] = row.slk_motivation
+            self.summary_labels[name] = f"{goal.title}: {self.fields[name].label}"
+
+    def rows(self) -> list[tuple[Any, forms.BoundField, forms.BoundField]]:
+        """Each judgement with SLK's two fields, for the template."""
+        return [
+            (
+                row,
+                self[row_field("goal", row.goal.pk, "slk_judgement")],
+                self[row_field("goal", row.goal.pk, "slk_motivation")],
+            )
+            for row in self.judgements
+        ]
+
+    def to_input(self) -> dict[int, JudgementInput]:
+        """SLK's judgements by goal, for ``record_slk_judgements``."""
+        return {
+            row.goal.pk: JudgementInput(
+                judgement=self.cleaned_data[row_field("goal", row.goal.pk, "slk_judgement")],
+                motivation=self.cleaned_data[row_field("goal", row.goal.pk, "slk_motivation")],
+            )
+            for row in self.judgements
+        }
+
+
+class ReturnForm(VersionedForm):
+    """SLK returns a follow-up with a comment on what the body should correct."""
+
+    comment = forms.CharField(
+        label=_("What should the body correct?"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        error_messages={"required": _("Write what the body should correct before you return it.")},
+        help_text=_("The body's administrators see this comment on the follow-up."),
+    )
+
+
+class TransitionForm(VersionedForm):
+    """A button that moves the follow-up on (submit, approve), naming the version it saw."""

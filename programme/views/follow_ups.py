@@ -1,0 +1,294 @@
+"""Views of the follow-ups: the page, the body's form and submission, and SLK's review.
+
+Each view opens with the one door (``programme.access``), calls one service from
+``programme.follow_ups`` and renders or redirects. Another body's follow-up answers 404;
+a follow-up the user may see but not change (a reader; SLK on the body's form; the body
+on SLK's review) answers 403.
+"""
+
+from __future__ import annotations
+
+from typing import cast
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from config.middleware import kept_form_data
+from programme import access, follow_ups
+from programme.forms import add_refusal
+from programme.forms.follow_ups import (
+    FollowUpForm,
+    ReturnForm,
+    SlkJudgementForm,
+    TransitionForm,
+    VersionedForm,
+)
+from programme.locking import EditConflict
+from programme.models import Body
+from programme.models.plans import FollowUp, FollowUpState
+
+
+def _user(request: HttpRequest) -> access.AnyUser:
+    """The request's user, as the access module takes it."""
+    return request.user
+
+
+def _url(name: str, body: Body, year: int, period: str) -> str:
+    return reverse(f"programme:{name}", kwargs={"slug": body.slug, "year": year, "period": period})
+
+
+def _rebound(form_data: object, version: int) -> QueryDict:
+    """The posted data again, now naming the version the follow-up stands at."""
+    data = cast(QueryDict, form_data).copy()
+    data["version"] = str(version)
+    return data
+
+
+def _refuse_on(form: VersionedForm, error: ValidationError | EditConflict) -> None:
+    """Put a service's refusal on the form (a conflict's message above it)."""
+    if isinstance(error, EditConflict):
+        form.add_error(None, error.message)
+    else:
+        add_refusal(form, error)
+
+
+@require_GET
+def follow_up_detail(request: HttpRequest, slug: str, year: int, period: str) -> HttpResponse:
+    """One period's follow-up of a body: state, deadline, snapshot, judgements and history."""
+    user = _user(request)
+    kind = follow_ups.period_or_404(period)
+    body = access.get_body_or_404(user, slug)
+    page = follow_ups.follow_up_page(user, body, year, kind)
+    follow_up = page.follow_up
+    may_submit = page.can_change and follow_up is not None and follow_up.is_editable_by_body
+    return render(
+        request,
+        "programme/follow_ups/detail.html",
+        {
+            "page": page,
+            "body": body,
+            "year": year,
+            "follow_up": follow_up,
+            "history": page.history,
+            "states": FollowUpState,
+            "may_edit": page.can_change and (follow_up is None or follow_up.is_editable_by_body),
+            "submit_form": TransitionForm(initial={"version": follow_up.version})
+            if may_submit and follow_up is not None
+            else None,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def follow_up_edit(request: HttpRequest, slug: str, year: int, period: str) -> HttpResponse:
+    """The body's report form: every row of the snapshot on one page (administrators)."""
+    user = _user(request)
+    kind = follow_ups.period_or_404(period)
+    body = access.get_body_or_404(user, slug, access.Action.CHANGE)
+    plan = follow_ups.plan_or_404(user, body, year)
+    follow_up = follow_ups.get_or_start_follow_up(user, plan, kind)
+    detail_url = _url("follow-up-detail", body, year, kind)
+    if request.method == "GET" and not follow_up.is_editable_by_body:
+        messages.info(
+            request,
+            _("The follow-up cannot be edited now: %(state)s.")
+            % {"state": follow_up.get_state_display()},
+        )
+        return HttpResponseRedirect(detail_url)
+    sections = follow_ups.snapshot_sections(user, follow_up)
+    form = FollowUpForm(kept_form_data(request), follow_up=follow_up, sections=sections)
+    changes = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            follow_ups.save_follow_up(
+                user, follow_up, form.cleaned_data["version"], form.to_input()
+            )
+        except EditConflict as conflict:
+            # Keep what the user typed, now against the follow-up as it stands, with
+            # what the other person changed listed above the form.
+            current = cast(FollowUp, conflict.record)
+            sections = follow_ups.snapshot_sections(user, current)
+            form = FollowUpForm(
+                _rebound(form.data, current.version), follow_up=current, sections=sections
+            )
+            form.is_valid()
+            _refuse_on(form, conflict)
+            changes = conflict.changes
+        except ValidationError as error:
+            _refuse_on(form, error)
+        else:
+            messages.success(request, _("The follow-up was saved."))
+            return HttpResponseRedirect(detail_url)
+    return render(
+        request,
+        "programme/follow_ups/edit.html",
+        {
+            "body": body,
+            "year": year,
+            "follow_up": follow_up,
+            "form": form,
+            "goal_fields": form.goal_fields(),
+            "changes": changes,
+            "states": FollowUpState,
+        },
+    )
+
+
+def _version_or_refuse(request: HttpRequest, form: VersionedForm) -> int | None:
+    """The version a button's form names, or None after telling the user it was missing."""
+    if form.is_valid():
+        return int(form.cleaned_data["version"])
+    for message in form.errors.get("version", []):
+        messages.error(request, str(message))
+    return None
+
+
+@require_POST
+def follow_up_submit(request: HttpRequest, slug: str, year: int, period: str) -> HttpResponse:
+    """The body's administrator submits the follow-up to SLK."""
+    user = _user(request)
+    kind = follow_ups.period_or_404(period)
+    body = access.get_body_or_404(user, slug, access.Action.CHANGE)
+    follow_up = follow_ups.follow_up_or_404(user, body, year, kind)
+    detail_url = _url("follow-up-detail", body, year, kind)
+    version = _version_or_refuse(request, TransitionForm(request.POST))
+    if version is None:
+        return HttpResponseRedirect(detail_url)
+    try:
+        follow_ups.submit_follow_up(user, follow_up, version)
+    except EditConflict as conflict:
+        messages.error(request, conflict.message)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("The follow-up was submitted to SLK."))
+    return HttpResponseRedirect(detail_url)
+
+
+def _review_target(request: HttpRequest, slug: str, year: int, period: str) -> FollowUp:
+    """The follow-up SLK reviews: 404 if the user may not see it, 403 if not SLK."""
+    user = _user(request)
+    kind = follow_ups.period_or_404(period)
+    body = access.get_body_or_404(user, slug)
+    if not access.is_slk_reviewer(user):
+        raise PermissionDenied
+    follow_up = follow_ups.follow_up_or_404(user, body, year, kind)
+    follow_up.plan.body = body
+    return follow_up
+
+
+def _render_review(
+    request: HttpRequest,
+    follow_up: FollowUp,
+    judgement_form: SlkJudgementForm | None = None,
+    return_form: ReturnForm | None = None,
+    changes: object = (),
+) -> HttpResponse:
+    """SLK's review page, with fresh forms where none was refused."""
+    user = _user(request)
+    judgements = follow_ups.review_sections(user, follow_up)
+    if judgement_form is None:
+        judgement_form = SlkJudgementForm(follow_up=follow_up, judgements=judgements)
+    return render(
+        request,
+        "programme/follow_ups/review.html",
+        {
+            "body": follow_up.plan.body,
+            "year": follow_up.plan.year,
+            "follow_up": follow_up,
+            "is_reviewable": follow_up.state == FollowUpState.SUBMITTED,
+            "judgement_form": judgement_form,
+            "return_form": return_form or ReturnForm(initial={"version": follow_up.version}),
+            "approve_form": TransitionForm(initial={"version": follow_up.version}),
+            "disagreements": sum(1 for row in judgements if row.disagrees),
+            "history": follow_ups.follow_up_history(follow_up),
+            "changes": changes,
+            "states": FollowUpState,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def follow_up_review(request: HttpRequest, slug: str, year: int, period: str) -> HttpResponse:
+    """SLK's review: its own judgement of each goal beside the body's, return or approve."""
+    user = _user(request)
+    follow_up = _review_target(request, slug, year, period)
+    data = kept_form_data(request)
+    if data is None:
+        return _render_review(request, follow_up)
+    judgements = follow_ups.review_sections(user, follow_up)
+    form = SlkJudgementForm(data, follow_up=follow_up, judgements=judgements)
+    changes: object = ()
+    # Kept data (after the session ended) is shown for checking, saved only when posted.
+    if form.is_valid() and request.method == "POST":
+        try:
+            follow_ups.record_slk_judgements(
+                user, follow_up, form.to_input(), form.cleaned_data["version"]
+            )
+        except EditConflict as conflict:
+            current = cast(FollowUp, conflict.record)
+            current.plan.body = follow_up.plan.body
+            follow_up = current
+            form = SlkJudgementForm(
+                _rebound(form.data, current.version),
+                follow_up=current,
+                judgements=follow_ups.review_sections(user, current),
+            )
+            form.is_valid()
+            _refuse_on(form, conflict)
+            changes = conflict.changes
+        except ValidationError as error:
+            _refuse_on(form, error)
+        else:
+            messages.success(request, _("SLK's judgements were saved."))
+            return HttpResponseRedirect(request.path)
+    return _render_review(request, follow_up, judgement_form=form, changes=changes)
+
+
+@require_POST
+def follow_up_return(request: HttpRequest, slug: str, year: int, period: str) -> HttpResponse:
+    """SLK returns a submitted follow-up to the body with a comment."""
+    user = _user(request)
+    follow_up = _review_target(request, slug, year, period)
+    form = ReturnForm(request.POST)
+    if form.is_valid():
+        try:
+            follow_ups.return_follow_up(
+                user, follow_up, form.cleaned_data["comment"], form.cleaned_data["version"]
+            )
+        except (EditConflict, ValidationError) as error:
+            _refuse_on(form, error)
+        else:
+            messages.success(request, _("The follow-up was returned to the body."))
+            return HttpResponseRedirect(
+                _url("follow-up-detail", follow_up.plan.body, year, follow_up.period)
+            )
+    return _render_review(request, follow_up, return_form=form)
+
+
+@require_POST
+def follow_up_approve(request: HttpRequest, slug: str, year: int, period: str) -> HttpResponse:
+    """SLK approves a submitted follow-up, which locks it."""
+    user = _user(request)
+    follow_up = _review_target(request, slug, year, period)
+    body = follow_up.plan.body
+    version = _version_or_refuse(request, TransitionForm(request.POST))
+    if version is None:
+        return HttpResponseRedirect(_url("follow-up-review", body, year, follow_up.period))
+    try:
+        follow_ups.approve_follow_up(user, follow_up, version)
+    except EditConflict as conflict:
+        messages.error(request, conflict.message)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("The follow-up was approved and is now locked."))
+        return HttpResponseRedirect(_url("follow-up-detail", body, year, follow_up.period))
+    return HttpResponseRedirect(_url("follow-up-review", body, year, follow_up.period))
