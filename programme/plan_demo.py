@@ -707,23 +707,21 @@ def generate_demo_year(year: int | None = None) -> Result:
 
 
 def _city_states(rng: random.Random, year: int, today: datetime.date) -> list[str | None]:
-    """Each period's state for a city-scale plan: past periods approved, current ones mixed."""
+    """Each period's state for a city-scale plan: long past ones approved, near ones mixed.
+
+    A period due within about ten weeks of today, before or after, is in every state
+    (not started included), as SLK's overview sees the city mid-review; one due long
+    before is approved, one due long after is not started.
+    """
+    near = datetime.timedelta(days=75)
     states: list[str | None] = []
-    for period, due in default_deadlines(year).items():
-        if due < today - datetime.timedelta(days=30):
+    for due in default_deadlines(year).values():
+        if due < today - near:
             states.append(FollowUpState.APPROVED)
-        elif due < today + datetime.timedelta(days=60) and period != FollowUpPeriod.ANNUAL:
-            states.append(
-                rng.choice(
-                    [
-                        FollowUpState.DRAFT,
-                        FollowUpState.SUBMITTED,
-                        FollowUpState.RETURNED,
-                        FollowUpState.APPROVED,
-                        None,
-                    ]
-                )
-            )
+        elif due <= today:
+            states.append(rng.choice([*FollowUpState, None]))
+        elif due <= today + near:
+            states.append(rng.choice([FollowUpState.DRAFT, FollowUpState.SUBMITTED, None]))
         else:
             states.append(None)
     return states
