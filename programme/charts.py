@@ -1,0 +1,206 @@
+"""Charts drawn on the server as inline SVG: no JavaScript, no external files.
+
+Each chart is an ``<svg role="img">`` whose ``<title>`` and ``<desc>`` say what it shows
+and every figure in it, so a screen reader hears the data; the pages also print the same
+figures in a table beside the chart. Colours come with a legend and with the figures
+written in the bars, never colour alone. Presentation attributes, not style attributes,
+so the strict CSP holds and the same SVG works in a PDF.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+
+from programme.models import Judgement
+from programme.overview import CouncilGoalCount, JudgementCounts
+
+FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif"
+WIDTH = 640
+LABEL_HEIGHT = 18
+BAR_HEIGHT = 20
+ROW_GAP = 12
+LEGEND_ROW = 20
+TOTAL_SPACE = 48  # room after the longest bar for its total
+MIN_SEGMENT_FOR_FIGURE = 18  # narrower segments leave their figure to the title and table
+
+
+@dataclass(frozen=True)
+class Series:
+    """One kind of value in a stacked bar, with its fill and the ink that reads on it."""
+
+    label: str
+    fill: str
+    ink: str
+
+
+@dataclass(frozen=True)
+class Bar:
+    """One bar: its label and one value per series."""
+
+    label: str
+    values: Sequence[int]
+
+    @property
+    def total(self) -> int:
+        """The bar's whole length in counts."""
+        return sum(self.values)
+
+
+# Fills with at least 4.5:1 contrast against their ink (WCAG AA for text).
+JUDGEMENT_SERIES: dict[str, tuple[str, str]] = {
+    Judgement.FULLY_MET: ("#1e6b34", "#ffffff"),
+    Judgement.PARTLY_MET: ("#f2c230", "#1a1a1a"),
+    Judgement.NOT_MET: ("#a4000f", "#ffffff"),
+    Judgement.NOT_ASSESSED: ("#5f6670", "#ffffff"),
+}
+
+
+def judgement_series() -> list[Series]:
+    """The four judgements as chart series, labelled in the active language."""
+    return [
+        Series(label=capfirst(str(label)), fill=fill, ink=ink)
+        for (value, label) in Judgement.choices
+        for fill, ink in [JUDGEMENT_SERIES[value]]
+    ]
+
+
+def describe(series: Sequence[Series], bars: Sequence[Bar]) -> str:
+    """Every figure of the chart in words, bar by bar, for its ``<desc>``."""
+    parts = []
+    for bar in bars:
+        figures = ", ".join(
+            f"{item.label.lower()} {value}" for item, value in zip(series, bar.values, strict=True)
+        )
+        parts.append(f"{bar.label}: {figures}.")
+    return " ".join(parts)
+
+
+def stacked_bar_chart(
+    *,
+    chart_id: str,
+    title: str,
+    summary: str,
+    series: Sequence[Series],
+    bars: Sequence[Bar],
+) -> SafeString:
+    """Horizontal stacked bars, one per ``bars``, scaled to the longest, with a legend.
+
+    ``summary`` opens the ``<desc>``; every figure follows it there (see ``describe``).
+    """
+    legend_height = LEGEND_ROW * len(series) + ROW_GAP
+    row_height = LABEL_HEIGHT + BAR_HEIGHT + ROW_GAP
+    height = legend_height + row_height * len(bars) + ROW_GAP
+    longest = max((bar.total for bar in bars), default=0)
+    scale = (WIDTH - TOTAL_SPACE) / longest if longest else 0.0
+    title_id, desc_id = f"{chart_id}-title", f"{chart_id}-desc"
+    parts = [
+        format_html(
+            '<svg xmlns="http://www.w3.org/2000/svg" class="chart" id="{}" role="img" '
+            'aria-labelledby="{} {}" viewBox="0 0 {} {}" width="100%" '
+            'preserveAspectRatio="xMinYMin meet" font-family="{}" font-size="13">',
+            chart_id,
+            title_id,
+            desc_id,
+            WIDTH,
+            height,
+            FONT,
+        ),
+        format_html('<title id="{}">{}</title>', title_id, title),
+        format_html(
+            '<desc id="{}">{}</desc>', desc_id, f"{summary} {describe(series, bars)}".strip()
+        ),
+    ]
+    for index, item in enumerate(series):
+        y = index * LEGEND_ROW
+        parts.append(
+            format_html(
+                '<g class="chart-legend"><rect x="0" y="{}" width="14" height="14" fill="{}"/>'
+                '<text x="20" y="{}" fill="#1a1a1a">{}</text></g>',
+                y + 2,
+                item.fill,
+                y + 13,
+                item.label,
+            )
+        )
+    for row, bar in enumerate(bars):
+        top = legend_height + row * row_height
+        bar_top = top + LABEL_HEIGHT
+        parts.append(
+            format_html(
+                '<text class="chart-label" x="0" y="{}" fill="#1a1a1a">{}</text>',
+                top + 13,
+                bar.label,
+            )
+        )
+        x = 0.0
+        for item, value in zip(series, bar.values, strict=True):
+            if not value:
+                continue
+            width = value * scale
+            parts.append(
+                format_html(
+                    '<rect x="{}" y="{}" width="{}" height="{}" fill="{}"/>',
+                    f"{x:.1f}",
+                    bar_top,
+                    f"{width:.1f}",
+                    BAR_HEIGHT,
+                    item.fill,
+                )
+            )
+            if width >= MIN_SEGMENT_FOR_FIGURE:
+                parts.append(
+                    format_html(
+                        '<text x="{}" y="{}" fill="{}" text-anchor="middle">{}</text>',
+                        f"{x + width / 2:.1f}",
+                        bar_top + 15,
+                        item.ink,
+                        value,
+                    )
+                )
+            x += width
+        parts.append(
+            format_html(
+                '<text class="chart-total" x="{}" y="{}" fill="#1a1a1a">{}</text>',
+                f"{x + 6:.1f}",
+                bar_top + 15,
+                bar.total,
+            )
+        )
+    parts.append(mark_safe("</svg>"))
+    return mark_safe("".join(parts))
+
+
+def judgement_chart(judgements: Sequence[tuple[object, JudgementCounts]]) -> SafeString:
+    """The bodies' goal judgements per focus area, as stacked bars."""
+    bars = [Bar(label=str(area), values=counts.as_list()) for area, counts in judgements]
+    return stacked_bar_chart(
+        chart_id="chart-judgements",
+        title=_("Goal judgements per focus area"),
+        summary=_(
+            "How the bodies judge their goals in each focus area, in submitted and "
+            "approved follow-ups."
+        ),
+        series=judgement_series(),
+        bars=bars,
+    )
+
+
+def council_goal_chart(council: Sequence[CouncilGoalCount]) -> SafeString:
+    """How committees and, apart, companies judge the council goal, as stacked bars."""
+    bars = [
+        Bar(label=capfirst(str(count.group.label)), values=count.counts.as_list())
+        for count in council
+    ]
+    return stacked_bar_chart(
+        chart_id="chart-council-goal",
+        title=_("Judgements of the council goal"),
+        summary=" ".join(f"{count.sentence}." for count in council),
+        series=judgement_series(),
+        bars=bars,
+    )

@@ -1,0 +1,135 @@
+"""SLK's follow-up overview with its filters, matrix and charts, and the Excel exports.
+
+The overview and its export are SLK's (403 for anyone else). The activity export is
+every signed-in user's, of what they may see; the plan export is for whoever may see
+the plan (404 otherwise); the duty overview export is SLK's, like its page.
+"""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_GET
+
+from programme import access, charts, duties, exports, overview, plans
+from programme.forms.overview import OverviewFilterForm
+from programme.models import FollowUpPeriod, Plan
+from programme.overview import OverviewFilters, OverviewPage
+
+
+def _user(request: HttpRequest) -> access.AnyUser:
+    """The request's user, as the access module takes it."""
+    return request.user
+
+
+def _period_or_404(year: int, period: str) -> FollowUpPeriod:
+    """The period a URL names, in a year the product keeps; 404 for anything else."""
+    if period not in FollowUpPeriod.values or not plans.is_plan_year(year):
+        raise Http404
+    return FollowUpPeriod(period)
+
+
+def _overview(
+    request: HttpRequest, year: int, period: str
+) -> tuple[OverviewFilterForm, OverviewPage]:
+    """The filter form bound to the query string, and the page it narrows (fixed queries)."""
+    chosen = _period_or_404(year, period)
+    focus_areas = plans.focus_areas_in_force(year)
+    form = OverviewFilterForm(request.GET or None, focus_areas=focus_areas)
+    filters = form.filters() if form.is_bound else OverviewFilters()
+    page = overview.overview_page(_user(request), year, chosen, focus_areas, filters)
+    return form, page
+
+
+def _render_overview(
+    request: HttpRequest, form: OverviewFilterForm, page: OverviewPage
+) -> HttpResponse:
+    query = request.GET.urlencode()
+    export_url = reverse(
+        "programme:follow-up-overview-export",
+        kwargs={"year": page.year, "period": page.period.value},
+    )
+    years = range(plans.FIRST_PLAN_YEAR, plans.last_plan_year() + 1)
+    return render(
+        request,
+        "programme/overview/overview.html",
+        {
+            "page": page,
+            "year": page.year,
+            "period": page.period,
+            "form": form,
+            "periods": list(FollowUpPeriod),
+            "rows": page.rows,
+            "state_counts": overview.state_counts(page.rows),
+            "judgement_chart": charts.judgement_chart(page.judgements),
+            "council_chart": charts.council_goal_chart(page.council) if page.council else None,
+            "has_judgements": any(counts.total for _area, counts in page.judgements),
+            "export_url": f"{export_url}?{query}" if query else export_url,
+            "previous_year": page.year - 1 if page.year - 1 in years else None,
+            "next_year": page.year + 1 if page.year + 1 in years else None,
+        },
+    )
+
+
+@require_GET
+@access.require_slk_reviewer
+def follow_up_overview_current(request: HttpRequest) -> HttpResponse:
+    """Lead to the overview of the follow-up that is due next."""
+    year, period = overview.current_period()
+    return HttpResponseRedirect(
+        reverse("programme:follow-up-overview", kwargs={"year": year, "period": period.value})
+    )
+
+
+@require_GET
+@access.require_slk_reviewer
+def follow_up_overview(request: HttpRequest, year: int, period: str) -> HttpResponse:
+    """Every body's follow-up of one period, the matrix and the charts, filtered by GET."""
+    form, page = _overview(request, year, period)
+    return _render_overview(request, form, page)
+
+
+@require_GET
+@access.require_slk_reviewer
+def follow_up_overview_export(request: HttpRequest, year: int, period: str) -> HttpResponse:
+    """The overview's list as an Excel file, filtered as the page; refused filters show the page."""
+    form, page = _overview(request, year, period)
+    if form.is_bound and not form.is_valid():
+        return _render_overview(request, form, page)
+    return exports.xlsx_response(
+        exports.overview_workbook(page), exports.overview_filename(year, period)
+    )
+
+
+@require_GET
+def activity_export(request: HttpRequest, year: int) -> HttpResponse:
+    """Every activity of ``year`` the user may see, as an Excel file."""
+    if not plans.is_plan_year(year):
+        raise Http404
+    user = _user(request)
+    return exports.xlsx_response(
+        exports.activity_workbook(user, year), exports.activity_filename(year)
+    )
+
+
+@require_GET
+def plan_export(request: HttpRequest, slug: str, year: int) -> HttpResponse:
+    """One body's plan for ``year`` as an Excel file, for those who may see the plan."""
+    user = _user(request)
+    plan = access.get_for_user_or_404(
+        user, Plan.objects.select_related("body"), body__slug=slug, year=year
+    )
+    return exports.xlsx_response(exports.plan_workbook(user, plan), exports.plan_filename(plan))
+
+
+@require_GET
+@access.require_slk_reviewer
+def duty_overview_export(request: HttpRequest, year: int) -> HttpResponse:
+    """SLK's duty overview of ``year`` as an Excel file."""
+    if not duties.is_duty_year(year):
+        raise Http404
+    rows = duties.overview_for(_user(request), year)
+    return exports.xlsx_response(
+        exports.duty_overview_workbook(rows, year), exports.duty_overview_filename(year)
+    )
