@@ -11,7 +11,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from programme import maintenance, plans
+from programme import maintenance, plan_pages, plans
 from programme.locking import EditConflict
 from programme.models import Body, BodyKind, Confidentiality, FocusArea, Programme
 from programme.models.plans import (
@@ -495,7 +495,7 @@ def confidential_plan(cast: Cast) -> Plan:
     return plan
 
 
-def titles(page: plans.PlanPage) -> set[str]:
+def titles(page: plan_pages.PlanPage) -> set[str]:
     found = set()
     for goal in page.goals:
         found.add(goal.title)
@@ -507,7 +507,7 @@ def titles(page: plans.PlanPage) -> set[str]:
 def test_a_reader_never_gets_confidential_goals_activities_or_indicators(cast: Cast):
     confidential_plan(cast)
 
-    page = plans.plan_page(cast.reader_a, cast.body_a, 2024)
+    page = plan_pages.plan_page(cast.reader_a, cast.body_a, 2024)
 
     assert titles(page) == {"Öppet mål", "Intern aktivitet", "Öppen indikator"}
     assert [row.record_title for row in page.issues] == ["Öppet mål"]
@@ -518,7 +518,7 @@ def test_a_reader_never_gets_confidential_goals_activities_or_indicators(cast: C
 def test_administrators_and_slk_get_every_record(cast: Cast, persona: str):
     confidential_plan(cast)
 
-    page = plans.plan_page(cast.by_name(persona), cast.body_a, 2024)
+    page = plan_pages.plan_page(cast.by_name(persona), cast.body_a, 2024)
 
     assert titles(page) == {
         "Öppet mål",
@@ -536,7 +536,7 @@ def test_administrators_and_slk_get_every_record(cast: Cast, persona: str):
 def test_the_page_without_a_plan_offers_what_making_one_needs(cast: Cast):
     plans.create_plan(cast.admin_b, cast.body_b, 2024)
 
-    page = plans.plan_page(cast.admin_b, cast.body_b, 2025)
+    page = plan_pages.plan_page(cast.admin_b, cast.body_b, 2025)
 
     assert page.plan is None
     assert page.has_previous_plan is True
@@ -546,7 +546,7 @@ def test_the_page_without_a_plan_offers_what_making_one_needs(cast: Cast):
 def test_the_page_lists_the_three_follow_ups_with_their_states(cast: Cast, plan: Plan):
     FollowUp.objects.create(plan=plan, period=FollowUpPeriod.T1, state=FollowUpState.SUBMITTED)
 
-    page = plans.plan_page(cast.admin_b, cast.body_b, 2024)
+    page = plan_pages.plan_page(cast.admin_b, cast.body_b, 2024)
 
     assert [(row.period, row.state) for row in page.follow_ups] == [
         (FollowUpPeriod.T1, FollowUpState.SUBMITTED),

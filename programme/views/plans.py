@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from config.middleware import kept_form_data
-from programme import access, plans
+from programme import access, plan_pages, plans
 from programme.forms import add_refusal
 from programme.forms.plans import (
     ActivityForm,
@@ -62,14 +62,16 @@ def plan_list(request: HttpRequest, slug: str) -> HttpResponse:
     """The body's plans, newest first, with the years a plan may still be made for."""
     user = _user(request)
     body = access.get_body_or_404(user, slug)
-    body_plans = plans.body_plans(user, body)
+    body_plans = plan_pages.body_plans(user, body)
     return render(
         request,
         "programme/plans/list.html",
         {
             "body": body,
             "plans": body_plans,
-            "open_years": plans.years_open_for_a_plan(body, {plan.year for plan in body_plans}),
+            "open_years": plan_pages.years_open_for_a_plan(
+                body, {plan.year for plan in body_plans}
+            ),
         },
     )
 
@@ -79,8 +81,8 @@ def plan_detail(request: HttpRequest, slug: str, year: int) -> HttpResponse:
     """The body's plan for one year: goals, activities, indicators, issues and follow-ups."""
     user = _user(request)
     body = access.get_body_or_404(user, slug)
-    plans.check_plan_year_or_404(body, year)
-    page = plans.plan_page(user, body, year)
+    plan_pages.check_plan_year_or_404(body, year)
+    page = plan_pages.plan_page(user, body, year)
     return render(
         request,
         "programme/plans/detail.html",
@@ -134,7 +136,7 @@ def carry_over_resolve(request: HttpRequest, pk: int) -> HttpResponse:
     """Mark a carry-over issue as settled (administrators of the plan's body)."""
     user = _user(request)
     issue = access.get_for_user_or_404(
-        user, plans.visible_carry_over_issues(user), access.Action.CHANGE, pk=pk
+        user, plan_pages.visible_carry_over_issues(user), access.Action.CHANGE, pk=pk
     )
     plans.resolve_carry_over_issue(user, issue)
     messages.success(request, _("The carry-over issue was marked as settled."))
@@ -207,7 +209,7 @@ def goal_create(request: HttpRequest, slug: str, year: int) -> HttpResponse:
     """Add a goal to the body's plan for the year."""
     user = _user(request)
     body = access.get_body_or_404(user, slug, access.Action.CHANGE)
-    plan = plans.plan_for_change_or_404(user, body, year)
+    plan = plan_pages.plan_for_change_or_404(user, body, year)
     areas = plans.focus_area_choices(year, None)
     return _form_page(
         request,

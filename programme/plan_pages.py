@@ -1,0 +1,277 @@
+"""What the plan pages read: a body's plans, and one plan as the user may see it.
+
+Every read goes through ``programme.access`` and costs a fixed number of queries however
+many goals, activities and indicators a plan has. The rules and changes are in
+``programme.plans``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.db import models
+from django.db.models import Prefetch, Q, Value
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from programme import access
+from programme.duties import body_existed_in
+from programme.models import Body, FocusArea, Programme
+from programme.models.plans import (
+    Activity,
+    CarryOverIssue,
+    FollowUp,
+    FollowUpPeriod,
+    Goal,
+    Indicator,
+    Plan,
+)
+from programme.plans import is_plan_year, programmes_in_force
+
+AnyUser = access.AnyUser
+
+
+def body_plans(user: AnyUser, body: Body) -> list[Plan]:
+    """The body's plans the user may see, newest first (one query)."""
+    return list(
+        access.restrict(Plan.objects.filter(body=body), user)
+        .select_related("taken_over_by__body")
+        .order_by("-year")
+    )
+
+
+def years_open_for_a_plan(body: Body, planned: set[int]) -> list[int]:
+    """This year and next, where the body exists then and has no plan yet, newest first."""
+    this_year = timezone.localdate().year
+    return [
+        year
+        for year in (this_year + 1, this_year)
+        if year not in planned and body_existed_in(body, year)
+    ]
+
+
+def visible_carry_over_issues(user: AnyUser) -> models.QuerySet[CarryOverIssue]:
+    """Carry-over issues whose record the user may see: one about a hidden record hides too.
+
+    ``access.restrict`` sees an issue as the plan's (it has no level of its own), so the
+    record it names is asked about here, in subqueries.
+    """
+    return CarryOverIssue.objects.select_related("plan__body").filter(
+        Q(goal__isnull=True) | Q(goal__in=access.restrict(Goal.objects.all(), user)),
+        Q(activity__isnull=True) | Q(activity__in=access.restrict(Activity.objects.all(), user)),
+        Q(indicator__isnull=True) | Q(indicator__in=access.restrict(Indicator.objects.all(), user)),
+    )
+
+
+def check_plan_year_or_404(body: Body, year: int) -> None:
+    """Answer 404 for a year outside the product's range or one the body did not exist in."""
+    if not is_plan_year(year) or not body_existed_in(body, year):
+        raise Http404
+
+
+def plan_for_change_or_404(user: AnyUser, body: Body, year: int) -> Plan:
+    """The body's plan for ``year`` for a form that adds to it: 404 if there is none."""
+    return access.get_for_user_or_404(
+        user, Plan.objects.select_related("body"), access.Action.CHANGE, body=body, year=year
+    )
+
+
+@dataclass(frozen=True)
+class FollowUpRow:
+    """One period of the plan's year, with its follow-up if one is started."""
+
+    period: FollowUpPeriod
+    follow_up: FollowUp | None
+
+    @property
+    def state_label(self) -> str:
+        """The follow-up's state as the page shows it."""
+        if self.follow_up is None:
+            return _("not started")
+        return str(self.follow_up.get_state_display())
+
+    @property
+    def state(self) -> str:
+        """The state's value, for the badge's class."""
+        return self.follow_up.state if self.follow_up is not None else "not_started"
+
+
+@dataclass(frozen=True)
+class IssueRow:
+    """A carry-over issue with the record it concerns, for the top of the plan page."""
+
+    issue: CarryOverIssue
+    record_kind: str
+    record_title: str
+    anchor: str
+
+
+@dataclass
+class PlanPage:
+    """Everything the plan page shows, read in a fixed number of queries."""
+
+    body: Body
+    year: int
+    plan: Plan | None
+    goals: list[Goal] = field(default_factory=list)
+    issues: list[IssueRow] = field(default_factory=list)
+    follow_ups: list[FollowUpRow] = field(default_factory=list)
+    taken_over_from: list[Body] = field(default_factory=list)
+    can_change: bool = False
+    programmes: list[Programme] = field(default_factory=list)
+    has_previous_plan: bool = False
+
+
+def _attach_focus_areas(
+    goals: list[Goal], activities: list[Activity], indicators: list[Indicator]
+) -> None:
+    """Give every record a ``focus_area_list``, read in two queries for all three kinds.
+
+    One query reads the links of goals, activities and indicators at once (a UNION of
+    the three link tables), one the focus areas with their versions.
+    """
+    owners: dict[str, dict[int, models.Model]] = {
+        "g": {goal.pk: goal for goal in goals},
+        "a": {activity.pk: activity for activity in activities},
+        "i": {indicator.pk: indicator for indicator in indicators},
+    }
+    found: dict[tuple[str, int], list[FocusArea]] = {}
+    if goals:
+        links = (
+            Goal.focus_areas.through.objects.filter(goal_id__in=owners["g"])
+            .annotate(kind=Value("g"))
+            .values_list("kind", "goal_id", "focusarea_id")  # type: ignore[misc]
+            .union(
+                Activity.focus_areas.through.objects.filter(activity_id__in=owners["a"])
+                .annotate(kind=Value("a"))
+                .values_list("kind", "activity_id", "focusarea_id"),  # type: ignore[misc]
+                Indicator.focus_areas.through.objects.filter(indicator_id__in=owners["i"])
+                .annotate(kind=Value("i"))
+                .values_list("kind", "indicator_id", "focusarea_id"),  # type: ignore[misc]
+                all=True,
+            )
+        )
+        rows: list[tuple[str, int, int]] = list(links)
+        areas = FocusArea.objects.select_related("programme").in_bulk(
+            {area_id for _kind, _owner, area_id in rows}
+        )
+        for kind, owner_id, area_id in rows:
+            found.setdefault((kind, owner_id), []).append(areas[area_id])
+    for kind, records in owners.items():
+        for pk, record in records.items():
+            chosen = sorted(
+                found.get((kind, pk), []),
+                key=lambda area: (area.programme.first_year, area.programme.name, area.position),
+            )
+            record.focus_area_list = chosen  # type: ignore[attr-defined]
+
+
+def _issue_rows(
+    issues: Iterable[CarryOverIssue],
+    goals: list[Goal],
+    activities: list[Activity],
+    indicators: list[Indicator],
+) -> list[IssueRow]:
+    """The issues whose record the user may see, each with that record's name.
+
+    An issue of a confidential record a reader may not see is left out like the record.
+    """
+    goal_by_pk = {goal.pk: goal for goal in goals}
+    activity_by_pk = {activity.pk: activity for activity in activities}
+    indicator_by_pk = {indicator.pk: indicator for indicator in indicators}
+    rows = []
+    for issue in issues:
+        if issue.goal_id is not None:
+            goal = goal_by_pk.get(issue.goal_id)
+            if goal is not None:
+                rows.append(IssueRow(issue, _("Goal"), goal.title, f"goal-{goal.pk}"))
+        elif issue.activity_id is not None:
+            activity = activity_by_pk.get(issue.activity_id)
+            if activity is not None:
+                rows.append(
+                    IssueRow(issue, _("Activity"), activity.title, f"activity-{activity.pk}")
+                )
+        elif issue.indicator_id is not None:
+            indicator = indicator_by_pk.get(issue.indicator_id)
+            if indicator is not None:
+                rows.append(
+                    IssueRow(issue, _("Indicator"), indicator.name, f"indicator-{indicator.pk}")
+                )
+    return rows
+
+
+def plan_page(user: AnyUser, body: Body, year: int) -> PlanPage:
+    """The body's plan for ``year`` as the user may see it, in a fixed number of queries.
+
+    With a plan: the plan (1), its goals, activities and indicators (3), their focus
+    areas (2), the open carry-over issues (1), the follow-ups (1) and whether the user
+    may change the plan (1). A reader of the body never gets confidential goals,
+    activities or indicators, nor the issues about them. Without a plan: what the
+    administrator needs to make one (the versions in force and last year's plan).
+    """
+    can_change = access.can_change_records(user, body)
+    plan = (
+        access.restrict(Plan.objects.filter(body=body, year=year), user)
+        .select_related("taken_over_by__body")
+        .first()
+    )
+    page = PlanPage(
+        body=body,
+        year=year,
+        plan=plan,
+        can_change=can_change,
+    )
+    if plan is None:
+        if can_change:
+            page.programmes = programmes_in_force(year)
+            page.has_previous_plan = Plan.objects.filter(body=body, year=year - 1).exists()
+        return page
+    activities_query = access.restrict(Activity.objects.filter(goal__plan=plan), user).order_by(
+        "position", "pk"
+    )
+    indicators_query = access.restrict(Indicator.objects.filter(goal__plan=plan), user).order_by(
+        "position", "pk"
+    )
+    goals: list[Goal] = list(
+        access.restrict(Goal.objects.filter(plan=plan), user)
+        .select_related("taken_over_from")
+        .prefetch_related(
+            Prefetch("activities", queryset=activities_query, to_attr="visible_activities"),
+            Prefetch("indicators", queryset=indicators_query, to_attr="visible_indicators"),
+        )
+        .order_by("position", "pk")
+    )
+    activities: list[Activity] = [
+        activity
+        for goal in goals
+        for activity in goal.visible_activities  # type: ignore[attr-defined]
+    ]
+    indicators: list[Indicator] = [
+        indicator
+        for goal in goals
+        for indicator in goal.visible_indicators  # type: ignore[attr-defined]
+    ]
+    _attach_focus_areas(goals, activities, indicators)
+    issues = (
+        access.restrict(CarryOverIssue.objects.filter(plan=plan, resolved_at__isnull=True), user)
+        .select_related("focus_area__programme")
+        .order_by("pk")
+    )
+    page.goals = goals
+    page.issues = _issue_rows(issues, goals, activities, indicators)
+    follow_ups = {
+        follow_up.period: follow_up
+        for follow_up in access.restrict(FollowUp.objects.filter(plan=plan), user)
+    }
+    page.follow_ups = [
+        FollowUpRow(period=period, follow_up=follow_ups.get(period.value))
+        for period in FollowUpPeriod
+    ]
+    seen: dict[int, Body] = {}
+    for goal in goals:
+        if goal.taken_over_from is not None:
+            seen.setdefault(goal.taken_over_from.pk, goal.taken_over_from)
+    page.taken_over_from = list(seen.values())
+    return page
