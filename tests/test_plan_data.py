@@ -70,7 +70,10 @@ def test_the_demo_year_has_follow_ups_in_every_state(cast: Cast):
     assert states == set(FollowUpState)
     returned = FollowUp.objects.get(state=FollowUpState.RETURNED)
     assert returned.review_comment
-    assert returned.reviewed_by == cast.slk or returned.reviewed_by is None
+    # Marked with the real people where there are some: Järva's administrator and SLK.
+    assert returned.plan.body == cast.body_a
+    assert returned.submitted_by == cast.admin_a
+    assert returned.reviewed_by == cast.slk
     # A body with a plan but no follow-up at all: not started, overdue once T1 is due.
     assert Plan.objects.filter(year=year, follow_ups__isnull=True).exists()
     # Each period's deadline, and a period nobody has handed in yet (not started).
