@@ -21,7 +21,7 @@ from typing import Any, TypeVar
 
 from django.contrib.auth.models import User
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import Exists, Max, OuterRef, Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -184,7 +184,14 @@ def _new_plan(user: AnyUser | None, body: Body, year: int) -> Plan:
     """Save a new, empty plan (the caller has checked the rules)."""
     plan = Plan(body=body, year=year)
     _by(plan, user)
-    plan.save()
+    try:
+        with transaction.atomic():
+            plan.save()
+    except IntegrityError:
+        # Someone made the same plan between the check and the save.
+        raise _refusal(
+            _("%(body)s already has a plan for %(year)s.") % {"body": body.name, "year": year}
+        ) from None
     return plan
 
 
