@@ -13,6 +13,7 @@ and numbers as numbers, so the sheet sorts and sums as a reader expects.
 from __future__ import annotations
 
 import datetime
+import functools
 import html
 import io
 import re
@@ -21,12 +22,13 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
+from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.utils import timezone
-from django.utils.html import strip_tags
 from django.utils.http import content_disposition_header
 from django.utils.text import capfirst
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -51,12 +53,11 @@ from programme.overview import OverviewPage
 from programme.queries import swedish_sort_key
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-DATE_FORMAT = "yyyy-mm-dd"
-DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
 # Characters a sheet title may not hold, and its longest length.
 _SHEET_TITLE_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 _SHEET_TITLE_LENGTH = 31
 _BOLD = Font(bold=True)
+_TAG = re.compile(r"<[^>]*>")
 # Strictness of the levels, to give a row the strictest of its own and its parents'.
 _STRICTNESS: dict[str, int] = {
     Confidentiality.OPEN: 0,
@@ -85,10 +86,18 @@ def sheet_title(text: str) -> str:
 
 
 def plain_text(value: str) -> str:
-    """Rich text as one plain line of text: tags dropped, entities read, spaces joined."""
+    """Rich text as one plain line of text: tags dropped, entities read, spaces joined.
+
+    Rich text is cleaned by nh3 before it is stored, so its tags are well formed and a
+    pattern finds them; a cell is not HTML, so nothing here needs escaping again.
+    """
     if not value:
         return ""
-    return " ".join(html.unescape(strip_tags(value.replace("<", " <"))).split())
+    if "<" in value:
+        value = _TAG.sub(" ", value)
+    if "&" in value:
+        value = html.unescape(value)
+    return " ".join(value.split())
 
 
 def _new_workbook(title: str) -> Workbook:
@@ -112,15 +121,13 @@ def _add_sheet(workbook: Workbook, title: str, headers: Sequence[str]) -> WriteO
 
 
 def _cell(sheet: WriteOnlyWorksheet, value: Any) -> Any:
-    """A value as the sheet should hold it: dates as dates, text never as a formula."""
-    if isinstance(value, datetime.datetime):
-        cell = WriteOnlyCell(sheet, value=timezone.localtime(value).replace(tzinfo=None))
-        cell.number_format = DATETIME_FORMAT
-        return cell
-    if isinstance(value, datetime.date):
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.number_format = DATE_FORMAT
-        return cell
+    """A value as the sheet should hold it: dates as dates, text never as a formula.
+
+    openpyxl gives a plain date or naive datetime a date format itself; a plain value
+    costs far less than a cell object, which only text that looks like a formula needs.
+    """
+    if isinstance(value, datetime.datetime) and timezone.is_aware(value):
+        return timezone.localtime(value).replace(tzinfo=None)
     if isinstance(value, str) and value.startswith("="):
         # Typed text that looks like a formula stays text: nothing a user wrote runs.
         cell = WriteOnlyCell(sheet, value=value)
@@ -139,8 +146,14 @@ def _save(workbook: Workbook) -> bytes:
     return buffer.getvalue()
 
 
-def _label(choices: Any, value: str) -> str:
+def _label(choices: type[models.TextChoices], value: str) -> str:
     """A stored choice in words, capitalised; unknown values as they are."""
+    return _choice_label(choices, value, get_language())
+
+
+@functools.lru_cache(maxsize=256)
+def _choice_label(choices: type[models.TextChoices], value: str, language: str | None) -> str:
+    # Cached per language: a label is asked for once per row, thousands of times.
     try:
         return capfirst(str(choices(value).label))
     except ValueError:
@@ -153,7 +166,13 @@ def _strictest(*levels: str) -> str:
 
 
 def _perspectives(values: list[str] | None) -> str:
-    chosen = set(values or [])
+    """The perspectives considered, in the programme's order and the active language."""
+    return _perspective_labels(tuple(values or ()), get_language())
+
+
+@functools.lru_cache(maxsize=64)
+def _perspective_labels(values: tuple[str, ...], language: str | None) -> str:
+    chosen = set(values)
     return ", ".join(str(label) for value, label in Perspective.choices if value in chosen)
 
 

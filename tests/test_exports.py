@@ -11,7 +11,7 @@ import openpyxl
 import pytest
 from django.test import Client
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from openpyxl.workbook.workbook import Workbook
 
 from programme import exports
@@ -242,6 +242,20 @@ def test_the_activity_sheet_has_a_title_swedish_headers_dates_and_plain_text(
     assert rows[UNDER_CONFIDENTIAL_GOAL][column["level"]].value == "Konfidentiell"
 
 
+@pytest.mark.parametrize(
+    ("stored", "plain"),
+    [
+        ("", ""),
+        ("Utan märkning", "Utan märkning"),
+        ("<p>Första</p><p>andra\n stycket</p>", "Första andra stycket"),
+        ("<ul><li>ett</li><li>två &amp; tre</li></ul>", "ett två & tre"),
+        ("a &lt;b&gt; c", "a <b> c"),
+    ],
+)
+def test_rich_text_becomes_one_line_of_plain_text(stored: str, plain: str):
+    assert exports.plain_text(stored) == plain
+
+
 def test_text_that_looks_like_a_formula_stays_text(cast: Cast, world: PlanWorld):
     Activity.objects.create(goal=world.goal_a, title='=HYPERLINK("http://x","klicka")')
 
@@ -265,7 +279,10 @@ def test_the_plan_export_has_a_sheet_each_with_numbers_as_numbers(cast: Cast, wo
 
 
 def test_the_overview_export_lists_the_filtered_bodies(cast: Cast, world: PlanWorld):
-    FollowUp.objects.filter(pk=world.follow_up_b.pk).update(state=FollowUpState.SUBMITTED)
+    submitted_at = timezone.make_aware(datetime.datetime(YEAR, 5, 2, 14, 30))
+    FollowUp.objects.filter(pk=world.follow_up_b.pk).update(
+        state=FollowUpState.SUBMITTED, submitted_at=submitted_at
+    )
     url = reverse("programme:follow-up-overview-export", kwargs={"year": YEAR, "period": "t1"})
 
     response = client_for(cast, "slk").get(url, {"kind": BodyKind.DISTRICT_COMMITTEE})
@@ -282,7 +299,10 @@ def test_the_overview_export_lists_the_filtered_bodies(cast: Cast, world: PlanWo
     assert rows["Skärholmens stadsdelsnämnd"][3] == "Inlämnad"
     assert rows["Järva stadsdelsnämnd"][3] == "Utkast"
     assert rows["Bromma stadsdelsnämnd"][3] == "Ej påbörjad"
-    assert isinstance(rows["Bromma stadsdelsnämnd"][6], datetime.datetime)
+    # The submission time as the city's clock shows it, and the deadline, both as dates.
+    assert rows["Skärholmens stadsdelsnämnd"][5] == datetime.datetime(YEAR, 5, 2, 14, 30)
+    assert rows["Bromma stadsdelsnämnd"][5] is None
+    assert rows["Bromma stadsdelsnämnd"][6] == datetime.datetime(YEAR, 5, 15)
 
 
 def test_the_overview_export_with_a_bad_filter_shows_the_message_instead(
