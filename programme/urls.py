@@ -10,6 +10,9 @@ from django.urls import path
 from programme.views import account, duties, pages
 from programme.views import follow_ups as follow_up_views
 from programme.views import maintenance as maintenance_views
+from programme.views import overview as overview_views
+from programme.views import plans as plan_views
+from programme.views import year_settings as year_settings_views
 
 app_name = "programme"
 
@@ -40,6 +43,85 @@ urlpatterns = [
     path("bevis/<int:pk>/", duties.evidence_download, name="evidence-download"),
     path("bevis/<int:pk>/ta-bort/", duties.evidence_delete, name="evidence-delete"),
     path("uppdrag/<int:year>/", duties.duty_overview, name="duty-overview"),
+    # --- plans: a body's plans, goals, activities, indicators, carry-over issues ---
+    path("namnder/<slug:slug>/planer/", plan_views.plan_list, name="plan-list"),
+    path("namnder/<slug:slug>/planer/<int:year>/", plan_views.plan_detail, name="plan-detail"),
+    path(
+        "namnder/<slug:slug>/planer/<int:year>/skapa/",
+        plan_views.plan_create,
+        name="plan-create",
+    ),
+    path(
+        "namnder/<slug:slug>/planer/<int:year>/kopiera/",
+        plan_views.plan_copy,
+        name="plan-copy",
+    ),
+    path(
+        "namnder/<slug:slug>/planer/<int:year>/mal/nytt/",
+        plan_views.goal_create,
+        name="goal-create",
+    ),
+    path("planer/mal/<int:pk>/andra/", plan_views.goal_edit, name="goal-edit"),
+    path("planer/mal/<int:pk>/ta-bort/", plan_views.goal_delete, name="goal-delete"),
+    path(
+        "planer/mal/<int:pk>/aktiviteter/ny/",
+        plan_views.activity_create,
+        name="activity-create",
+    ),
+    path("planer/aktiviteter/<int:pk>/andra/", plan_views.activity_edit, name="activity-edit"),
+    path(
+        "planer/aktiviteter/<int:pk>/ta-bort/",
+        plan_views.activity_delete,
+        name="activity-delete",
+    ),
+    path(
+        "planer/mal/<int:pk>/indikatorer/ny/",
+        plan_views.indicator_create,
+        name="indicator-create",
+    ),
+    path("planer/indikatorer/<int:pk>/andra/", plan_views.indicator_edit, name="indicator-edit"),
+    path(
+        "planer/indikatorer/<int:pk>/ta-bort/",
+        plan_views.indicator_delete,
+        name="indicator-delete",
+    ),
+    path(
+        "planer/overforingar/<int:pk>/klar/",
+        plan_views.carry_over_resolve,
+        name="carry-over-resolve",
+    ),
+    # --- overview: SLK's follow-up overview and the Excel exports ---
+    path(
+        "uppfoljning/",
+        overview_views.follow_up_overview_current,
+        name="follow-up-overview-current",
+    ),
+    path(
+        "uppfoljning/<int:year>/<str:period>/",
+        overview_views.follow_up_overview,
+        name="follow-up-overview",
+    ),
+    path(
+        "uppfoljning/<int:year>/<str:period>/export.xlsx",
+        overview_views.follow_up_overview_export,
+        name="follow-up-overview-export",
+    ),
+    path(
+        "namnder/<slug:slug>/planer/<int:year>/export.xlsx",
+        overview_views.plan_export,
+        name="plan-export",
+    ),
+    path(
+        "aktiviteter/<int:year>/export.xlsx",
+        overview_views.activity_export,
+        name="activity-export",
+    ),
+    path(
+        "uppdrag/<int:year>/export.xlsx",
+        overview_views.duty_overview_export,
+        name="duty-overview-export",
+    ),
+    # --- end of overview ---
     # --- SLK's maintenance of programme versions and bodies (maintenance) ---
     path(
         "forvaltning/program/nytt/",
@@ -71,6 +153,27 @@ urlpatterns = [
         "forvaltning/namnder/<slug:slug>/andra/",
         maintenance_views.body_edit,
         name="body-edit",
+    ),
+    # --- data: SLK's yearly settings, deadlines and the council goal (year_settings) ---
+    path(
+        "forvaltning/ar/<int:year>/",
+        year_settings_views.year_settings_page,
+        name="year-settings",
+    ),
+    path(
+        "forvaltning/ar/<int:year>/indikatorer/ny/",
+        year_settings_views.council_indicator_create,
+        name="council-indicator-create",
+    ),
+    path(
+        "forvaltning/indikatorer/<int:pk>/andra/",
+        year_settings_views.council_indicator_edit,
+        name="council-indicator-edit",
+    ),
+    path(
+        "forvaltning/indikatorer/<int:pk>/ta-bort/",
+        year_settings_views.council_indicator_delete,
+        name="council-indicator-delete",
     ),
     # --- follow_ups: a body's follow-up of one period, its form, and SLK's review ---
     path(
