@@ -155,10 +155,13 @@ EVERYONE = ("Start", "Programversioner", "Nämnder och bolagsstyrelser", "Mitt k
 @pytest.mark.parametrize(
     ("persona", "extra"),
     [
-        ("admin_a", ["Uppdrag: Järva stadsdelsnämnd"]),
-        ("reader_a", ["Uppdrag: Järva stadsdelsnämnd"]),
-        ("admin_b", ["Uppdrag: Skärholmens stadsdelsnämnd"]),
-        ("slk", ["Alla nämnders uppdrag"]),
+        ("admin_a", ["Uppdrag: Järva stadsdelsnämnd", "Verksamhetsplan: Järva stadsdelsnämnd"]),
+        ("reader_a", ["Uppdrag: Järva stadsdelsnämnd", "Verksamhetsplan: Järva stadsdelsnämnd"]),
+        (
+            "admin_b",
+            ["Uppdrag: Skärholmens stadsdelsnämnd", "Verksamhetsplan: Skärholmens stadsdelsnämnd"],
+        ),
+        ("slk", ["Alla nämnders uppdrag", "Uppföljning"]),
         ("official", []),
         ("no_role", []),
         ("sysadmin", ["Systemadministration"]),

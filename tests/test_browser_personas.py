@@ -42,20 +42,24 @@ class Persona:
 PERSONAS = {
     "admin_a": Persona(
         "jarva-administrator",
-        ["Uppdrag: Järva stadsdelsnämnd"],
+        ["Uppdrag: Järva stadsdelsnämnd", "Verksamhetsplan: Järva stadsdelsnämnd"],
         "Ändrar nämndens uppgifter och ser även de sekretessbelagda.",
     ),
     "reader_a": Persona(
         "jarva-lasare",
-        ["Uppdrag: Järva stadsdelsnämnd"],
+        ["Uppdrag: Järva stadsdelsnämnd", "Verksamhetsplan: Järva stadsdelsnämnd"],
         "Läser nämndens uppgifter, utom de sekretessbelagda.",
     ),
     "admin_b": Persona(
         "skarholmen-administrator",
-        ["Uppdrag: Skärholmens stadsdelsnämnd"],
+        ["Uppdrag: Skärholmens stadsdelsnämnd", "Verksamhetsplan: Skärholmens stadsdelsnämnd"],
         "Ändrar nämndens uppgifter och ser även de sekretessbelagda.",
     ),
-    "slk": Persona("slk-granskare", ["Alla nämnders uppdrag"], "Du läser alla nämnders uppgifter"),
+    "slk": Persona(
+        "slk-granskare",
+        ["Alla nämnders uppdrag", "Uppföljning"],
+        "Du läser alla nämnders uppgifter",
+    ),
     "official": Persona(
         "tjansteperson", [], "Du läser programmet och de publicerade allmänna rapporterna."
     ),
