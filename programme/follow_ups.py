@@ -1,4 +1,4 @@
-"""Follow-ups: starting one, saving it, moving it through SLK's review, and what pages read.
+"""Follow-ups: starting one, saving it, and moving it through SLK's review.
 
 A follow-up is a snapshot of a plan at one period: a row per activity (its status and
 comment then), per indicator (its outcome then) and per goal (the body's judgement and,
@@ -6,7 +6,7 @@ beside it, SLK's). The body edits a draft or a returned follow-up and submits it
 returns it with a comment or approves it, and an approved follow-up is locked. Each of
 these changes is one function here, which checks every rule before it writes anything,
 so a refused change leaves the database as it was, and records who made it in the
-history.
+history. What the pages read is in ``programme.follow_up_pages``.
 
 Access is decided by the caller through ``programme.access``; the services check again
 the one thing that makes a transition legal for its actor (the body's administrators
@@ -15,7 +15,6 @@ save and submit, SLK reviews), so no caller can skip it.
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -24,7 +23,6 @@ from typing import Any, NoReturn
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
-from django.db.models import OuterRef, Subquery
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -33,14 +31,12 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from programme import access
 from programme.history import HistoryEntry, history_for
 from programme.locking import EditConflict, lock_version, save_next_version
-from programme.models import Body, Confidentiality, DutyKind, DutyRecord, DutyStatus
+from programme.models import DutyKind, DutyRecord
 from programme.models.plans import (
     Activity,
     ActivityReport,
     ActivityStatus,
-    CouncilGoal,
     FollowUp,
-    FollowUpDeadline,
     FollowUpPeriod,
     FollowUpState,
     Goal,
@@ -682,235 +678,3 @@ def _without_noise(entries: Iterable[HistoryEntry]) -> list[HistoryEntry]:
 def follow_up_history(follow_up: FollowUp) -> list[HistoryEntry]:
     """Each step of the follow-up, newest first: who, when, and what changed (its state too)."""
     return _without_noise(history_for(follow_up))
-
-
-# --- What the pages read -----------------------------------------------------------------
-
-
-@dataclass
-class GoalSection:
-    """One goal of the snapshot with its judgement and the rows of its activities and indicators."""
-
-    judgement: GoalJudgement
-    activities: list[ActivityReport] = field(default_factory=list)
-    indicators: list[IndicatorOutcome] = field(default_factory=list)
-
-    @property
-    def goal(self) -> Goal:
-        """The goal this section is about."""
-        return self.judgement.goal
-
-
-def snapshot_sections(user: AnyUser, follow_up: FollowUp) -> list[GoalSection]:
-    """The follow-up's rows the user may see, grouped by goal in the plan's order.
-
-    Three queries however many rows. Rows of a confidential goal, activity or indicator
-    reach only those who may see confidential records (``access.restrict``); a reader
-    sees no trace of them.
-    """
-    judgements = access.restrict(
-        GoalJudgement.objects.filter(follow_up=follow_up).select_related("goal"), user
-    ).order_by("goal__position", "goal__pk")
-    sections = {row.goal_id: GoalSection(judgement=row) for row in judgements}
-    reports = access.restrict(
-        ActivityReport.objects.filter(follow_up=follow_up).select_related("activity"), user
-    ).order_by("activity__position", "activity__pk")
-    for report in reports:
-        section = sections.get(report.activity.goal_id)
-        if section is not None:
-            section.activities.append(report)
-    outcomes = access.restrict(
-        IndicatorOutcome.objects.filter(follow_up=follow_up).select_related("indicator"), user
-    ).order_by("indicator__position", "indicator__pk")
-    for outcome in outcomes:
-        section = sections.get(outcome.indicator.goal_id)
-        if section is not None:
-            section.indicators.append(outcome)
-    return list(sections.values())
-
-
-@dataclass(frozen=True)
-class DutyState:
-    """One programme duty as the annual follow-up kept it at submission."""
-
-    duty: str
-    status: str
-    confidentiality: str
-    person_name: str
-    completed_on: datetime.date | None
-
-    @property
-    def duty_label(self) -> str:
-        """The duty's name in the active language."""
-        return str(dict(DutyKind.choices).get(self.duty, self.duty))
-
-    @property
-    def status_label(self) -> str:
-        """The duty's status in the active language."""
-        return str(dict(DutyStatus.choices).get(self.status, self.status))
-
-    @property
-    def confidentiality_label(self) -> str:
-        """The duty's level in the active language."""
-        return str(dict(Confidentiality.choices).get(self.confidentiality, self.confidentiality))
-
-    @property
-    def is_met(self) -> bool:
-        """Whether the duty was met at submission."""
-        return self.status == DutyStatus.MET
-
-
-def visible_duty_states(user: AnyUser, body: Body, follow_up: FollowUp) -> list[DutyState]:
-    """The duty snapshot without the confidential duties the user may not see.
-
-    At most one query, and only when the snapshot holds a confidential duty.
-    """
-    states = [
-        DutyState(
-            duty=str(entry.get("duty", "")),
-            status=str(entry.get("status", "")),
-            confidentiality=str(entry.get("confidentiality", Confidentiality.CONFIDENTIAL)),
-            person_name=str(entry.get("person_name", "")),
-            completed_on=(
-                datetime.date.fromisoformat(entry["completed_on"])
-                if entry.get("completed_on")
-                else None
-            ),
-        )
-        for entry in follow_up.duty_states or []
-        if isinstance(entry, dict)
-    ]
-    if any(state.confidentiality == Confidentiality.CONFIDENTIAL for state in states) and not (
-        access.may_see_confidential(user, body)
-    ):
-        states = [
-            state for state in states if state.confidentiality != Confidentiality.CONFIDENTIAL
-        ]
-    return states
-
-
-def _with_year_settings(queryset: models.QuerySet[FollowUp]) -> models.QuerySet[FollowUp]:
-    """The follow-ups with their deadline and the council goal's title, in the same query."""
-    return queryset.annotate(
-        due_on=Subquery(
-            FollowUpDeadline.objects.filter(
-                year=OuterRef("plan__year"), period=OuterRef("period")
-            ).values("due_on")[:1]
-        ),
-        council_goal_title=Subquery(
-            CouncilGoal.objects.filter(year=OuterRef("plan__year")).values("title")[:1]
-        ),
-    )
-
-
-@dataclass
-class FollowUpPage:
-    """What the follow-up page shows: the state, the deadline, the snapshot and its history."""
-
-    body: Body
-    plan: Plan
-    period: FollowUpPeriod
-    follow_up: FollowUp | None
-    due_on: datetime.date | None
-    council_goal_title: str | None
-    sections: list[GoalSection]
-    duty_states: list[DutyState]
-    history: list[HistoryEntry]
-    can_change: bool
-    today: datetime.date = field(default_factory=timezone.localdate)
-
-    @property
-    def is_overdue(self) -> bool:
-        """Whether the deadline has passed while the body still has the follow-up."""
-        waiting_for_body = self.follow_up is None or self.follow_up.is_editable_by_body
-        return bool(self.due_on and waiting_for_body and self.today > self.due_on)
-
-    @property
-    def is_annual(self) -> bool:
-        """Whether this is the annual follow-up (with the council goal and the duties)."""
-        return self.period == FollowUpPeriod.ANNUAL
-
-    @property
-    def disagreements(self) -> int:
-        """How many goals SLK judges otherwise than the body."""
-        return sum(1 for section in self.sections if section.judgement.disagrees)
-
-
-def plan_or_404(user: AnyUser, body: Body, year: int) -> Plan:
-    """The body's plan of ``year`` if the user may see it, else 404 (one query)."""
-    plan = access.restrict(Plan.objects.filter(body=body, year=year), user).first()
-    if plan is None:
-        raise Http404
-    return plan
-
-
-def follow_up_or_404(user: AnyUser, body: Body, year: int, period: FollowUpPeriod) -> FollowUp:
-    """The body's follow-up of one period if it exists and the user may see it (one query)."""
-    follow_up = (
-        access.restrict(
-            FollowUp.objects.filter(plan__body=body, plan__year=year, period=period), user
-        )
-        .select_related("plan")
-        .first()
-    )
-    if follow_up is None:
-        raise Http404
-    return follow_up
-
-
-def follow_up_page(user: AnyUser, body: Body, year: int, period: FollowUpPeriod) -> FollowUpPage:
-    """The follow-up page's data, in a fixed number of queries however many rows.
-
-    A follow-up not started yet shows the plan's state and deadline; the plan itself
-    must exist (404 otherwise).
-    """
-    follow_up = (
-        _with_year_settings(
-            access.restrict(
-                FollowUp.objects.filter(plan__body=body, plan__year=year, period=period), user
-            )
-        )
-        .select_related("plan", "submitted_by", "reviewed_by")
-        .first()
-    )
-    if follow_up is None:
-        plan = plan_or_404(user, body, year)
-        deadline = FollowUpDeadline.objects.filter(year=year, period=period).first()
-        council_goal = (
-            CouncilGoal.objects.filter(year=year).values_list("title", flat=True).first()
-            if period == FollowUpPeriod.ANNUAL
-            else None
-        )
-        return FollowUpPage(
-            body=body,
-            plan=plan,
-            period=period,
-            follow_up=None,
-            due_on=deadline.due_on if deadline else None,
-            council_goal_title=council_goal,
-            sections=[],
-            duty_states=[],
-            history=[],
-            can_change=access.can_change_records(user, body),
-        )
-    return FollowUpPage(
-        body=body,
-        plan=follow_up.plan,
-        period=period,
-        follow_up=follow_up,
-        due_on=follow_up.due_on,  # type: ignore[attr-defined]
-        council_goal_title=follow_up.council_goal_title,  # type: ignore[attr-defined]
-        sections=snapshot_sections(user, follow_up),
-        duty_states=visible_duty_states(user, body, follow_up),
-        history=follow_up_history(follow_up),
-        can_change=access.can_change_records(user, body),
-    )
-
-
-def review_sections(user: AnyUser, follow_up: FollowUp) -> list[GoalJudgement]:
-    """The goal judgements of a follow-up the user may see, in the plan's order (one query)."""
-    return list(
-        access.restrict(
-            GoalJudgement.objects.filter(follow_up=follow_up).select_related("goal"), user
-        ).order_by("goal__position", "goal__pk")
-    )

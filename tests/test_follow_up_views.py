@@ -11,6 +11,7 @@ import re
 from typing import Any
 
 import pytest
+from django.contrib.sessions.models import Session
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -230,6 +231,29 @@ def test_two_sessions_the_second_save_is_refused_and_shows_the_firsts_change(
     assert "Den andra personens berättelse" in response.content.decode()
     assert response.context["form"]["version"].value() == str(fu_a().version)
     assert fu_a().narrative == "Den första personens berättelse"
+
+
+def test_a_report_posted_after_the_session_ended_comes_back_after_signing_in(
+    cast: Cast, world: PlanWorld
+):
+    client = client_for(cast, "admin_a")
+    data = form_data(client.get(url("follow-up-edit")))
+    before = snapshot(fu_a())
+    data["narrative"] = "Timmar av arbete som inte får gå förlorade"
+    data[f"activity-{world.activity_a.pk}-comment"] = "Skrivet innan sessionen tog slut"
+    # The session runs out on the server while the browser still holds the form.
+    Session.objects.all().delete()
+    assert client.post(url("follow-up-edit"), data).status_code == 302
+
+    client.force_login(cast.admin_a)
+    response = client.get(url("follow-up-edit"))
+
+    form = response.context["form"]
+    assert form["narrative"].value() == "Timmar av arbete som inte får gå förlorade"
+    assert form[f"activity-{world.activity_a.pk}-comment"].value() == (
+        "Skrivet innan sessionen tog slut"
+    )
+    assert snapshot(fu_a()) == before
 
 
 def test_an_approved_follow_up_opens_as_locked_and_an_edit_is_refused(cast: Cast, world: PlanWorld):

@@ -16,7 +16,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone, translation
 
-from programme import follow_ups
+from programme import follow_up_pages, follow_ups
 from programme.follow_ups import (
     ActivityInput,
     FollowUpInput,
@@ -499,7 +499,9 @@ def test_submitting_the_annual_follow_up_keeps_the_duties_of_the_year(cast: Cast
     seen_by = {
         persona: [
             state.duty
-            for state in follow_ups.visible_duty_states(cast.by_name(persona), cast.body_a, annual)
+            for state in follow_up_pages.visible_duty_states(
+                cast.by_name(persona), cast.body_a, annual
+            )
         ]
         for persona in ("admin_a", "reader_a", "slk")
     }
@@ -508,7 +510,7 @@ def test_submitting_the_annual_follow_up_keeps_the_duties_of_the_year(cast: Cast
         "reader_a": [DutyKind.SECURITY_COORDINATOR],
         "slk": [DutyKind.SECURITY_COORDINATOR, DutyKind.CRISIS_PLAN],
     }
-    assert follow_ups.visible_duty_states(cast.slk, cast.body_a, annual)[1].status == (
+    assert follow_up_pages.visible_duty_states(cast.slk, cast.body_a, annual)[1].status == (
         DutyStatus.IN_PROGRESS
     )
 
@@ -645,7 +647,7 @@ def test_a_transition_from_an_older_version_is_refused(cast: Cast, started: Foll
 # --- What the pages read -----------------------------------------------------------------
 
 
-def titles(sections: list[follow_ups.GoalSection]) -> dict[str, list[str]]:
+def titles(sections: list[follow_up_pages.GoalSection]) -> dict[str, list[str]]:
     return {
         section.goal.title: [row.activity.title for row in section.activities]
         + [row.indicator.name for row in section.indicators]
@@ -668,16 +670,16 @@ def test_a_reader_sees_no_row_of_a_confidential_goal_or_activity(
         "Ökad trygghet i centrum": ["Trygghetsvandringar", "Andel som känner sig trygga"],
     }
 
-    assert titles(follow_ups.snapshot_sections(cast.admin_a, started)) == everything
-    assert titles(follow_ups.snapshot_sections(cast.slk, started)) == everything
-    assert titles(follow_ups.snapshot_sections(cast.reader_a, started)) == reader_sees
-    assert titles(follow_ups.snapshot_sections(cast.admin_b, started)) == {}
+    assert titles(follow_up_pages.snapshot_sections(cast.admin_a, started)) == everything
+    assert titles(follow_up_pages.snapshot_sections(cast.slk, started)) == everything
+    assert titles(follow_up_pages.snapshot_sections(cast.reader_a, started)) == reader_sees
+    assert titles(follow_up_pages.snapshot_sections(cast.admin_b, started)) == {}
 
 
 def test_the_page_shows_the_deadline_and_overdue_only_while_the_body_has_it(
     cast: Cast, world: PlanWorld, started: FollowUp
 ):
-    page = follow_ups.follow_up_page(cast.admin_a, cast.body_a, YEAR, FollowUpPeriod.T1)
+    page = follow_up_pages.follow_up_page(cast.admin_a, cast.body_a, YEAR, FollowUpPeriod.T1)
     assert page.due_on == datetime.date(YEAR, 5, 15)
 
     page.today = datetime.date(YEAR, 5, 16)

@@ -16,10 +16,10 @@ from django.core.exceptions import NON_FIELD_ERRORS
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from programme.follow_up_pages import GoalSection
 from programme.follow_ups import (
     ActivityInput,
     FollowUpInput,
-    GoalSection,
     JudgementInput,
     OutcomeInput,
     row_field,

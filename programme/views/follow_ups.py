@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from config.middleware import kept_form_data
-from programme import access, follow_ups
+from programme import access, follow_up_pages, follow_ups
 from programme.forms import add_refusal
 from programme.forms.follow_ups import (
     FollowUpForm,
@@ -63,7 +63,7 @@ def follow_up_detail(request: HttpRequest, slug: str, year: int, period: str) ->
     user = _user(request)
     kind = follow_ups.period_or_404(period)
     body = access.get_body_or_404(user, slug)
-    page = follow_ups.follow_up_page(user, body, year, kind)
+    page = follow_up_pages.follow_up_page(user, body, year, kind)
     follow_up = page.follow_up
     may_submit = page.can_change and follow_up is not None and follow_up.is_editable_by_body
     return render(
@@ -90,7 +90,7 @@ def follow_up_edit(request: HttpRequest, slug: str, year: int, period: str) -> H
     user = _user(request)
     kind = follow_ups.period_or_404(period)
     body = access.get_body_or_404(user, slug, access.Action.CHANGE)
-    plan = follow_ups.plan_or_404(user, body, year)
+    plan = follow_up_pages.plan_or_404(user, body, year)
     follow_up = follow_ups.get_or_start_follow_up(user, plan, kind)
     detail_url = _url("follow-up-detail", body, year, kind)
     if request.method == "GET" and not follow_up.is_editable_by_body:
@@ -100,7 +100,7 @@ def follow_up_edit(request: HttpRequest, slug: str, year: int, period: str) -> H
             % {"state": follow_up.get_state_display()},
         )
         return HttpResponseRedirect(detail_url)
-    sections = follow_ups.snapshot_sections(user, follow_up)
+    sections = follow_up_pages.snapshot_sections(user, follow_up)
     form = FollowUpForm(kept_form_data(request), follow_up=follow_up, sections=sections)
     changes = []
     if request.method == "POST" and form.is_valid():
@@ -112,7 +112,7 @@ def follow_up_edit(request: HttpRequest, slug: str, year: int, period: str) -> H
             # Keep what the user typed, now against the follow-up as it stands, with
             # what the other person changed listed above the form.
             current = cast(FollowUp, conflict.record)
-            sections = follow_ups.snapshot_sections(user, current)
+            sections = follow_up_pages.snapshot_sections(user, current)
             form = FollowUpForm(
                 _rebound(form.data, current.version), follow_up=current, sections=sections
             )
@@ -154,7 +154,7 @@ def follow_up_submit(request: HttpRequest, slug: str, year: int, period: str) ->
     user = _user(request)
     kind = follow_ups.period_or_404(period)
     body = access.get_body_or_404(user, slug, access.Action.CHANGE)
-    follow_up = follow_ups.follow_up_or_404(user, body, year, kind)
+    follow_up = follow_up_pages.follow_up_or_404(user, body, year, kind)
     detail_url = _url("follow-up-detail", body, year, kind)
     version = _version_or_refuse(request, TransitionForm(request.POST))
     if version is None:
@@ -178,7 +178,7 @@ def _review_target(request: HttpRequest, slug: str, year: int, period: str) -> F
     body = access.get_body_or_404(user, slug)
     if not access.is_slk_reviewer(user):
         raise PermissionDenied
-    follow_up = follow_ups.follow_up_or_404(user, body, year, kind)
+    follow_up = follow_up_pages.follow_up_or_404(user, body, year, kind)
     follow_up.plan.body = body
     return follow_up
 
@@ -192,7 +192,7 @@ def _render_review(
 ) -> HttpResponse:
     """SLK's review page, with fresh forms where none was refused."""
     user = _user(request)
-    judgements = follow_ups.review_sections(user, follow_up)
+    judgements = follow_up_pages.review_sections(user, follow_up)
     if judgement_form is None:
         judgement_form = SlkJudgementForm(follow_up=follow_up, judgements=judgements)
     return render(
@@ -222,7 +222,7 @@ def follow_up_review(request: HttpRequest, slug: str, year: int, period: str) ->
     data = kept_form_data(request)
     if data is None:
         return _render_review(request, follow_up)
-    judgements = follow_ups.review_sections(user, follow_up)
+    judgements = follow_up_pages.review_sections(user, follow_up)
     form = SlkJudgementForm(data, follow_up=follow_up, judgements=judgements)
     changes: object = ()
     # Kept data (after the session ended) is shown for checking, saved only when posted.
@@ -238,7 +238,7 @@ def follow_up_review(request: HttpRequest, slug: str, year: int, period: str) ->
             form = SlkJudgementForm(
                 _rebound(form.data, current.version),
                 follow_up=current,
-                judgements=follow_ups.review_sections(user, current),
+                judgements=follow_up_pages.review_sections(user, current),
             )
             form.is_valid()
             _refuse_on(form, conflict)
