@@ -101,6 +101,7 @@ def plain_text(value: str) -> str:
 
 
 def _new_workbook(title: str) -> Workbook:
+    """A write-only workbook whose properties carry ``title``."""
     workbook = Workbook(write_only=True)
     workbook.properties.title = title
     workbook.properties.creator = _("City of Stockholm safety and security programmes")
@@ -137,10 +138,12 @@ def _cell(sheet: WriteOnlyWorksheet, value: Any) -> Any:
 
 
 def _append(sheet: WriteOnlyWorksheet, values: Iterable[Any]) -> None:
+    """Write one row, each value as the sheet should hold it."""
     sheet.append([_cell(sheet, value) for value in values])
 
 
 def _save(workbook: Workbook) -> bytes:
+    """The finished workbook as the bytes of an .xlsx file."""
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
@@ -153,7 +156,7 @@ def _label(choices: type[models.TextChoices], value: str) -> str:
 
 @functools.lru_cache(maxsize=256)
 def _choice_label(choices: type[models.TextChoices], value: str, language: str | None) -> str:
-    # Cached per language: a label is asked for once per row, thousands of times.
+    """``_label`` in ``language``, cached: it is asked for once per row, thousands of times."""
     try:
         return capfirst(str(choices(value).label))
     except ValueError:
@@ -172,6 +175,7 @@ def _perspectives(values: list[str] | None) -> str:
 
 @functools.lru_cache(maxsize=64)
 def _perspective_labels(values: tuple[str, ...], language: str | None) -> str:
+    """``_perspectives`` in ``language``, cached like ``_choice_label``."""
     chosen = set(values)
     return ", ".join(str(label) for value, label in Perspective.choices if value in chosen)
 

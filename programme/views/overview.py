@@ -45,6 +45,7 @@ def _overview(
 def _render_overview(
     request: HttpRequest, form: OverviewFilterForm, page: OverviewPage
 ) -> HttpResponse:
+    """The overview page, with the export link keeping the filters of the query string."""
     query = request.GET.urlencode()
     export_url = reverse(
         "programme:follow-up-overview-export",
