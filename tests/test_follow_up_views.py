@@ -527,3 +527,21 @@ def test_the_review_page_reads_in_a_fixed_number_of_queries(
 
     assert response.status_code == 200
     assert len(response.context["judgement_form"].judgements) == 2 + goals
+
+
+def test_a_follow_up_whose_submitter_and_reviewer_are_gone_still_shows(
+    cast: Cast, world: PlanWorld
+):
+    # Users are removed over the years (on_delete=SET_NULL); the page must still open.
+    FollowUp.objects.filter(pk=world.follow_up_a.pk).update(
+        state=FollowUpState.APPROVED,
+        submitted_at=timezone.now(),
+        submitted_by=None,
+        reviewed_at=timezone.now(),
+        reviewed_by=None,
+    )
+
+    response = client_for(cast, "reader_a").get(url("follow-up-detail"))
+
+    assert response.status_code == 200
+    assert text_of(response).count(" av okänd") == 2
