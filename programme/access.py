@@ -54,6 +54,7 @@ BODY_PERMISSIONS = frozenset({VIEW_RECORDS, CHANGE_RECORDS, VIEW_CONFIDENTIAL})
 NOT_CONFIDENTIAL = [Confidentiality.OPEN, Confidentiality.INTERNAL]
 
 _ROLES_CACHE = "_programme_global_roles"
+_BODIES_CACHE = "_programme_bodies_with"
 
 
 class Action(enum.Enum):
@@ -111,17 +112,26 @@ def _bodies_with(user: AnyUser, permission: str) -> models.QuerySet[Body]:
     """Bodies on which the user (or one of the user's groups) holds ``permission``.
 
     A lazy queryset: used inside another filter it becomes a subquery, so the number of
-    queries stays fixed however many bodies and records there are.
+    queries stays fixed however many bodies and records there are. Building it costs a
+    few milliseconds of CPU and a page asks for it ten times, so it is built once per
+    user object (so once per request); it runs no query until used, so a cached one
+    never answers with stale grants.
     """
     if not user.is_authenticated or not user.is_active:
         return Body.objects.none()
-    return get_objects_for_user(
-        user,
-        f"programme.{permission}",
-        klass=Body.objects.all(),
-        accept_global_perms=False,
-        with_superuser=False,
-    )
+    cache: dict[str, models.QuerySet[Body]] | None = getattr(user, _BODIES_CACHE, None)
+    if cache is None:
+        cache = {}
+        setattr(user, _BODIES_CACHE, cache)
+    if permission not in cache:
+        cache[permission] = get_objects_for_user(
+            user,
+            f"programme.{permission}",
+            klass=Body.objects.all(),
+            accept_global_perms=False,
+            with_superuser=False,
+        )
+    return cache[permission].all()
 
 
 def bodies_for(user: AnyUser, action: Action) -> models.QuerySet[Body]:
