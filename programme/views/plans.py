@@ -90,8 +90,8 @@ def plan_detail(request: HttpRequest, slug: str, year: int) -> HttpResponse:
             "page": page,
             "body": body,
             "year": year,
-            "previous_year": year - 1 if plans.is_plan_year(year - 1) else None,
-            "next_year": year + 1 if plans.is_plan_year(year + 1) else None,
+            "previous_year": plan_pages.neighbour_plan_year(body, year - 1),
+            "next_year": plan_pages.neighbour_plan_year(body, year + 1),
         },
     )
 
