@@ -109,7 +109,7 @@ def build_plan_and_report(page: Page, site: str) -> None:
     check_page(page)
 
     page.get_by_role("link", name="Påbörja uppföljningen").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text(f"Ändra Tertialrapport 1 {YEAR}")
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Ändra tertialrapport 1 {YEAR}")
     check_page(page)
 
     # A number the service cannot read is refused, with a summary that leads to the field.
