@@ -37,15 +37,19 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from programme import access
 from programme.duties import OverviewRow as DutyOverviewRow
+from programme.follow_up_pages import GoalSection
 from programme.models import (
     Activity,
     ActivityStatus,
+    Body,
     BodyKind,
     Confidentiality,
     DutyKind,
+    FollowUp,
     Goal,
     Indicator,
     IndicatorDirection,
+    Judgement,
     Perspective,
     Plan,
 )
@@ -438,6 +442,92 @@ def plan_workbook(user: access.AnyUser, plan: Plan) -> bytes:
                 _label(Confidentiality, _strictest(level, goal_level)),
             ],
         )
+    return _save(workbook)
+
+
+def follow_up_filename(body: Body, follow_up: FollowUp) -> str:
+    """The file name of a follow-up's export."""
+    return _("follow-up-%(body)s-%(year)s-%(period)s.xlsx") % {
+        "body": body.slug,
+        "year": follow_up.plan.year,
+        "period": follow_up.period,
+    }
+
+
+def follow_up_workbook(body: Body, follow_up: FollowUp, sections: Sequence[GoalSection]) -> bytes:
+    """A follow-up's judgements, activity reports and outcomes, a sheet each.
+
+    ``sections`` come from ``follow_up_pages.snapshot_sections``, which read through
+    ``programme.access``: a row the user may not see is not among them.
+    """
+    title = _("%(period)s %(year)s %(body)s") % {
+        "period": capfirst(follow_up.get_period_display()),
+        "year": follow_up.plan.year,
+        "body": body.name,
+    }
+    workbook = _new_workbook(title)
+    goal_sheet = _add_sheet(
+        workbook,
+        _("Goals"),
+        [
+            _("Goal"),
+            _("The body's judgement"),
+            _("Motivation"),
+            _("SLK's judgement"),
+            _("SLK's motivation"),
+        ],
+    )
+    activity_sheet = _add_sheet(
+        workbook, _("Activities"), [_("Goal"), _("Activity"), _("Status"), _("Comment")]
+    )
+    indicator_sheet = _add_sheet(
+        workbook,
+        _("Indicators"),
+        [
+            _("Goal"),
+            _("Indicator"),
+            _("Unit"),
+            _("Outcome"),
+            _("Outcome for women"),
+            _("Outcome for men"),
+            _("Comment"),
+        ],
+    )
+    for section in sections:
+        judgement = section.judgement
+        _append(
+            goal_sheet,
+            [
+                section.goal.title,
+                _label(Judgement, judgement.judgement),
+                plain_text(judgement.motivation),
+                _label(Judgement, judgement.slk_judgement) if judgement.slk_judgement else "",
+                plain_text(judgement.slk_motivation),
+            ],
+        )
+        for report in section.activities:
+            _append(
+                activity_sheet,
+                [
+                    section.goal.title,
+                    report.activity.title,
+                    _label(ActivityStatus, report.status),
+                    plain_text(report.comment),
+                ],
+            )
+        for outcome in section.indicators:
+            _append(
+                indicator_sheet,
+                [
+                    section.goal.title,
+                    outcome.indicator.name,
+                    outcome.indicator.unit,
+                    _number(outcome.value),
+                    _number(outcome.value_women),
+                    _number(outcome.value_men),
+                    plain_text(outcome.comment),
+                ],
+            )
     return _save(workbook)
 
 

@@ -206,4 +206,9 @@ urlpatterns = [
         follow_up_views.follow_up_approve,
         name="follow-up-approve",
     ),
+    path(
+        "namnder/<slug:slug>/uppfoljning/<int:year>/<str:period>/export.xlsx",
+        follow_up_views.follow_up_export,
+        name="follow-up-export",
+    ),
 ]

@@ -42,6 +42,20 @@ def rows() -> list[Row]:
     """One row per URL pattern of this part of the site."""
     return [
         Row(
+            # The snapshot as an Excel file: for whoever may read the follow-up.
+            "programme:follow-up-export",
+            "programme:follow-up-export",
+            follow_up_url("follow-up-export"),
+            answers(404, **SEES_A),
+        ),
+        Row(
+            # No follow-up of T2 yet: nothing to export.
+            "programme:follow-up-export (not started)",
+            "programme:follow-up-export",
+            follow_up_url("follow-up-export", FollowUpPeriod.T2),
+            answers(404),
+        ),
+        Row(
             "programme:follow-up-detail",
             "programme:follow-up-detail",
             follow_up_url("follow-up-detail"),

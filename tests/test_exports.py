@@ -15,6 +15,7 @@ from django.utils import timezone, translation
 from openpyxl.workbook.workbook import Workbook
 
 from programme import exports
+from programme.follow_ups import get_or_start_follow_up
 from programme.models import (
     Activity,
     ActivityStatus,
@@ -418,3 +419,40 @@ def test_the_plan_export_costs_the_same_queries_however_many_rows(
         response = client.get(plan_url(cast.body_a))
 
     assert response.status_code == 200
+
+
+# --- A follow-up's snapshot -----------------------------------------------------------------
+
+
+def follow_up_url(body: Body, period: str = "t1") -> str:
+    return reverse(
+        "programme:follow-up-export", kwargs={"slug": body.slug, "year": YEAR, "period": period}
+    )
+
+
+def test_the_follow_up_export_has_the_snapshot_and_leaves_out_what_a_reader_may_not_see(
+    cast: Cast, world: PlanWorld
+):
+    get_or_start_follow_up(cast.admin_a, world.plan_a, "t1")
+
+    admin = client_for(cast, "admin_a").get(follow_up_url(cast.body_a))
+    reader = texts_of(client_for(cast, "reader_a").get(follow_up_url(cast.body_a)))
+
+    assert admin.status_code == 200
+    assert admin["Content-Type"] == exports.XLSX_CONTENT_TYPE
+    assert [sheet.title for sheet in workbook_of(admin).worksheets] == [
+        "Mål",
+        "Aktiviteter",
+        "Indikatorer",
+    ]
+    admin_texts = texts_of(admin)
+    assert {CONFIDENTIAL_A, world.confidential_goal_a.title, UNDER_CONFIDENTIAL_GOAL} <= (
+        admin_texts
+    )
+    assert {INTERNAL_A, world.indicator_a.name, "Planerad"} <= reader
+    assert not {CONFIDENTIAL_A, world.confidential_goal_a.title, UNDER_CONFIDENTIAL_GOAL} & reader
+
+
+def test_a_follow_up_not_started_or_of_another_body_has_no_export(cast: Cast, world: PlanWorld):
+    assert client_for(cast, "admin_a").get(follow_up_url(cast.body_a, "t2")).status_code == 404
+    assert client_for(cast, "admin_b").get(follow_up_url(cast.body_a)).status_code == 404

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from config.middleware import kept_form_data
-from programme import access, follow_up_pages, follow_ups
+from programme import access, exports, follow_up_pages, follow_ups
 from programme.forms import add_refusal
 from programme.forms.follow_ups import (
     FollowUpForm,
@@ -292,3 +292,17 @@ def follow_up_approve(request: HttpRequest, slug: str, year: int, period: str) -
         messages.success(request, _("The follow-up was approved and is now locked."))
         return HttpResponseRedirect(_url("follow-up-detail", body, year, follow_up.period))
     return HttpResponseRedirect(_url("follow-up-review", body, year, follow_up.period))
+
+
+@require_GET
+def follow_up_export(request: HttpRequest, slug: str, year: int, period: str) -> HttpResponse:
+    """One follow-up's snapshot as an Excel file, with only the rows the user may see."""
+    user = _user(request)
+    kind = follow_ups.period_or_404(period)
+    body = access.get_body_or_404(user, slug)
+    follow_up = follow_up_pages.follow_up_or_404(user, body, year, kind)
+    sections = follow_up_pages.snapshot_sections(user, follow_up)
+    return exports.xlsx_response(
+        exports.follow_up_workbook(body, follow_up, sections),
+        exports.follow_up_filename(body, follow_up),
+    )
