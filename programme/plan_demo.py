@@ -26,7 +26,6 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import models, transaction
-from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
@@ -39,7 +38,6 @@ from programme.models import (
     Confidentiality,
     CouncilGoal,
     CouncilIndicator,
-    FocusArea,
     FollowUp,
     FollowUpDeadline,
     FollowUpPeriod,
@@ -55,9 +53,10 @@ from programme.models import (
     Membership,
     Perspective,
     Plan,
-    Programme,
-    ProgrammeStatus,
 )
+
+# The demo and city-scale plans link the focus areas the product's own rule puts in force.
+from programme.plans import focus_areas_in_force
 from programme.year_settings import DEFAULT_COUNCIL_GOAL_TITLE
 
 BATCH_SIZE = 2000
@@ -306,22 +305,6 @@ def ensure_year_settings(year: int, result: Result, rng: random.Random) -> None:
 
 
 # --- Reading what the plans build on -----------------------------------------------------------
-
-
-def focus_areas_in_force(year: int) -> list[FocusArea]:
-    """The focus areas of every programme version in force in ``year`` (one query).
-
-    The same rule as the plans' own: a version is in force from its first year until a
-    later adopted version that supersedes it takes effect.
-    """
-    statuses = (ProgrammeStatus.ADOPTED, ProgrammeStatus.SUPERSEDED)
-    later = Programme.objects.filter(
-        supersedes=OuterRef("pk"), status__in=statuses, first_year__lte=year
-    )
-    in_force = Programme.objects.filter(status__in=statuses, first_year__lte=year).filter(
-        ~Exists(later)
-    )
-    return list(FocusArea.objects.filter(programme__in=in_force).order_by("programme", "position"))
 
 
 def bodies_active_in(year: int) -> models.QuerySet[Body]:

@@ -26,7 +26,8 @@ from programme.models import (
     Perspective,
     Plan,
 )
-from programme.plan_demo import DEMO_BODIES, focus_areas_in_force, generate_demo_year
+from programme.plan_demo import DEMO_BODIES, generate_demo_year
+from programme.plans import focus_areas_in_force
 from programme.services import LoadResult
 from programme.year_settings import DEFAULT_COUNCIL_GOAL_TITLE
 from tests.conftest import Cast

@@ -505,6 +505,21 @@ class Confidentiality(models.TextChoices):
     CONFIDENTIAL = "confidential", _("confidential")
 
 
+def confidentiality_field() -> models.CharField[str, str]:
+    """The level a record that belongs to a body carries (see ``Confidentiality``)."""
+    return models.CharField(
+        _("confidentiality"),
+        max_length=16,
+        choices=Confidentiality.choices,
+        default=Confidentiality.INTERNAL,
+        help_text=_(
+            "Open records may appear in general reports. Internal records are for the "
+            "body's members and SLK. Confidential records are for the body's "
+            "administrators and SLK reviewers only."
+        ),
+    )
+
+
 class BodyOwned(models.Model):
     """A record that belongs to one body and carries a confidentiality level.
 
@@ -516,17 +531,7 @@ class BodyOwned(models.Model):
     confidentiality_path = "confidentiality"
 
     body = models.ForeignKey(Body, verbose_name=_("body"), on_delete=models.PROTECT)
-    confidentiality = models.CharField(
-        _("confidentiality"),
-        max_length=16,
-        choices=Confidentiality.choices,
-        default=Confidentiality.INTERNAL,
-        help_text=_(
-            "Open records may appear in general reports. Internal records are for the "
-            "body's members and SLK. Confidential records are for the body's "
-            "administrators and SLK reviewers only."
-        ),
-    )
+    confidentiality = confidentiality_field()
 
     class Meta:
         abstract = True

@@ -19,7 +19,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from programme.models import Body, Confidentiality, FocusArea
+from programme.models import Body, FocusArea, confidentiality_field
 
 YEAR_VALIDATORS = [MinValueValidator(2000), MaxValueValidator(2100)]
 
@@ -31,21 +31,6 @@ class Versioned(models.Model):
 
     class Meta:
         abstract = True
-
-
-def confidentiality_field() -> models.CharField[str, str]:
-    """The level every plan record carries (see ``Confidentiality``)."""
-    return models.CharField(
-        _("confidentiality"),
-        max_length=16,
-        choices=Confidentiality.choices,
-        default=Confidentiality.INTERNAL,
-        help_text=_(
-            "Open records may appear in general reports. Internal records are for the "
-            "body's members and SLK. Confidential records are for the body's "
-            "administrators and SLK reviewers only."
-        ),
-    )
 
 
 # --- The city council's goal, per year ---------------------------------------------------
