@@ -18,10 +18,13 @@ from django.utils import timezone
 from programme import access
 from programme.follow_ups import follow_up_history
 from programme.history import HistoryEntry
-from programme.models import Body, Confidentiality, DutyKind, DutyStatus
-from programme.models.plans import (
+from programme.models import (
     ActivityReport,
+    Body,
+    Confidentiality,
     CouncilGoal,
+    DutyKind,
+    DutyStatus,
     FollowUp,
     FollowUpDeadline,
     FollowUpPeriod,

@@ -31,11 +31,12 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from programme import access
 from programme.history import HistoryEntry, history_for
 from programme.locking import EditConflict, lock_version, save_next_version
-from programme.models import DutyKind, DutyRecord
-from programme.models.plans import (
+from programme.models import (
     Activity,
     ActivityReport,
     ActivityStatus,
+    DutyKind,
+    DutyRecord,
     FollowUp,
     FollowUpPeriod,
     FollowUpState,

@@ -18,15 +18,17 @@ from django.utils.translation import gettext as _
 
 from programme import access
 from programme.duties import body_existed_in
-from programme.models import Body, FocusArea, Programme
-from programme.models.plans import (
+from programme.models import (
     Activity,
+    Body,
     CarryOverIssue,
+    FocusArea,
     FollowUp,
     FollowUpPeriod,
     Goal,
     Indicator,
     Plan,
+    Programme,
 )
 from programme.plans import is_plan_year, programmes_in_force
 

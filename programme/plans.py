@@ -30,17 +30,13 @@ from programme import access
 from programme.duties import body_existed_in
 from programme.locking import lock_version, save_next_version
 from programme.models import (
-    Body,
-    FocusArea,
-    FocusAreaSuccession,
-    Programme,
-    ProgrammeStatus,
-)
-from programme.models.plans import (
     FINISHED_ACTIVITY_STATUSES,
     Activity,
     ActivityReport,
+    Body,
     CarryOverIssue,
+    FocusArea,
+    FocusAreaSuccession,
     FollowUpState,
     Goal,
     GoalJudgement,
@@ -48,6 +44,8 @@ from programme.models.plans import (
     IndicatorOutcome,
     Perspective,
     Plan,
+    Programme,
+    ProgrammeStatus,
 )
 from programme.text import clean_rich_text
 

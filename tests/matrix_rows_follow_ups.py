@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from programme.models.plans import FollowUpPeriod
+from programme.models import FollowUpPeriod
 from tests.matrix_support import (
     CHANGES_A,
     SEES_A,

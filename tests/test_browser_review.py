@@ -17,7 +17,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect
 
-from programme.models.plans import FollowUpDeadline, FollowUpPeriod
+from programme.models import FollowUpDeadline, FollowUpPeriod
 from programme.services import LoadResult
 from tests.conftest import PERSONA_PASSWORD, build_cast
 from tests.test_browser import WIDE, browser, check_page  # noqa: F401 (a fixture)

@@ -17,11 +17,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from programme import follow_ups
-from programme.models import Confidentiality, FocusArea
-from programme.models.plans import (
+from programme.models import (
     Activity,
     ActivityReport,
     ActivityStatus,
+    Confidentiality,
+    FocusArea,
     FollowUp,
     FollowUpPeriod,
     FollowUpState,

@@ -25,16 +25,14 @@ from programme.follow_ups import (
 )
 from programme.locking import EditConflict
 from programme.models import (
+    Activity,
+    ActivityReport,
+    ActivityStatus,
     Confidentiality,
     DutyKind,
     DutyRecord,
     DutyStatus,
     FocusArea,
-)
-from programme.models.plans import (
-    Activity,
-    ActivityReport,
-    ActivityStatus,
     FollowUp,
     FollowUpPeriod,
     FollowUpState,

@@ -11,11 +11,13 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from programme import plans
-from programme.models import Confidentiality, FocusArea, FocusAreaSuccession
-from programme.models.plans import (
+from programme.models import (
     Activity,
     ActivityStatus,
     CarryOverIssue,
+    Confidentiality,
+    FocusArea,
+    FocusAreaSuccession,
     Goal,
     Indicator,
     Perspective,

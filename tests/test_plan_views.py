@@ -12,12 +12,13 @@ from django.test import Client
 from django.urls import reverse
 
 from programme import plans
-from programme.models import Confidentiality, FocusArea
-from programme.models.plans import (
+from programme.models import (
     Activity,
     ActivityReport,
     ActivityStatus,
     CarryOverIssue,
+    Confidentiality,
+    FocusArea,
     FollowUp,
     FollowUpPeriod,
     FollowUpState,

@@ -13,12 +13,15 @@ from django.utils import timezone
 
 from programme import maintenance, plan_pages, plans
 from programme.locking import EditConflict
-from programme.models import Body, BodyKind, Confidentiality, FocusArea, Programme
-from programme.models.plans import (
+from programme.models import (
     Activity,
     ActivityReport,
     ActivityStatus,
+    Body,
+    BodyKind,
     CarryOverIssue,
+    Confidentiality,
+    FocusArea,
     FollowUp,
     FollowUpPeriod,
     FollowUpState,
@@ -26,6 +29,7 @@ from programme.models.plans import (
     Indicator,
     Perspective,
     Plan,
+    Programme,
 )
 from programme.services import LoadResult
 from tests.conftest import Cast

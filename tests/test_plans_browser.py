@@ -11,8 +11,7 @@ from django.conf import settings
 from django.test import Client
 from playwright.sync_api import Browser, Page, expect
 
-from programme.models import FocusArea
-from programme.models.plans import Activity, ActivityStatus, Goal, Plan
+from programme.models import Activity, ActivityStatus, FocusArea, Goal, Plan
 from tests.conftest import Cast
 from tests.test_browser import WIDE, browser, check_page  # noqa: F401 (a fixture)
 

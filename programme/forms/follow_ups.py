@@ -24,7 +24,7 @@ from programme.follow_ups import (
     OutcomeInput,
     row_field,
 )
-from programme.models.plans import ActivityStatus, FollowUp, FollowUpPeriod, Judgement
+from programme.models import ActivityStatus, FollowUp, FollowUpPeriod, Judgement
 
 COMMENT_ROWS = 3
 TEXT_ROWS = 8

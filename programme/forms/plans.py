@@ -16,8 +16,13 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from programme.forms.duties import DateInput
-from programme.models import Confidentiality, FocusArea
-from programme.models.plans import ActivityStatus, IndicatorDirection, Perspective
+from programme.models import (
+    ActivityStatus,
+    Confidentiality,
+    FocusArea,
+    IndicatorDirection,
+    Perspective,
+)
 
 
 def _capitalised(choices: type[models.TextChoices]) -> list[tuple[str, Any]]:

@@ -29,8 +29,7 @@ from programme.forms.follow_ups import (
     VersionedForm,
 )
 from programme.locking import EditConflict
-from programme.models import Body
-from programme.models.plans import FollowUp, FollowUpState
+from programme.models import Body, FollowUp, FollowUpState
 
 
 def _user(request: HttpRequest) -> access.AnyUser:

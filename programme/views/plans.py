@@ -32,7 +32,7 @@ from programme.forms.plans import (
     initial_of,
 )
 from programme.locking import EditConflict
-from programme.models.plans import Activity, Goal, Indicator, Plan
+from programme.models import Activity, Goal, Indicator, Plan
 
 FormFactory = Callable[[QueryDict | None], FocusAreaForm]
 

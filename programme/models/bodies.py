@@ -1,0 +1,284 @@
+"""Bodies the programme binds, who may do what in them, and the level of a body's records."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from typing import Any
+
+from django.conf import settings
+from django.db import models, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+from simple_history.models import HistoricalRecords
+
+
+class BodyKind(models.TextChoices):
+    """The kinds of body the programme binds."""
+
+    DISTRICT_COMMITTEE = "district_committee", _("district committee")
+    SPECIALIST_COMMITTEE = "specialist_committee", _("specialist committee")
+    COMPANY_BOARD = "company_board", _("company board")
+    EXECUTIVE_BOARD = "executive_board", _("executive board")
+
+
+class BodyQuerySet(models.QuerySet["Body"]):
+    """Queries on bodies."""
+
+    def active_on(self, day: datetime.date) -> BodyQuerySet:
+        """Bodies that existed on ``day``."""
+        return self.filter(
+            Q(valid_from__isnull=True) | Q(valid_from__lte=day),
+            Q(valid_to__isnull=True) | Q(valid_to__gte=day),
+        )
+
+
+class Body(models.Model):
+    """A committee, company board or the executive board, as it was over a span of time.
+
+    A merger or rename ends the old body (``valid_to``) and starts a new one that lists
+    it among its predecessors, so history keeps pointing at the body as it was.
+    """
+
+    slug = models.SlugField(_("short name in addresses"), max_length=80, unique=True)
+    kind = models.CharField(_("kind"), max_length=32, choices=BodyKind.choices)
+    name = models.CharField(_("name"), max_length=200)
+    administration_name = models.CharField(
+        _("administration"),
+        max_length=200,
+        blank=True,
+        help_text=_("The administration (förvaltning) that serves the committee."),
+    )
+    valid_from = models.DateField(_("valid from"), null=True, blank=True)
+    valid_to = models.DateField(_("valid to"), null=True, blank=True)
+    predecessors = models.ManyToManyField(
+        "self",
+        verbose_name=_("predecessors"),
+        symmetrical=False,
+        blank=True,
+        related_name="successors",
+    )
+
+    history = HistoricalRecords(m2m_fields=[predecessors])
+    objects = BodyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("body")
+        verbose_name_plural = _("bodies")
+        ordering = ["kind", "name"]
+        # Granted per body through memberships (see programme.access), never globally.
+        permissions = [
+            ("view_body_records", _("Can view the body's records")),
+            ("change_body_records", _("Can change the body's records")),
+            ("view_confidential_records", _("Can view the body's confidential records")),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_from__isnull=True)
+                | Q(valid_to__isnull=True)
+                | Q(valid_to__gte=models.F("valid_from")),
+                name="body_valid_date_range",
+                violation_error_message=_("A body cannot end before it begins."),
+            ),
+            models.UniqueConstraint(fields=["name", "valid_from"], name="body_unique_name_start"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def has_ended_by(self, day: datetime.date) -> bool:
+        """Whether the body had ceased to exist before ``day`` (it exists on its last day)."""
+        return self.valid_to is not None and self.valid_to < day
+
+    def is_active_on(self, day: datetime.date) -> bool:
+        """Whether the body existed on ``day`` (``BodyQuerySet.active_on`` says it in SQL)."""
+        has_begun = self.valid_from is None or self.valid_from <= day
+        return has_begun and not self.has_ended_by(day)
+
+    @property
+    def is_active(self) -> bool:
+        """Whether the body exists today."""
+        return self.is_active_on(timezone.localdate())
+
+
+# --- Who may do what -------------------------------------------------------------------
+
+
+class BodyRole(models.TextChoices):
+    """A user's role in one body."""
+
+    ADMINISTRATOR = "administrator", _("administrator")
+    READER = "reader", _("reader")
+
+
+class GlobalRoleKind(models.TextChoices):
+    """A role that reaches beyond one body."""
+
+    SLK_REVIEWER = "slk_reviewer", _("SLK reviewer")
+    OFFICIAL = "official", _("official")
+    SYSTEM_ADMINISTRATOR = "system_administrator", _("system administrator")
+
+
+class MembershipQuerySet(models.QuerySet["Membership"]):
+    """Bulk changes of memberships that keep the derived body permissions in step.
+
+    ``save`` and ``delete`` reach ``programme.signals``; bulk updates and inserts send no
+    signals, so these re-derive the permissions of every user they touched, in the same
+    transaction.
+    """
+
+    def update(self, **kwargs: Any) -> int:
+        """Update in bulk, then re-derive the touched users' permissions."""
+        from programme.access import sync_body_permissions
+
+        with transaction.atomic(using=self.db):
+            user_ids = set(self.values_list("user_id", flat=True)) | _user_ids_in(kwargs)
+            count = super().update(**kwargs)
+            for user_id in sorted(user_ids):
+                sync_body_permissions(user_id)
+        return count
+
+    def bulk_create(
+        self, objs: Iterable[Membership], *args: Any, **kwargs: Any
+    ) -> list[Membership]:
+        """Insert in bulk, then re-derive the new members' permissions."""
+        from programme.access import sync_body_permissions
+
+        with transaction.atomic(using=self.db):
+            created = super().bulk_create(objs, *args, **kwargs)
+            for user_id in sorted({membership.user_id for membership in created}):
+                sync_body_permissions(user_id)
+        return created
+
+
+def _user_ids_in(values: dict[str, Any]) -> set[int]:
+    """The user an update moves memberships to, if it does."""
+    user = values.get("user", values.get("user_id"))
+    if user is None:
+        return set()
+    return {user.pk if isinstance(user, models.Model) else int(user)}
+
+
+class Membership(models.Model):
+    """A user's place in one body: administrator (changes its records) or reader.
+
+    The object permissions on the body are derived from memberships in the same
+    transaction (``programme.access.sync_body_permissions``), never granted by hand.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="memberships",
+    )
+    body = models.ForeignKey(
+        Body, verbose_name=_("body"), on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(_("role"), max_length=16, choices=BodyRole.choices)
+
+    objects = MembershipQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        ordering = ["body__name", "user__username"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "body"], name="membership_one_per_body"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.body} ({self.get_role_display()})"
+
+
+class GlobalRole(models.Model):
+    """A role that reaches beyond one body: SLK reviewer, official or system administrator."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="global_roles",
+    )
+    role = models.CharField(_("role"), max_length=32, choices=GlobalRoleKind.choices)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("global role")
+        verbose_name_plural = _("global roles")
+        ordering = ["user__username", "role"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "role"], name="global_role_once_per_user"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.get_role_display()}"
+
+
+class BodyUserObjectPermission(UserObjectPermissionBase):
+    """A user's permission on one body, with a real foreign key (no text cast per row)."""
+
+    content_object = models.ForeignKey(Body, on_delete=models.CASCADE)
+
+    class Meta(UserObjectPermissionBase.Meta):
+        verbose_name = _("user permission on a body")
+        verbose_name_plural = _("user permissions on bodies")
+
+
+class BodyGroupObjectPermission(GroupObjectPermissionBase):
+    """A group's permission on one body, with a real foreign key."""
+
+    content_object = models.ForeignKey(Body, on_delete=models.CASCADE)
+
+    class Meta(GroupObjectPermissionBase.Meta):
+        verbose_name = _("group permission on a body")
+        verbose_name_plural = _("group permissions on bodies")
+
+
+class Confidentiality(models.TextChoices):
+    """Who may see a record that belongs to a body.
+
+    Open records may reach the general reports every official reads; internal ones stay
+    with the body's members and SLK; confidential ones (säkerhetsskydd, sekretess) are
+    for the body's administrators and SLK reviewers only.
+    """
+
+    OPEN = "open", _("open")
+    INTERNAL = "internal", _("internal")
+    CONFIDENTIAL = "confidential", _("confidential")
+
+
+def confidentiality_field() -> models.CharField[str, str]:
+    """The level a record that belongs to a body carries (see ``Confidentiality``)."""
+    return models.CharField(
+        _("confidentiality"),
+        max_length=16,
+        choices=Confidentiality.choices,
+        default=Confidentiality.INTERNAL,
+        help_text=_(
+            "Open records may appear in general reports. Internal records are for the "
+            "body's members and SLK. Confidential records are for the body's "
+            "administrators and SLK reviewers only."
+        ),
+    )
+
+
+class BodyOwned(models.Model):
+    """A record that belongs to one body and carries a confidentiality level.
+
+    Such records are authorised through their body by ``programme.access``; ``body_path``
+    names the lookup from the record to its body.
+    """
+
+    body_path = "body"
+    confidentiality_path = "confidentiality"
+
+    body = models.ForeignKey(Body, verbose_name=_("body"), on_delete=models.PROTECT)
+    confidentiality = confidentiality_field()
+
+    class Meta:
+        abstract = True
