@@ -503,7 +503,7 @@ def _client_run(requests: int, extra_bodies: int, duty_years: int, fixtures: Pat
         Membership,
         Programme,
     )
-    from programme.services import load_programme_data
+    from programme.services.fixtures import load_programme_data
 
     load_programme_data(fixtures)
     Body.objects.bulk_create(

@@ -18,7 +18,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from programme.models import Judgement
-from programme.overview import CouncilGoalCount, JudgementCounts
+from programme.queries.judgements import CouncilGoalCount, JudgementCounts
 
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif"
 WIDTH = 640

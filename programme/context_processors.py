@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from programme import access
 from programme.models import BodyRole, Membership
-from programme.queries import swedish_sort_key
+from programme.sorting import swedish_sort_key
 
 _CACHE = "_programme_user_roles"
 

@@ -4,13 +4,33 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+
+
+def written_date(day: date) -> str:
+    """A date as the product writes it in running text: "3 februari 2025"."""
+    return date_format(day, "j F Y")
+
+
+def history_user(user: User | AnonymousUser | None) -> User | None:
+    """The user to record behind a change: never an anonymous one."""
+    return user if isinstance(user, User) and user.is_authenticated else None
+
+
+def set_history_user(instance: models.Model, user: User | AnonymousUser | None) -> None:
+    """Record ``user`` as the author of the next history entry of ``instance``."""
+    author = history_user(user)
+    if author is not None:
+        instance._history_user = author  # type: ignore[attr-defined]
+
 
 # The newest entries a record's page shows; older ones stay in the database.
 HISTORY_LIMIT = 50

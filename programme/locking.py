@@ -14,7 +14,7 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from programme.history import HistoryEntry, history_for
+from programme.history import HistoryEntry, history_for, set_history_user
 
 VersionedT = TypeVar("VersionedT", bound=models.Model)
 
@@ -65,6 +65,5 @@ def save_next_version(
 ) -> None:
     """Save ``record`` as its next version, recording ``user`` in its history."""
     record.version = record.version + 1  # type: ignore[attr-defined]
-    if user is not None and user.is_authenticated:
-        record._history_user = user  # type: ignore[attr-defined]
+    set_history_user(record, user)
     record.save(**save_kwargs)

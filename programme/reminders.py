@@ -1,9 +1,10 @@
-"""Deadline reminders: e-mail a body's administrators before and after a follow-up is due.
+"""Reminders of a body's dated obligations: when each goes out, to whom, and only once.
 
-For every follow-up deadline SLK has set, the administrators of each body that has not
-yet submitted that period's follow-up get three reminders: 14 days before the deadline,
-3 days before it and the day after it passed. Each goes out once per deadline, body and
-kind, however often the task runs and however many workers run it.
+An obligation is anything a body must hand in by a date: a follow-up by SLK's deadline
+today, a referral response by the referral's deadline tomorrow. Each kind of obligation
+is a ``ReminderSource``: it lists its obligations, the bodies that still owe each one
+and have not been reminded, writes the message and claims a reminder in its own table
+(whose unique constraint makes the claim). This module holds what every kind shares.
 
 Windows, not single days. A run missed on the day (worker or beat down) catches up
 later, but only while the reminder still says something true:
@@ -14,17 +15,15 @@ later, but only while the reminder still says something true:
 - the overdue reminder from the day after until ``OVERDUE_WINDOW_DAYS`` after, so that
   a first run on an old database does not mail about deadlines long past.
 
-The text names the days actually left, so a late 14-day reminder does not lie.
-
-Once and only once. A reminder is claimed by inserting its ``ReminderSent`` row and is
-sent inside the same transaction. The unique constraint on (deadline, body, kind)
-decides between two runs at once: the second insert waits for the first transaction
-and then fails, so it sends nothing. A send that fails raises, which rolls the claim
-back, so the next run (the task retries) sends it again. Claiming and committing first
-and sending afterwards would lose a reminder whenever a worker died between the two;
-sending inside the transaction can only repeat one, and only if the commit itself
-fails after the mail server accepted the message. We prefer that rare repeat to a
-silent loss. The transaction holds one body's claim for one send, never a whole run.
+Once and only once. A reminder is claimed by inserting its row and is sent inside the
+same transaction. The unique constraint decides between two runs at once: the second
+insert waits for the first transaction and then fails, so it sends nothing. A send
+that fails raises, which rolls the claim back, so the next run (the task retries)
+sends it again. Claiming and committing first and sending afterwards would lose a
+reminder whenever a worker died between the two; sending inside the transaction can
+only repeat one, and only if the commit itself fails after the mail server accepted
+the message. We prefer that rare repeat to a silent loss. The transaction holds one
+body's claim for one send, never a whole run.
 """
 
 from __future__ import annotations
@@ -32,28 +31,16 @@ from __future__ import annotations
 import datetime
 import logging
 import smtplib
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Protocol, TypeVar
 
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
-from django.db.models import Prefetch, Q
-from django.urls import reverse
-from django.utils import formats, timezone, translation
-from django.utils.text import capfirst
-from django.utils.translation import gettext, ngettext
+from django.db.models import Prefetch
 
-from programme.models import (
-    Body,
-    BodyRole,
-    FollowUp,
-    FollowUpDeadline,
-    FollowUpState,
-    Membership,
-    Plan,
-    ReminderKind,
-    ReminderSent,
-)
+from programme.models import Body, BodyRole, Membership, ReminderKind
 
 logger = logging.getLogger(__name__)
 
@@ -61,25 +48,62 @@ logger = logging.getLogger(__name__)
 OVERDUE_WINDOW_DAYS = 7
 
 # Each kind's window, in days relative to the deadline (negative: before it), inclusive.
-# The windows do not overlap, so a body gets at most one reminder per deadline and day.
+# The windows do not overlap, so a body gets at most one reminder per obligation and day.
 REMINDER_WINDOWS: dict[ReminderKind, tuple[int, int]] = {
     ReminderKind.FOURTEEN_DAYS_BEFORE: (-14, -4),
     ReminderKind.THREE_DAYS_BEFORE: (-3, 0),
     ReminderKind.DAY_AFTER: (1, OVERDUE_WINDOW_DAYS),
 }
 
-# A follow-up in one of these states is with SLK or done: its body needs no reminder.
-HANDED_IN_STATES = (FollowUpState.SUBMITTED, FollowUpState.APPROVED)
-
 # What a failing mail server or network raises; anything else is a bug and propagates.
 SEND_ERRORS = (smtplib.SMTPException, OSError)
 
 
+class Obligation(Protocol):
+    """Something bodies must hand in by a date."""
+
+    @property
+    def pk(self) -> int: ...
+
+    @property
+    def due_on(self) -> datetime.date: ...
+
+
+ObligationT = TypeVar("ObligationT", bound=Obligation)
+
+
+class ReminderSource(Protocol[ObligationT]):
+    """One kind of dated obligation that bodies are reminded of."""
+
+    def obligations_due_between(
+        self, first: datetime.date, last: datetime.date
+    ) -> Sequence[ObligationT]:
+        """The obligations due from ``first`` to ``last``, in order."""
+        ...
+
+    def bodies_to_remind(self, obligation: ObligationT, kind: ReminderKind) -> Sequence[Body]:
+        """Bodies that still owe ``obligation`` and have no ``kind`` reminder of it, each
+        with ``reminder_administrators`` (use ``administrators_to_remind``)."""
+        ...
+
+    def compose(
+        self, obligation: ObligationT, body: Body, kind: ReminderKind, today: datetime.date
+    ) -> tuple[str, str]:
+        """The reminder's subject and text, in the site's language."""
+        ...
+
+    def claim(
+        self, obligation: ObligationT, body: Body, kind: ReminderKind, recipients: str
+    ) -> None:
+        """Record the reminder; raises ``IntegrityError`` if it was claimed already."""
+        ...
+
+
 @dataclass(frozen=True)
 class Reminder:
-    """One reminder that is due: which deadline, which body, which kind, to whom."""
+    """One reminder that is due: which obligation, which body, which kind, to whom."""
 
-    deadline_id: int
+    obligation_id: int
     body_id: int
     body_name: str
     kind: ReminderKind
@@ -103,134 +127,52 @@ def reminder_kind_on(due_on: datetime.date, today: datetime.date) -> ReminderKin
     return None
 
 
-def deadlines_in_a_window(today: datetime.date) -> list[FollowUpDeadline]:
-    """The deadlines for which some reminder's window is open on ``today``."""
+def window_around(today: datetime.date) -> tuple[datetime.date, datetime.date]:
+    """The first and last due date for which some reminder's window is open on ``today``."""
     earliest = min(first for first, _last in REMINDER_WINDOWS.values())
     latest = max(last for _first, last in REMINDER_WINDOWS.values())
-    return list(
-        FollowUpDeadline.objects.filter(
-            due_on__gte=today - datetime.timedelta(days=latest),
-            due_on__lte=today - datetime.timedelta(days=earliest),
-        ).order_by("due_on", "pk")
+    return (
+        today - datetime.timedelta(days=latest),
+        today - datetime.timedelta(days=earliest),
     )
 
 
-def bodies_to_remind(deadline: FollowUpDeadline, kind: ReminderKind) -> list[Body]:
-    """Bodies active in the deadline's year whose follow-up is not handed in nor reminded.
-
-    A body whose plan for the year was taken over in a merger reports through its
-    successor, so it is left out. Each body comes with ``reminder_administrators``: its
-    active administrators with an e-mail address.
-    """
-    first_day = datetime.date(deadline.year, 1, 1)
-    last_day = datetime.date(deadline.year, 12, 31)
-    handed_in = FollowUp.objects.filter(
-        plan__year=deadline.year, period=deadline.period, state__in=HANDED_IN_STATES
-    ).values("plan__body_id")
-    taken_over = Plan.objects.filter(year=deadline.year, taken_over_by__isnull=False).values(
-        "body_id"
-    )
-    reminded = ReminderSent.objects.filter(deadline=deadline, kind=kind).values("body_id")
+def administrators_to_remind() -> Prefetch:
+    """Prefetch a body's active administrators with an e-mail address, as
+    ``reminder_administrators``."""
     administrators = (
         Membership.objects.filter(role=BodyRole.ADMINISTRATOR, user__is_active=True)
         .exclude(user__email="")
         .select_related("user")
         .order_by("user__email", "pk")
     )
-    return list(
-        Body.objects.filter(
-            Q(valid_from__isnull=True) | Q(valid_from__lte=last_day),
-            Q(valid_to__isnull=True) | Q(valid_to__gte=first_day),
-        )
-        .exclude(pk__in=handed_in)
-        .exclude(pk__in=taken_over)
-        .exclude(pk__in=reminded)
-        .prefetch_related(
-            Prefetch("memberships", queryset=administrators, to_attr="reminder_administrators")
-        )
-        .order_by("name", "pk")
-    )
-
-
-def follow_up_url(deadline: FollowUpDeadline, body: Body) -> str:
-    """The absolute address of the body's follow-up page for the deadline's period."""
-    path = reverse(
-        "programme:follow-up-detail",
-        kwargs={"slug": body.slug, "year": deadline.year, "period": deadline.period},
-    )
-    return f"{settings.SITE_URL}{path}"
-
-
-def compose_reminder(
-    deadline: FollowUpDeadline, body: Body, kind: ReminderKind, today: datetime.date
-) -> tuple[str, str]:
-    """The reminder's subject and text, in the site's language (Swedish)."""
-    with translation.override(settings.LANGUAGE_CODE):
-        values = {
-            "period": capfirst(deadline.get_period_display()),
-            "year": deadline.year,
-            "body": body.name,
-            "deadline": formats.date_format(deadline.due_on, "l j F Y"),
-        }
-        days_left = (deadline.due_on - today).days
-        if kind == ReminderKind.DAY_AFTER:
-            subject = gettext("Overdue: %(period)s %(year)s for %(body)s was due on %(deadline)s")
-            status = gettext(
-                "%(period)s %(year)s for %(body)s has not been submitted to the city "
-                "management office, and the deadline was %(deadline)s. Please submit it "
-                "as soon as possible."
-            )
-        else:
-            subject = gettext("Reminder: %(period)s %(year)s for %(body)s is due on %(deadline)s")
-            if days_left == 0:
-                status = gettext(
-                    "%(period)s %(year)s for %(body)s has not been submitted to the city "
-                    "management office yet. The deadline is today, %(deadline)s."
-                )
-            else:
-                status = ngettext(
-                    "%(period)s %(year)s for %(body)s has not been submitted to the city "
-                    "management office yet. The deadline is %(deadline)s, in %(days)d day.",
-                    "%(period)s %(year)s for %(body)s has not been submitted to the city "
-                    "management office yet. The deadline is %(deadline)s, in %(days)d days.",
-                    days_left,
-                )
-        paragraphs = [
-            gettext("Hello,"),
-            status % {**values, "days": days_left},
-            gettext("Open the follow-up: %(url)s") % {"url": follow_up_url(deadline, body)},
-            gettext(
-                "This is an automatic reminder to the administrators of %(body)s from the "
-                "safety and security programme manager. Reminders go out 14 and 3 days "
-                "before each deadline and the day after it."
-            )
-            % values,
-        ]
-    return subject % values, "\n\n".join(paragraphs) + "\n"
+    return Prefetch("memberships", queryset=administrators, to_attr="reminder_administrators")
 
 
 def recipients_of(body: Body) -> tuple[str, ...]:
-    """The e-mail addresses of the administrators ``bodies_to_remind`` fetched for ``body``."""
+    """The e-mail addresses of the administrators prefetched for ``body``."""
     administrators: list[Membership] = getattr(body, "reminder_administrators", [])
     return tuple(membership.user.email for membership in administrators)
 
 
 def send_reminder(
-    deadline: FollowUpDeadline, body: Body, kind: ReminderKind, today: datetime.date
+    source: ReminderSource[ObligationT],
+    obligation: ObligationT,
+    body: Body,
+    kind: ReminderKind,
+    today: datetime.date,
 ) -> bool:
     """Claim and send one reminder; False if another run has claimed it already.
 
-    The claim (the ``ReminderSent`` row) and the sending share one transaction: a
-    failed send raises and rolls the claim back, so a later run sends it again.
+    The claim and the sending share one transaction: a failed send raises and rolls the
+    claim back, so a later run sends it again.
     """
     recipients = recipients_of(body)
-    subject, text = compose_reminder(deadline, body, kind, today)
+    subject, text = source.compose(obligation, body, kind, today)
     message = EmailMessage(subject, text, settings.DEFAULT_FROM_EMAIL, list(recipients))
     try:
         with transaction.atomic():
-            ReminderSent.objects.create(
-                deadline=deadline, body=body, kind=kind, recipients=", ".join(recipients)
-            )
+            source.claim(obligation, body, kind, ", ".join(recipients))
             message.send(fail_silently=False)
     except IntegrityError:
         # Another worker or an earlier run holds this reminder: it is theirs to send.
@@ -238,52 +180,64 @@ def send_reminder(
     return True
 
 
-def send_due_reminders(today: datetime.date | None = None) -> ReminderRun:
-    """Send every reminder due on ``today`` (default: today in Stockholm) that is not sent.
+def send_due_reminders(
+    sources: Iterable[ReminderSource[ObligationT]], today: datetime.date
+) -> ReminderRun:
+    """Send every reminder of ``sources`` due on ``today`` that is not sent yet.
 
     Safe to run again and at the same time as another run: each reminder goes out once.
     A body with no administrator to write to is skipped and logged, so that a reminder
     still goes out if someone is made administrator while its window is open.
     """
-    today = today or timezone.localdate()
     run = ReminderRun()
-    for deadline in deadlines_in_a_window(today):
-        kind = reminder_kind_on(deadline.due_on, today)
-        if kind is None:
-            continue
-        unreachable: list[str] = []
-        for body in bodies_to_remind(deadline, kind):
-            reminder = Reminder(deadline.pk, body.pk, body.name, kind, recipients_of(body))
-            if not reminder.recipients:
-                unreachable.append(body.name)
-                continue
-            try:
-                sent = send_reminder(deadline, body, kind, today)
-            except SEND_ERRORS:
-                logger.exception(
-                    "Sending the reminder (%s) of %s to %s failed; it will be retried.",
-                    kind.value,
-                    deadline,
-                    body.name,
-                )
-                run.failed.append(reminder)
-                continue
-            if sent:
-                logger.info(
-                    "Sent the reminder (%s) of %s to %s: %d recipient(s).",
-                    kind.value,
-                    deadline,
-                    body.name,
-                    len(reminder.recipients),
-                )
-                run.sent.append(reminder)
-        if unreachable:
-            logger.warning(
-                "No reminder (%s) of %s to %d bodies without an active administrator "
-                "with an e-mail address: %s.",
-                kind.value,
-                deadline,
-                len(unreachable),
-                ", ".join(unreachable),
-            )
+    for source in sources:
+        for obligation in source.obligations_due_between(*window_around(today)):
+            kind = reminder_kind_on(obligation.due_on, today)
+            if kind is not None:
+                _remind_bodies(source, obligation, kind, today, run)
     return run
+
+
+def _remind_bodies(
+    source: ReminderSource[ObligationT],
+    obligation: ObligationT,
+    kind: ReminderKind,
+    today: datetime.date,
+    run: ReminderRun,
+) -> None:
+    """Send ``kind`` reminders of one obligation to every body that still owes it."""
+    unreachable: list[str] = []
+    for body in source.bodies_to_remind(obligation, kind):
+        reminder = Reminder(obligation.pk, body.pk, body.name, kind, recipients_of(body))
+        if not reminder.recipients:
+            unreachable.append(body.name)
+            continue
+        try:
+            sent = send_reminder(source, obligation, body, kind, today)
+        except SEND_ERRORS:
+            logger.exception(
+                "Sending the reminder (%s) of %s to %s failed; it will be retried.",
+                kind.value,
+                obligation,
+                body.name,
+            )
+            run.failed.append(reminder)
+            continue
+        if sent:
+            logger.info(
+                "Sent the reminder (%s) of %s to %s: %d recipient(s).",
+                kind.value,
+                obligation,
+                body.name,
+                len(reminder.recipients),
+            )
+            run.sent.append(reminder)
+    if unreachable:
+        logger.warning(
+            "No reminder (%s) of %s to %d bodies without an active administrator "
+            "with an e-mail address: %s.",
+            kind.value,
+            obligation,
+            len(unreachable),
+            ", ".join(unreachable),
+        )

@@ -10,7 +10,7 @@ import logging
 
 from celery import shared_task
 
-from programme import reminders
+from programme.services import reminders as reminder_services
 
 logger = logging.getLogger(__name__)
 
@@ -29,7 +29,7 @@ class ReminderDeliveryError(Exception):
 def send_deadline_reminders(on: str | None = None) -> dict[str, int]:
     """Send the deadline reminders due on ``on`` (an ISO date; default today in Stockholm)."""
     today = datetime.date.fromisoformat(on) if on else None
-    run = reminders.send_due_reminders(today)
+    run = reminder_services.send_due_reminders(today)
     logger.info(
         "Deadline reminders: %d sent, %d failed.",
         len(run.sent),

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib.auth.models import User
 
 from programme.models import Body, BodyRole, GlobalRole, GlobalRoleKind, Membership
-from programme.services import LoadResult, load_programme_data
+from programme.services.fixtures import LoadResult, load_programme_data
 
 
 @pytest.fixture(autouse=True)

@@ -42,7 +42,7 @@ from programme.models import (
     Membership,
     Programme,
 )
-from programme.services import load_programme_data
+from programme.services.fixtures import load_programme_data
 from tests import (
     matrix_rows_follow_ups,
     matrix_rows_overview,

@@ -14,7 +14,7 @@ from axe_playwright_python.sync_playwright import Axe
 from django.contrib.auth.models import User
 from playwright.sync_api import Browser, Page, ViewportSize, expect, sync_playwright
 
-from programme.services import LoadResult
+from programme.services.fixtures import LoadResult
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

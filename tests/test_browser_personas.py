@@ -15,8 +15,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect
 
-from programme.demo import set_up_demo
-from programme.services import LoadResult
+from programme.demo.users import set_up_demo
+from programme.services.fixtures import LoadResult
 from tests.test_browser import WIDE, browser, check_page  # noqa: F401 (a fixture)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

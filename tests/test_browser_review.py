@@ -18,7 +18,7 @@ from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect
 
 from programme.models import FollowUpDeadline, FollowUpPeriod
-from programme.services import LoadResult
+from programme.services.fixtures import LoadResult
 from tests.conftest import PERSONA_PASSWORD, build_cast
 from tests.test_browser import WIDE, browser, check_page  # noqa: F401 (a fixture)
 

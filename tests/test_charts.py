@@ -9,7 +9,12 @@ import pytest
 from django.utils import translation
 
 from programme import charts
-from programme.overview import BodyGroup, CouncilGoalCount, JudgementCounts, council_goal_sentence
+from programme.queries.judgements import (
+    BodyGroup,
+    CouncilGoalCount,
+    JudgementCounts,
+    council_goal_sentence,
+)
 
 SVG = "{http://www.w3.org/2000/svg}"
 

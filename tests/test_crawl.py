@@ -18,7 +18,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from programme.plan_demo import generate_demo_year
+from programme.demo.plans import generate_demo_year
 from tests.conftest import Cast
 
 # Pages left out of the walk: signing out ends the session, the admin is tested on its

@@ -13,7 +13,7 @@ from django.test import Client
 from django.urls import reverse
 
 from programme import access
-from programme.demo import DEMO_BODY_A, DEMO_BODY_B, DEMO_DUTIES, DEMO_USERS
+from programme.demo.users import DEMO_BODY_A, DEMO_BODY_B, DEMO_DUTIES, DEMO_USERS
 from programme.models import (
     Body,
     BodyRole,
@@ -23,7 +23,7 @@ from programme.models import (
     GlobalRoleKind,
     Membership,
 )
-from programme.services import LoadResult
+from programme.services.fixtures import LoadResult
 
 USERNAMES = [demo.username for demo in DEMO_USERS]
 

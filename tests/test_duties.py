@@ -15,7 +15,6 @@ from django.urls import reverse
 from django.utils import formats, timezone, translation
 from playwright.sync_api import Browser, FilePayload, Page, expect, sync_playwright
 
-from programme import duties
 from programme.models import (
     Body,
     BodyKind,
@@ -27,6 +26,8 @@ from programme.models import (
     EvidenceFile,
     Membership,
 )
+from programme.services import duties as duty_services
+from programme.years import FIRST_YEAR, last_record_year
 from tests.conftest import PERSONA_PASSWORD, Cast, make_user
 from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, WIDE, check_page
 
@@ -440,7 +441,7 @@ def test_saving_a_duty_for_a_year_the_body_did_not_exist_is_refused(
     body = Body.objects.get(slug=slug)
 
     with translation.override("sv"), pytest.raises(ValidationError) as refused:
-        duties.save_duty_record(
+        duty_services.save_duty_record(
             user=cast.admin_a,
             body=body,
             year=year,
@@ -456,7 +457,7 @@ def test_saving_a_duty_for_a_year_the_body_did_not_exist_is_refused(
 def test_a_body_that_ended_mid_year_may_still_report_that_year(cast: Cast):
     rinkeby = Body.objects.get(slug="rinkeby-kista")
 
-    saved = duties.save_duty_record(
+    saved = duty_services.save_duty_record(
         user=cast.admin_a,
         body=rinkeby,
         year=2023,
@@ -467,14 +468,14 @@ def test_a_body_that_ended_mid_year_may_still_report_that_year(cast: Cast):
     )
 
     assert saved.pk is not None
-    assert duties.body_years(rinkeby)[-1] == 2023
+    assert rinkeby.years_existed(FIRST_YEAR, last_record_year())[-1] == 2023
 
 
 def test_a_second_save_over_a_newer_change_is_refused(cast: Cast, records: dict[str, DutyRecord]):
     client = client_for(cast, "admin_a")
     url = edit_url(cast.body_a, DutyKind.SECURITY_COORDINATOR)
     seen = client.get(url).context["form"]["fingerprint"].value()
-    duties.save_duty_record(
+    duty_services.save_duty_record(
         user=cast.admin_a,
         body=cast.body_a,
         year=YEAR,
@@ -501,7 +502,7 @@ def test_a_second_save_over_a_newer_change_is_refused(cast: Cast, records: dict[
 
 
 def test_fields_that_do_not_fit_the_duty_are_not_kept(cast: Cast):
-    saved = duties.save_duty_record(
+    saved = duty_services.save_duty_record(
         user=cast.admin_a,
         body=cast.body_a,
         year=YEAR,
@@ -672,7 +673,7 @@ def test_overview_costs_the_same_queries_with_many_bodies_and_records(
         response = client.get(overview_url())
 
     assert response.status_code == 200
-    assert len(response.context["rows"]) == duties.bodies_existing_in(YEAR).count()
+    assert len(response.context["rows"]) == Body.objects.existing_in(YEAR).count()
     assert sum(row.met_count for row in response.context["rows"]) == 6 * extra_bodies
 
 

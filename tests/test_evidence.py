@@ -20,7 +20,7 @@ from django.core.files.uploadhandler import TemporaryFileUploadHandler
 from django.test import Client
 from django.urls import reverse
 
-from programme import duties
+from programme import uploads
 from programme.models import (
     Confidentiality,
     DutyKind,
@@ -28,6 +28,7 @@ from programme.models import (
     DutyStatus,
     EvidenceFile,
 )
+from programme.services import duties as duty_services
 from tests.conftest import Cast
 
 pytestmark = pytest.mark.django_db
@@ -116,10 +117,10 @@ ACCEPTED = {
     "jpeg": ("foto.jpg", jpeg_bytes, "image/jpeg"),
     "gif": ("bild.gif", gif_bytes, "image/gif"),
     "webp": ("bild.webp", webp_bytes, "image/webp"),
-    "docx": ("plan.docx", docx_bytes, duties.DOCX),
-    "xlsx": ("övningar.xlsx", xlsx_bytes, duties.XLSX),
-    "doc": ("gammal.doc", lambda: ole_bytes("WordDocument"), duties.DOC),
-    "xls": ("gammal.xls", lambda: ole_bytes("Workbook"), duties.XLS),
+    "docx": ("plan.docx", docx_bytes, uploads.DOCX),
+    "xlsx": ("övningar.xlsx", xlsx_bytes, uploads.XLSX),
+    "doc": ("gammal.doc", lambda: ole_bytes("WordDocument"), uploads.DOC),
+    "xls": ("gammal.xls", lambda: ole_bytes("Workbook"), uploads.XLS),
 }
 
 REFUSED = {
@@ -196,7 +197,7 @@ def records(cast: Cast, private_dir: Path) -> dict[str, DutyRecord]:
 
 def add_file(record: DutyRecord, cast: Cast, name: str = "rapport.pdf") -> EvidenceFile:
     """Evidence added through the service, as an upload would."""
-    return duties.add_evidence_file(
+    return duty_services.add_evidence_file(
         user=cast.admin_a
         if record.body_id == cast.body_a.pk
         else cast.admin_b,  # the body's own administrator
@@ -425,7 +426,7 @@ def test_downloaded_bytes_equal_the_uploaded_ones(
 
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == data  # type: ignore[attr-defined]
-    assert response["Content-Type"] == duties.DOCX
+    assert response["Content-Type"] == uploads.DOCX
     assert response["Content-Disposition"] == ('attachment; filename="Krisledningsplan 2024.docx"')
     assert response["X-Content-Type-Options"] == "nosniff"
     assert "no-store" in response["Cache-Control"]

@@ -14,8 +14,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from openpyxl.workbook.workbook import Workbook
 
-from programme import exports
-from programme.follow_ups import get_or_start_follow_up
+from programme import excel
+from programme.exports import plans as plan_exports
 from programme.models import (
     Activity,
     ActivityStatus,
@@ -31,6 +31,7 @@ from programme.models import (
     Goal,
     Plan,
 )
+from programme.services.follow_ups import get_or_start_follow_up
 from tests.conftest import Cast
 from tests.matrix_support import PlanWorld, make_plan_world
 
@@ -160,7 +161,7 @@ def test_a_user_without_a_body_gets_an_empty_list(cast: Cast, world: PlanWorld, 
 
     assert response.status_code == 200
     rows = list(workbook_of(response).active.iter_rows(values_only=True))
-    assert rows == [tuple(exports.activity_headers())]
+    assert rows == [tuple(plan_exports.activity_headers())]
 
 
 def test_the_plan_export_leaves_out_what_a_reader_may_not_see(cast: Cast, world: PlanWorld):
@@ -226,7 +227,7 @@ def test_the_activity_sheet_has_a_title_swedish_headers_dates_and_plain_text(
     assert sheet.title == f"Aktiviteter {YEAR}"
     headers = [cell.value for cell in sheet[1]]
     with translation.override("sv"):
-        assert headers == exports.activity_headers()
+        assert headers == plan_exports.activity_headers()
     assert headers[:2] == ["Nämnd", "Typ av nämnd"]
     column = dict(zip(COLUMNS, range(len(COLUMNS)), strict=True))
     rows = {row[column["activity"]].value: row for row in sheet.iter_rows(min_row=2)}
@@ -254,7 +255,7 @@ def test_the_activity_sheet_has_a_title_swedish_headers_dates_and_plain_text(
     ],
 )
 def test_rich_text_becomes_one_line_of_plain_text(stored: str, plain: str):
-    assert exports.plain_text(stored) == plain
+    assert excel.plain_text(stored) == plain
 
 
 def test_text_that_looks_like_a_formula_stays_text(cast: Cast, world: PlanWorld):
@@ -439,7 +440,7 @@ def test_the_follow_up_export_has_the_snapshot_and_leaves_out_what_a_reader_may_
     reader = texts_of(client_for(cast, "reader_a").get(follow_up_url(cast.body_a)))
 
     assert admin.status_code == 200
-    assert admin["Content-Type"] == exports.XLSX_CONTENT_TYPE
+    assert admin["Content-Type"] == excel.XLSX_CONTENT_TYPE
     assert [sheet.title for sheet in workbook_of(admin).worksheets] == [
         "Mål",
         "Aktiviteter",

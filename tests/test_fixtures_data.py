@@ -26,7 +26,7 @@ from programme.models import (
     ProgrammeKind,
     ProgrammeStatus,
 )
-from programme.services import LoadResult, load_programme_data
+from programme.services.fixtures import LoadResult, load_programme_data
 
 FIXTURES_DIR = Path(settings.BASE_DIR) / "fixtures"
 

@@ -16,13 +16,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone, translation
 
-from programme import follow_up_pages, follow_ups
-from programme.follow_ups import (
-    ActivityInput,
-    FollowUpInput,
-    JudgementInput,
-    OutcomeInput,
-)
+from programme import numbers
 from programme.locking import EditConflict
 from programme.models import (
     Activity,
@@ -42,6 +36,10 @@ from programme.models import (
     IndicatorOutcome,
     Judgement,
 )
+from programme.queries import follow_ups as follow_up_queries
+from programme.services import follow_up_reviews as review_services
+from programme.services import follow_ups as follow_up_services
+from programme.services.follow_ups import ActivityInput, FollowUpInput, JudgementInput, OutcomeInput
 from tests.conftest import Cast
 from tests.matrix_support import PlanWorld, make_plan_world
 
@@ -65,7 +63,7 @@ def world(cast: Cast) -> PlanWorld:
 @pytest.fixture
 def started(cast: Cast, world: PlanWorld) -> FollowUp:
     """Body A's T1 follow-up, opened by its administrator (so with all its rows)."""
-    return follow_ups.get_or_start_follow_up(cast.admin_a, world.plan_a, FollowUpPeriod.T1)
+    return follow_up_services.get_or_start_follow_up(cast.admin_a, world.plan_a, FollowUpPeriod.T1)
 
 
 def report_input(
@@ -130,11 +128,11 @@ def move_to(cast: Cast, follow_up: FollowUp, state: FollowUpState) -> FollowUp:
     """The follow-up brought to ``state`` through the services, as people would."""
     if state == FollowUpState.DRAFT:
         return follow_up
-    follow_up = follow_ups.submit_follow_up(cast.admin_a, follow_up)
+    follow_up = follow_up_services.submit_follow_up(cast.admin_a, follow_up)
     if state == FollowUpState.RETURNED:
-        follow_up = follow_ups.return_follow_up(cast.slk, follow_up, "Komplettera målen.")
+        follow_up = review_services.return_follow_up(cast.slk, follow_up, "Komplettera målen.")
     elif state == FollowUpState.APPROVED:
-        follow_up = follow_ups.approve_follow_up(cast.slk, follow_up)
+        follow_up = review_services.approve_follow_up(cast.slk, follow_up)
     return follow_up
 
 
@@ -145,7 +143,9 @@ def test_starting_a_follow_up_gives_every_item_of_the_plan_a_row(cast: Cast, wor
     world.activity_a.status = ActivityStatus.ONGOING
     world.activity_a.save()
 
-    follow_up = follow_ups.get_or_start_follow_up(cast.admin_a, world.plan_a, FollowUpPeriod.T2)
+    follow_up = follow_up_services.get_or_start_follow_up(
+        cast.admin_a, world.plan_a, FollowUpPeriod.T2
+    )
 
     assert follow_up.state == FollowUpState.DRAFT
     reports = {row.activity_id: row.status for row in follow_up.activity_reports.all()}
@@ -162,7 +162,7 @@ def test_starting_a_follow_up_gives_every_item_of_the_plan_a_row(cast: Cast, wor
 
 
 def test_opening_a_started_follow_up_again_adds_no_second_rows(cast: Cast, started: FollowUp):
-    again = follow_ups.get_or_start_follow_up(cast.admin_a, started.plan, FollowUpPeriod.T1)
+    again = follow_up_services.get_or_start_follow_up(cast.admin_a, started.plan, FollowUpPeriod.T1)
 
     assert again.pk == started.pk
     assert again.activity_reports.count() == 2
@@ -176,7 +176,7 @@ def test_items_added_to_the_plan_later_get_rows_when_the_draft_is_opened_again(
     activity = Activity.objects.create(goal=goal, title="Ny aktivitet")
     indicator = Indicator.objects.create(goal=world.goal_a, name="Ny indikator")
 
-    follow_ups.get_or_start_follow_up(cast.admin_a, world.plan_a, FollowUpPeriod.T1)
+    follow_up_services.get_or_start_follow_up(cast.admin_a, world.plan_a, FollowUpPeriod.T1)
 
     assert started.activity_reports.filter(activity=activity).exists()
     assert started.outcomes.filter(indicator=indicator).exists()
@@ -188,7 +188,7 @@ def test_items_added_to_the_plan_later_get_rows_when_the_draft_is_saved(
 ):
     activity = Activity.objects.create(goal=world.goal_a, title="Ny aktivitet", position=9)
 
-    follow_ups.save_follow_up(cast.admin_a, started, started.version, report_input(started))
+    follow_up_services.save_follow_up(cast.admin_a, started, started.version, report_input(started))
 
     assert started.activity_reports.filter(activity=activity).exists()
 
@@ -196,10 +196,10 @@ def test_items_added_to_the_plan_later_get_rows_when_the_draft_is_saved(
 def test_a_submitted_snapshot_gains_no_rows_for_items_added_later(
     cast: Cast, world: PlanWorld, started: FollowUp
 ):
-    follow_up = follow_ups.submit_follow_up(cast.admin_a, started)
+    follow_up = follow_up_services.submit_follow_up(cast.admin_a, started)
     activity = Activity.objects.create(goal=world.goal_a, title="För sent")
 
-    follow_ups.get_or_start_follow_up(cast.admin_a, follow_up.plan, FollowUpPeriod.T1)
+    follow_up_services.get_or_start_follow_up(cast.admin_a, follow_up.plan, FollowUpPeriod.T1)
 
     assert not follow_up.activity_reports.filter(activity=activity).exists()
 
@@ -224,7 +224,7 @@ def test_saving_stores_every_row_cleans_rich_text_and_bumps_the_version(
         },
     )
 
-    saved = follow_ups.save_follow_up(cast.admin_a, started, started.version, data)
+    saved = follow_up_services.save_follow_up(cast.admin_a, started, started.version, data)
 
     saved.refresh_from_db()
     assert saved.version == started.version + 1
@@ -246,7 +246,7 @@ def test_outcomes_for_women_and_men_are_kept_only_where_the_indicator_is_split(
     cast: Cast, world: PlanWorld, started: FollowUp
 ):
     split = Indicator.objects.create(goal=world.goal_a, name="Trygghet per kön", by_sex=True)
-    follow_ups.get_or_start_follow_up(cast.admin_a, world.plan_a, FollowUpPeriod.T1)
+    follow_up_services.get_or_start_follow_up(cast.admin_a, world.plan_a, FollowUpPeriod.T1)
     data = FollowUpInput(
         outcomes={
             split.pk: OutcomeInput(value="70", value_women="64,25", value_men="76"),
@@ -254,7 +254,7 @@ def test_outcomes_for_women_and_men_are_kept_only_where_the_indicator_is_split(
         }
     )
 
-    follow_ups.save_follow_up(cast.admin_a, started, started.version, data)
+    follow_up_services.save_follow_up(cast.admin_a, started, started.version, data)
 
     assert IndicatorOutcome.objects.filter(follow_up=started).values_list(
         "indicator_id", "value", "value_women", "value_men"
@@ -272,9 +272,9 @@ def test_an_outcome_that_is_not_a_number_is_refused_and_nothing_is_saved(
     data = report_input(started, narrative="Ska inte sparas", **{str(world.indicator_a.pk): typed})
 
     with translation.override("sv"), pytest.raises(ValidationError) as refused:
-        follow_ups.save_follow_up(cast.admin_a, started, started.version, data)
+        follow_up_services.save_follow_up(cast.admin_a, started, started.version, data)
 
-    field = follow_ups.row_field("indicator", world.indicator_a.pk, "value")
+    field = follow_up_services.row_field("indicator", world.indicator_a.pk, "value")
     with translation.override("sv"):
         assert refused.value.message_dict == {field: ["Utfallet måste vara ett tal."]}
     assert snapshot(started) == before
@@ -291,11 +291,11 @@ def test_an_unknown_status_or_judgement_is_refused_and_nothing_is_saved(
     )
 
     with pytest.raises(ValidationError) as refused:
-        follow_ups.save_follow_up(cast.admin_a, started, started.version, data)
+        follow_up_services.save_follow_up(cast.admin_a, started, started.version, data)
 
     assert set(refused.value.message_dict) == {
-        follow_ups.row_field("activity", world.activity_a.pk, "status"),
-        follow_ups.row_field("goal", world.goal_a.pk, "judgement"),
+        follow_up_services.row_field("activity", world.activity_a.pk, "status"),
+        follow_up_services.row_field("goal", world.goal_a.pk, "judgement"),
     }
     assert snapshot(started) == before
 
@@ -307,7 +307,7 @@ def test_a_row_of_another_follow_up_is_refused_and_nothing_is_saved(
     data = FollowUpInput(activities={world.activity_b.pk: ActivityInput(ActivityStatus.DONE)})
 
     with pytest.raises(ValidationError):
-        follow_ups.save_follow_up(cast.admin_a, started, started.version, data)
+        follow_up_services.save_follow_up(cast.admin_a, started, started.version, data)
 
     assert snapshot(started) == before
 
@@ -318,11 +318,11 @@ def test_a_save_over_a_newer_version_is_refused_with_the_other_persons_changes(
     opened_at = started.version
     first = report_input(started, narrative="Första personens text")
     first.activities[world.activity_a.pk] = ActivityInput(ActivityStatus.ONGOING, "Pågår nu")
-    follow_ups.save_follow_up(cast.admin_a, started, opened_at, first)
+    follow_up_services.save_follow_up(cast.admin_a, started, opened_at, first)
     after_first = snapshot(started)
 
     with translation.override("en"), pytest.raises(EditConflict) as refused:
-        follow_ups.save_follow_up(
+        follow_up_services.save_follow_up(
             cast.admin_a, started, opened_at, report_input(started, narrative="Andra texten")
         )
 
@@ -345,7 +345,7 @@ def test_a_submitted_or_approved_follow_up_cannot_be_saved(
     before = snapshot(follow_up)
 
     with pytest.raises(ValidationError) as refused:
-        follow_ups.save_follow_up(
+        follow_up_services.save_follow_up(
             cast.admin_a, follow_up, follow_up.version, report_input(follow_up, "Ändrat")
         )
 
@@ -358,7 +358,7 @@ def test_only_the_bodys_administrators_may_save(cast: Cast, started: FollowUp, p
     before = snapshot(started)
 
     with pytest.raises(ValidationError):
-        follow_ups.save_follow_up(
+        follow_up_services.save_follow_up(
             cast.by_name(persona), started, started.version, report_input(started, "Ändrat")
         )
 
@@ -366,13 +366,15 @@ def test_only_the_bodys_administrators_may_save(cast: Cast, started: FollowUp, p
 
 
 def test_the_council_goal_is_judged_in_the_annual_follow_up_only(cast: Cast, world: PlanWorld):
-    annual = follow_ups.get_or_start_follow_up(cast.admin_a, world.plan_a, FollowUpPeriod.ANNUAL)
+    annual = follow_up_services.get_or_start_follow_up(
+        cast.admin_a, world.plan_a, FollowUpPeriod.ANNUAL
+    )
     judged = FollowUpInput(
         council_goal_judgement=Judgement.FULLY_MET, council_goal_motivation="Målet är nått"
     )
 
-    follow_ups.save_follow_up(cast.admin_a, annual, annual.version, judged)
-    follow_ups.save_follow_up(cast.admin_a, world.follow_up_a, None, judged)
+    follow_up_services.save_follow_up(cast.admin_a, annual, annual.version, judged)
+    follow_up_services.save_follow_up(cast.admin_a, world.follow_up_a, None, judged)
 
     annual.refresh_from_db()
     world.follow_up_a.refresh_from_db()
@@ -389,11 +391,11 @@ def test_the_council_goal_is_judged_in_the_annual_follow_up_only(cast: Cast, wor
 def test_the_whole_review_workflow_is_recorded_step_by_step(
     cast: Cast, world: PlanWorld, started: FollowUp
 ):
-    follow_ups.save_follow_up(cast.admin_a, started, started.version, report_input(started))
-    follow_up = follow_ups.submit_follow_up(cast.admin_a, started)
+    follow_up_services.save_follow_up(cast.admin_a, started, started.version, report_input(started))
+    follow_up = follow_up_services.submit_follow_up(cast.admin_a, started)
     assert (follow_up.state, follow_up.submitted_by) == (FollowUpState.SUBMITTED, cast.admin_a)
 
-    follow_up = follow_ups.return_follow_up(
+    follow_up = review_services.return_follow_up(
         cast.slk, follow_up, "Motivera bedömningen <script>x</script>"
     )
     assert follow_up.state == FollowUpState.RETURNED
@@ -401,11 +403,11 @@ def test_the_whole_review_workflow_is_recorded_step_by_step(
     assert follow_up.is_editable_by_body
 
     corrected = report_input(follow_up, narrative="Rättad text")
-    follow_ups.save_follow_up(cast.admin_a, follow_up, follow_up.version, corrected)
-    follow_up = follow_ups.submit_follow_up(cast.admin_a, follow_up)
+    follow_up_services.save_follow_up(cast.admin_a, follow_up, follow_up.version, corrected)
+    follow_up = follow_up_services.submit_follow_up(cast.admin_a, follow_up)
     assert follow_up.state == FollowUpState.SUBMITTED
 
-    follow_up = follow_ups.approve_follow_up(cast.slk, follow_up)
+    follow_up = review_services.approve_follow_up(cast.slk, follow_up)
     follow_up.refresh_from_db()
     assert follow_up.state == FollowUpState.APPROVED
     assert follow_up.is_locked
@@ -414,7 +416,7 @@ def test_the_whole_review_workflow_is_recorded_step_by_step(
     with translation.override("en"):
         steps = [
             (entry.who, change.old, change.new)
-            for entry in reversed(follow_ups.follow_up_history(follow_up))
+            for entry in reversed(follow_up_queries.follow_up_history(follow_up))
             for change in entry.changes
             if change.field == "state"
         ]
@@ -432,10 +434,10 @@ def test_submitting_the_latest_period_makes_its_statuses_the_activities_current_
 ):
     data = report_input(started)
     data.activities[world.activity_a.pk] = ActivityInput(ActivityStatus.DELAYED, "Försenad")
-    follow_ups.save_follow_up(cast.admin_a, started, started.version, data)
+    follow_up_services.save_follow_up(cast.admin_a, started, started.version, data)
     version_before = Activity.objects.get(pk=world.activity_a.pk).version
 
-    follow_ups.submit_follow_up(cast.admin_a, started)
+    follow_up_services.submit_follow_up(cast.admin_a, started)
 
     activity = Activity.objects.get(pk=world.activity_a.pk)
     assert activity.status == ActivityStatus.DELAYED
@@ -447,18 +449,18 @@ def test_submitting_the_latest_period_makes_its_statuses_the_activities_current_
 def test_resubmitting_an_earlier_period_leaves_a_later_periods_statuses_in_the_plan(
     cast: Cast, world: PlanWorld, started: FollowUp
 ):
-    t1 = follow_ups.submit_follow_up(cast.admin_a, started)
-    t1 = follow_ups.return_follow_up(cast.slk, t1, "Komplettera.")
-    t2 = follow_ups.get_or_start_follow_up(cast.admin_a, world.plan_a, FollowUpPeriod.T2)
+    t1 = follow_up_services.submit_follow_up(cast.admin_a, started)
+    t1 = review_services.return_follow_up(cast.slk, t1, "Komplettera.")
+    t2 = follow_up_services.get_or_start_follow_up(cast.admin_a, world.plan_a, FollowUpPeriod.T2)
     later = report_input(t2)
     later.activities[world.activity_a.pk] = ActivityInput(ActivityStatus.DONE)
-    follow_ups.save_follow_up(cast.admin_a, t2, t2.version, later)
-    follow_ups.submit_follow_up(cast.admin_a, t2)
+    follow_up_services.save_follow_up(cast.admin_a, t2, t2.version, later)
+    follow_up_services.submit_follow_up(cast.admin_a, t2)
     earlier = report_input(t1)
     earlier.activities[world.activity_a.pk] = ActivityInput(ActivityStatus.ONGOING)
-    follow_ups.save_follow_up(cast.admin_a, t1, t1.version, earlier)
+    follow_up_services.save_follow_up(cast.admin_a, t1, t1.version, earlier)
 
-    follow_ups.submit_follow_up(cast.admin_a, t1)
+    follow_up_services.submit_follow_up(cast.admin_a, t1)
 
     assert Activity.objects.get(pk=world.activity_a.pk).status == ActivityStatus.DONE
 
@@ -482,9 +484,11 @@ def test_submitting_the_annual_follow_up_keeps_the_duties_of_the_year(cast: Cast
     DutyRecord.objects.create(
         body=cast.body_a, year=YEAR - 1, duty=DutyKind.EXERCISES, status=DutyStatus.MET
     )
-    annual = follow_ups.get_or_start_follow_up(cast.admin_a, world.plan_a, FollowUpPeriod.ANNUAL)
+    annual = follow_up_services.get_or_start_follow_up(
+        cast.admin_a, world.plan_a, FollowUpPeriod.ANNUAL
+    )
 
-    annual = follow_ups.submit_follow_up(cast.admin_a, annual)
+    annual = follow_up_services.submit_follow_up(cast.admin_a, annual)
 
     assert [(d["duty"], d["status"], d["confidentiality"]) for d in annual.duty_states] == [
         (DutyKind.SECURITY_COORDINATOR, DutyStatus.MET, Confidentiality.INTERNAL),
@@ -497,7 +501,7 @@ def test_submitting_the_annual_follow_up_keeps_the_duties_of_the_year(cast: Cast
     seen_by = {
         persona: [
             state.duty
-            for state in follow_up_pages.visible_duty_states(
+            for state in follow_up_queries.visible_duty_states(
                 cast.by_name(persona), cast.body_a, annual
             )
         ]
@@ -508,7 +512,7 @@ def test_submitting_the_annual_follow_up_keeps_the_duties_of_the_year(cast: Cast
         "reader_a": [DutyKind.SECURITY_COORDINATOR],
         "slk": [DutyKind.SECURITY_COORDINATOR, DutyKind.CRISIS_PLAN],
     }
-    assert follow_up_pages.visible_duty_states(cast.slk, cast.body_a, annual)[1].status == (
+    assert follow_up_queries.visible_duty_states(cast.slk, cast.body_a, annual)[1].status == (
         DutyStatus.IN_PROGRESS
     )
 
@@ -518,10 +522,10 @@ def test_slk_records_its_judgement_beside_the_bodys_and_a_disagreement_shows(
 ):
     data = report_input(started)
     data.judgements[world.goal_a.pk] = JudgementInput(Judgement.FULLY_MET, "Helt")
-    follow_ups.save_follow_up(cast.admin_a, started, started.version, data)
-    follow_up = follow_ups.submit_follow_up(cast.admin_a, started)
+    follow_up_services.save_follow_up(cast.admin_a, started, started.version, data)
+    follow_up = follow_up_services.submit_follow_up(cast.admin_a, started)
 
-    follow_ups.record_slk_judgements(
+    review_services.record_slk_judgements(
         cast.slk,
         follow_up,
         {
@@ -548,22 +552,24 @@ def test_slk_records_its_judgement_beside_the_bodys_and_a_disagreement_shows(
 
 
 def submit(cast: Cast, persona: str) -> Callable[[FollowUp], Any]:
-    return lambda follow_up: follow_ups.submit_follow_up(cast.by_name(persona), follow_up)
+    return lambda follow_up: follow_up_services.submit_follow_up(cast.by_name(persona), follow_up)
 
 
 def give_back(cast: Cast, persona: str, comment: str = "Komplettera.") -> Callable[[FollowUp], Any]:
-    return lambda follow_up: follow_ups.return_follow_up(cast.by_name(persona), follow_up, comment)
+    return lambda follow_up: review_services.return_follow_up(
+        cast.by_name(persona), follow_up, comment
+    )
 
 
 def approve(cast: Cast, persona: str) -> Callable[[FollowUp], Any]:
-    return lambda follow_up: follow_ups.approve_follow_up(cast.by_name(persona), follow_up)
+    return lambda follow_up: review_services.approve_follow_up(cast.by_name(persona), follow_up)
 
 
 def judge(cast: Cast, persona: str) -> Callable[[FollowUp], Any]:
     def run(follow_up: FollowUp) -> Any:
         goal = follow_up.goal_judgements.first()
         assert goal is not None
-        return follow_ups.record_slk_judgements(
+        return review_services.record_slk_judgements(
             cast.by_name(persona), follow_up, {goal.goal_id: JudgementInput(Judgement.NOT_MET)}
         )
 
@@ -624,7 +630,7 @@ def test_returning_without_a_comment_is_refused_and_changes_nothing(
     before = snapshot(follow_up)
 
     with pytest.raises(ValidationError) as refused:
-        follow_ups.return_follow_up(cast.slk, follow_up, comment)
+        review_services.return_follow_up(cast.slk, follow_up, comment)
 
     assert list(refused.value.message_dict) == ["comment"]
     assert snapshot(follow_up) == before
@@ -633,11 +639,11 @@ def test_returning_without_a_comment_is_refused_and_changes_nothing(
 def test_a_transition_from_an_older_version_is_refused(cast: Cast, started: FollowUp):
     follow_up = move_to(cast, started, FollowUpState.SUBMITTED)
     seen = follow_up.version
-    follow_ups.record_slk_judgements(cast.slk, follow_up, {}, seen)
+    review_services.record_slk_judgements(cast.slk, follow_up, {}, seen)
     before = snapshot(follow_up)
 
     with pytest.raises(EditConflict):
-        follow_ups.approve_follow_up(cast.slk, follow_up, seen)
+        review_services.approve_follow_up(cast.slk, follow_up, seen)
 
     assert snapshot(follow_up) == before
 
@@ -645,7 +651,7 @@ def test_a_transition_from_an_older_version_is_refused(cast: Cast, started: Foll
 # --- What the pages read -----------------------------------------------------------------
 
 
-def titles(sections: list[follow_up_pages.GoalSection]) -> dict[str, list[str]]:
+def titles(sections: list[follow_up_queries.GoalSection]) -> dict[str, list[str]]:
     return {
         section.goal.title: [row.activity.title for row in section.activities]
         + [row.indicator.name for row in section.indicators]
@@ -668,21 +674,21 @@ def test_a_reader_sees_no_row_of_a_confidential_goal_or_activity(
         "Ökad trygghet i centrum": ["Trygghetsvandringar", "Andel som känner sig trygga"],
     }
 
-    assert titles(follow_up_pages.snapshot_sections(cast.admin_a, started)) == everything
-    assert titles(follow_up_pages.snapshot_sections(cast.slk, started)) == everything
-    assert titles(follow_up_pages.snapshot_sections(cast.reader_a, started)) == reader_sees
-    assert titles(follow_up_pages.snapshot_sections(cast.admin_b, started)) == {}
+    assert titles(follow_up_queries.snapshot_sections(cast.admin_a, started)) == everything
+    assert titles(follow_up_queries.snapshot_sections(cast.slk, started)) == everything
+    assert titles(follow_up_queries.snapshot_sections(cast.reader_a, started)) == reader_sees
+    assert titles(follow_up_queries.snapshot_sections(cast.admin_b, started)) == {}
 
 
 def test_the_page_shows_the_deadline_and_overdue_only_while_the_body_has_it(
     cast: Cast, world: PlanWorld, started: FollowUp
 ):
-    page = follow_up_pages.follow_up_page(cast.admin_a, cast.body_a, YEAR, FollowUpPeriod.T1)
+    page = follow_up_queries.follow_up_page(cast.admin_a, cast.body_a, YEAR, FollowUpPeriod.T1)
     assert page.due_on == datetime.date(YEAR, 5, 15)
 
     page.today = datetime.date(YEAR, 5, 16)
     assert page.is_overdue
-    page.follow_up = follow_ups.submit_follow_up(cast.admin_a, started)
+    page.follow_up = follow_up_services.submit_follow_up(cast.admin_a, started)
     assert not page.is_overdue
 
 
@@ -691,7 +697,7 @@ def test_an_unknown_period_is_not_found(period: str):
     from django.http import Http404
 
     with pytest.raises(Http404):
-        follow_ups.period_or_404(period)
+        follow_up_queries.period_or_404(period)
 
 
 @pytest.mark.parametrize(
@@ -701,4 +707,4 @@ def test_an_unknown_period_is_not_found(period: str):
 def test_outcomes_are_read_the_way_swedes_write_numbers(typed: str, value: str | None):
     expected = Decimal(value) if value is not None else None
 
-    assert follow_ups.parse_outcome(typed) == expected
+    assert numbers.parse_number(typed) == expected

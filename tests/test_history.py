@@ -9,7 +9,7 @@ from django.contrib.auth.models import User
 
 from programme.history import history_for
 from programme.models import Body, BodyKind, Programme
-from programme.services import LoadResult
+from programme.services.fixtures import LoadResult
 
 pytestmark = pytest.mark.django_db
 

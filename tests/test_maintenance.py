@@ -15,7 +15,6 @@ from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import Browser, expect, sync_playwright
 
-from programme import maintenance
 from programme.models import (
     Body,
     BodyKind,
@@ -25,6 +24,7 @@ from programme.models import (
     ProgrammeKind,
     ProgrammeStatus,
 )
+from programme.services import maintenance
 from tests.conftest import PERSONA_PASSWORD, PERSONAS, Cast
 from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, WIDE, check_page
 

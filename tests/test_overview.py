@@ -11,7 +11,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from programme import overview, plans
+from programme import lineage
 from programme.models import (
     Activity,
     Body,
@@ -27,7 +27,10 @@ from programme.models import (
     Judgement,
     Plan,
 )
-from programme.overview import OverviewFilters, OverviewState
+from programme.queries import judgements as judgement_queries
+from programme.queries import overview as overview_queries
+from programme.queries import year_settings as year_setting_queries
+from programme.queries.overview import OverviewFilters, OverviewState
 from tests.conftest import Cast
 
 pytestmark = pytest.mark.django_db
@@ -87,7 +90,9 @@ def activity(parent: Goal, *areas: FocusArea, title: str = "Aktivitet") -> Activ
     return made
 
 
-def rows_by_slug(rows: list[overview.OverviewRow]) -> dict[str, overview.OverviewRow]:
+def rows_by_slug(
+    rows: list[overview_queries.OverviewRow],
+) -> dict[str, overview_queries.OverviewRow]:
     return {row.body.slug: row for row in rows}
 
 
@@ -110,13 +115,13 @@ def states(cast: Cast, deadlines: None) -> None:
     follow_up(body("kulturnamnden"), FollowUpState.APPROVED)
 
 
-def rows_on(cast: Cast, day: datetime.date, **filters: Any) -> list[overview.OverviewRow]:
-    return overview.overview_rows(
+def rows_on(cast: Cast, day: datetime.date, **filters: Any) -> list[overview_queries.OverviewRow]:
+    return overview_queries.overview_rows(
         cast.slk,
         YEAR,
         T1,
         OverviewFilters(**filters),
-        deadline=overview.deadline_of(YEAR, T1),
+        deadline=year_setting_queries.deadline_of(YEAR, T1),
         today=day,
     )
 
@@ -172,9 +177,12 @@ def test_once_every_deadline_has_passed_the_latest_period_is_current(cast: Cast)
         year=YEAR, period=FollowUpPeriod.T2, due_on=datetime.date(YEAR, 9, 15)
     )
 
-    assert overview.current_period(datetime.date(YEAR, 10, 1)) == (YEAR, FollowUpPeriod.T2)
-    assert overview.current_period(datetime.date(YEAR, 5, 15)) == (YEAR, T1)
-    assert overview.current_period(datetime.date(2030, 1, 1)) == (2030, T1)
+    assert year_setting_queries.current_period(datetime.date(YEAR, 10, 1)) == (
+        YEAR,
+        FollowUpPeriod.T2,
+    )
+    assert year_setting_queries.current_period(datetime.date(YEAR, 5, 15)) == (YEAR, T1)
+    assert year_setting_queries.current_period(datetime.date(2030, 1, 1)) == (2030, T1)
 
 
 # --- States ---------------------------------------------------------------------------------
@@ -219,7 +227,7 @@ def test_without_a_deadline_nothing_is_overdue(cast: Cast):
 
 def test_the_period_concerns_the_bodies_that_exist_at_its_end(cast: Cast):
     def slugs(period: str) -> set[str]:
-        return {row.body.slug for row in overview.overview_rows(cast.slk, 2023, period)}
+        return {row.body.slug for row in overview_queries.overview_rows(cast.slk, 2023, period)}
 
     # Järva began on 1 July 2023; Rinkeby-Kista ended the day before.
     assert "rinkeby-kista" in slugs(T1) and "jarva" not in slugs(T1)
@@ -229,7 +237,7 @@ def test_the_period_concerns_the_bodies_that_exist_at_its_end(cast: Cast):
 def test_a_body_that_reported_after_it_ended_is_still_listed(cast: Cast):
     follow_up(body("rinkeby-kista"), FollowUpState.SUBMITTED, FollowUpPeriod.T2, year=2023)
 
-    rows = rows_by_slug(overview.overview_rows(cast.slk, 2023, FollowUpPeriod.T2))
+    rows = rows_by_slug(overview_queries.overview_rows(cast.slk, 2023, FollowUpPeriod.T2))
 
     assert rows["rinkeby-kista"].state == OverviewState.SUBMITTED
 
@@ -316,7 +324,7 @@ def test_a_bad_filter_value_gets_a_clear_message_and_the_whole_list(
     assert response.status_code == 200
     assert message in html
     assert 'class="error-summary"' in html
-    every = overview.overview_rows(cast.slk, YEAR, T1)
+    every = overview_queries.overview_rows(cast.slk, YEAR, T1)
     assert len(response.context["rows"]) == len(every)
 
 
@@ -342,7 +350,7 @@ def test_a_focus_area_not_in_force_that_year_is_refused(cast: Cast):
 def test_the_focus_areas_are_those_of_the_versions_in_force(
     loaded_data: Any, year: int, programmes: set[str]
 ):
-    areas = plans.focus_areas_in_force(year)
+    areas = lineage.focus_areas_in_force(year)
 
     assert {item.programme.slug for item in areas} == programmes
     assert len(areas) == FocusArea.objects.filter(programme__slug__in=programmes).count()
@@ -404,7 +412,9 @@ def test_goal_judgements_count_per_focus_area_in_handed_in_follow_ups(cast: Cast
     judge(follow_up(body("farsta"), FollowUpState.RETURNED), goal_d, Judgement.NOT_MET)
 
     counts = dict(
-        overview.judgements_by_focus_area(cast.slk, YEAR, T1, plans.focus_areas_in_force(YEAR))
+        judgement_queries.judgements_by_focus_area(
+            cast.slk, YEAR, T1, lineage.focus_areas_in_force(YEAR)
+        )
     )
 
     assert counts[first].as_list() == [1, 1, 0, 0]
@@ -426,9 +436,9 @@ def test_the_council_goal_is_counted_for_committees_and_companies_apart(cast: Ca
     follow_up(body("bromma"), FollowUpState.DRAFT, ANNUAL, council_goal_judgement="fully_met")
     follow_up(body("farsta"), FollowUpState.SUBMITTED, ANNUAL)
 
-    committees, companies = overview.council_goal_counts(cast.slk, YEAR)
+    committees, companies = judgement_queries.council_goal_counts(cast.slk, YEAR)
 
-    assert committees.group == overview.BodyGroup.COMMITTEES
+    assert committees.group == judgement_queries.BodyGroup.COMMITTEES
     assert committees.counts.as_list() == [2, 1, 1, 0]
     assert companies.counts.as_list() == [1, 1, 0, 0]
 

@@ -20,7 +20,7 @@ from programme.models import (
     Judgement,
     Plan,
 )
-from programme.services import LoadResult
+from programme.services.fixtures import LoadResult
 from tests.conftest import PERSONA_PASSWORD, make_user
 from tests.test_browser import WIDE, browser, check_page  # noqa: F401 (a fixture)
 

@@ -11,7 +11,6 @@ from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import reverse
 
-from programme import queries
 from programme.models import (
     Body,
     BodyKind,
@@ -24,7 +23,8 @@ from programme.models import (
     ProgrammeKind,
     ProgrammeStatus,
 )
-from programme.services import LoadResult
+from programme.queries import bodies as body_queries
+from programme.services.fixtures import LoadResult
 from tests.conftest import Cast
 
 pytestmark = pytest.mark.django_db
@@ -407,8 +407,8 @@ def test_body_counts_as_current_through_its_last_day() -> None:
         valid_to=datetime.date(2023, 6, 30),
     )
 
-    on_last_day = queries.bodies_by_kind(today=datetime.date(2023, 6, 30))
-    day_after = queries.bodies_by_kind(today=datetime.date(2023, 7, 1))
+    on_last_day = body_queries.bodies_by_kind(today=datetime.date(2023, 6, 30))
+    day_after = body_queries.bodies_by_kind(today=datetime.date(2023, 7, 1))
 
     assert on_last_day[0].active == [ending]
     assert day_after[0].former == [ending]

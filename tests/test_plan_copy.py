@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from django.core.exceptions import ValidationError
 
-from programme import plans
+from programme import lineage
 from programme.models import (
     Activity,
     ActivityStatus,
@@ -23,6 +23,8 @@ from programme.models import (
     Perspective,
     Plan,
 )
+from programme.services import plan_records
+from programme.services import plans as plan_services
 from tests.conftest import Cast
 
 SAK_2020 = "sakerhetsprogram-2020-2023"
@@ -79,7 +81,7 @@ def plan_2023(cast: Cast) -> Plan:
 
 
 def copied(cast: Cast) -> Plan:
-    return plans.copy_plan(cast.admin_b, cast.body_b, 2024)
+    return plan_services.copy_plan(cast.admin_b, cast.body_b, 2024)
 
 
 def test_copy_carries_goals_indicators_and_only_unfinished_activities(cast: Cast, plan_2023: Plan):
@@ -183,7 +185,7 @@ def test_nothing_is_dropped_every_old_focus_area_is_mapped_kept_or_flagged(
         (issue.goal_id, issue.activity_id, issue.indicator_id, issue.focus_area_id)
         for issue in CarryOverIssue.objects.filter(plan=plan)
     }
-    mapping = plans.map_focus_areas(FocusArea.objects.values_list("pk", flat=True), 2024)
+    mapping = lineage.map_focus_areas(FocusArea.objects.values_list("pk", flat=True), 2024)
     records: list[Goal | Activity | Indicator] = [
         *Goal.objects.filter(plan=plan),
         *Activity.objects.filter(goal__plan=plan),
@@ -211,7 +213,7 @@ def test_lineage_is_followed_across_several_versions(loaded_data: Any):
     )
     crime = area("trygghets-och-sakerhetsprogram-2018-2021", "Förebygga brott")
 
-    mapping = plans.map_focus_areas([old.pk, crime.pk], 2024)
+    mapping = lineage.map_focus_areas([old.pk, crime.pk], 2024)
 
     # 2018–2021 → Krisberedskap and Civilt försvar (2020–2023) → Beredskap (2024).
     assert [focus.title for focus in mapping[old.pk].successors] == ["Beredskap"]
@@ -222,7 +224,7 @@ def test_lineage_is_followed_across_several_versions(loaded_data: Any):
 
 
 def test_copy_into_an_existing_empty_plan_fills_it(cast: Cast, plan_2023: Plan):
-    empty = plans.create_plan(cast.admin_b, cast.body_b, 2024)
+    empty = plan_services.create_plan(cast.admin_b, cast.body_b, 2024)
 
     plan = copied(cast)
 
@@ -231,8 +233,8 @@ def test_copy_into_an_existing_empty_plan_fills_it(cast: Cast, plan_2023: Plan):
 
 
 def test_copy_is_refused_when_the_plan_has_goals_already(cast: Cast, plan_2023: Plan):
-    target = plans.create_plan(cast.admin_b, cast.body_b, 2024)
-    plans.create_goal(cast.admin_b, target, {"title": "Redan här"})
+    target = plan_services.create_plan(cast.admin_b, cast.body_b, 2024)
+    plan_records.create_goal(cast.admin_b, target, {"title": "Redan här"})
 
     with pytest.raises(ValidationError) as refusal:
         copied(cast)
@@ -244,7 +246,7 @@ def test_copy_is_refused_when_the_plan_has_goals_already(cast: Cast, plan_2023: 
 
 def test_copy_is_refused_without_last_years_plan(cast: Cast):
     with pytest.raises(ValidationError) as refusal:
-        plans.copy_plan(cast.admin_b, cast.body_b, 2024)
+        plan_services.copy_plan(cast.admin_b, cast.body_b, 2024)
 
     assert refusal.value.messages == [
         "Skärholmens stadsdelsnämnd har ingen verksamhetsplan för 2023 att kopiera."
@@ -256,6 +258,6 @@ def test_copy_is_refused_into_a_year_without_a_version_in_force(cast: Cast):
     Plan.objects.create(body=cast.body_b, year=2011)
 
     with pytest.raises(ValidationError):
-        plans.copy_plan(cast.admin_b, cast.body_b, 2012)
+        plan_services.copy_plan(cast.admin_b, cast.body_b, 2012)
 
     assert not Plan.objects.filter(year=2012).exists()

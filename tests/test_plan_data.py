@@ -9,6 +9,9 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from programme.demo.plan_content import DEMO_BODIES
+from programme.demo.plans import generate_demo_year
+from programme.lineage import focus_areas_in_force
 from programme.models import (
     Activity,
     ActivityReport,
@@ -26,10 +29,8 @@ from programme.models import (
     Perspective,
     Plan,
 )
-from programme.plan_demo import DEMO_BODIES, generate_demo_year
-from programme.plans import focus_areas_in_force
-from programme.services import LoadResult
-from programme.year_settings import DEFAULT_COUNCIL_GOAL_TITLE
+from programme.models.year_settings import DEFAULT_COUNCIL_GOAL_TITLE
+from programme.services.fixtures import LoadResult
 from tests.conftest import Cast
 
 pytestmark = pytest.mark.django_db

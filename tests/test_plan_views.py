@@ -11,7 +11,6 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from programme import plans
 from programme.models import (
     Activity,
     ActivityReport,
@@ -26,6 +25,8 @@ from programme.models import (
     Indicator,
     Plan,
 )
+from programme.services import plan_records
+from programme.services import plans as plan_services
 from tests.conftest import Cast
 
 YEAR = 2024
@@ -53,13 +54,13 @@ def plan_url(cast: Cast, year: int = YEAR) -> str:
 def plan(cast: Cast) -> Plan:
     """Body A's (Järva's) 2024 plan with a goal, an activity, an indicator and a
     confidential goal with a confidential activity."""
-    plan = plans.create_plan(cast.admin_a, cast.body_a, YEAR)
-    goal = plans.create_goal(
+    plan = plan_services.create_plan(cast.admin_a, cast.body_a, YEAR)
+    goal = plan_records.create_goal(
         cast.admin_a,
         plan,
         {"title": "Stärkt beredskap", "focus_areas": [beredskap()], "confidentiality": "open"},
     )
-    plans.create_activity(
+    plan_records.create_activity(
         cast.admin_a,
         goal,
         {
@@ -71,20 +72,20 @@ def plan(cast: Cast) -> Plan:
             "focus_areas": [beredskap()],
         },
     )
-    plans.create_indicator(
+    plan_records.create_indicator(
         cast.admin_a, goal, {"name": "Antal övningar", "unit": "st", "target": "4"}
     )
-    secret = plans.create_goal(
+    secret = plan_records.create_goal(
         cast.admin_a,
         plan,
         {"title": "Skydd av ledningscentral", "confidentiality": Confidentiality.CONFIDENTIAL},
     )
-    plans.create_activity(
+    plan_records.create_activity(
         cast.admin_a,
         goal,
         {"title": "Hemlig översyn", "confidentiality": Confidentiality.CONFIDENTIAL},
     )
-    plans.create_activity(cast.admin_a, secret, {"title": "Reservkraft"})
+    plan_records.create_activity(cast.admin_a, secret, {"title": "Reservkraft"})
     return plan
 
 

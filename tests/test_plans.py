@@ -11,7 +11,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from programme import maintenance, plan_pages, plans
+from programme import lineage
 from programme.locking import EditConflict
 from programme.models import (
     Activity,
@@ -31,7 +31,10 @@ from programme.models import (
     Plan,
     Programme,
 )
-from programme.services import LoadResult
+from programme.queries import plans as plan_queries
+from programme.services import maintenance, plan_records
+from programme.services import plans as plan_services
+from programme.services.fixtures import LoadResult
 from tests.conftest import Cast
 
 
@@ -68,12 +71,12 @@ def snapshot() -> dict[str, Any]:
 @pytest.fixture
 def plan(cast: Cast) -> Plan:
     """Body B's (Skärholmen's) plan for 2024, empty."""
-    return plans.create_plan(cast.admin_b, cast.body_b, 2024)
+    return plan_services.create_plan(cast.admin_b, cast.body_b, 2024)
 
 
 @pytest.fixture
 def goal(cast: Cast, plan: Plan) -> Goal:
-    return plans.create_goal(
+    return plan_records.create_goal(
         cast.admin_b,
         plan,
         {"title": "Stärkt beredskap", "focus_areas": [beredskap()], "confidentiality": "internal"},
@@ -114,7 +117,7 @@ def activity_values(**changes: Any) -> dict[str, Any]:
     ],
 )
 def test_programmes_in_force_follow_the_lineage(loaded_data: LoadResult, year: int, expected):
-    assert slugs(plans.programmes_in_force(year)) == expected
+    assert slugs(lineage.programmes_in_force(year)) == expected
 
 
 def test_a_draft_version_is_not_in_force_and_supersedes_nothing(loaded_data: LoadResult):
@@ -126,12 +129,12 @@ def test_a_draft_version_is_not_in_force_and_supersedes_nothing(loaded_data: Loa
         supersedes=Programme.objects.get(slug="sakerhetsprogram-2024"),
     )
 
-    assert "sakerhetsprogram-2024" in slugs(plans.programmes_in_force(2029))
-    assert "sakerhetsprogram-2028-utkast" not in slugs(plans.programmes_in_force(2029))
+    assert "sakerhetsprogram-2024" in slugs(lineage.programmes_in_force(2029))
+    assert "sakerhetsprogram-2028-utkast" not in slugs(lineage.programmes_in_force(2029))
 
 
 def test_focus_areas_in_force_are_those_of_both_programmes(loaded_data: LoadResult):
-    titles = {area.title for area in plans.focus_areas_in_force(2024)}
+    titles = {area.title for area in lineage.focus_areas_in_force(2024)}
 
     assert {"Beredskap", "Personsäkerhet", "Förebyggande arbete", "Stadsutveckling"} <= titles
     assert "Krisberedskap" not in titles
@@ -141,7 +144,7 @@ def test_focus_areas_in_force_are_those_of_both_programmes(loaded_data: LoadResu
 
 
 def test_create_plan_makes_an_empty_plan(cast: Cast):
-    plan = plans.create_plan(cast.admin_b, cast.body_b, 2024)
+    plan = plan_services.create_plan(cast.admin_b, cast.body_b, 2024)
 
     assert (plan.body, plan.year, plan.goals.count()) == (cast.body_b, 2024, 0)
     assert plan.history.first().history_user == cast.admin_b
@@ -149,7 +152,7 @@ def test_create_plan_makes_an_empty_plan(cast: Cast):
 
 def test_create_plan_is_refused_in_a_year_without_a_version_in_force(cast: Cast):
     with pytest.raises(ValidationError) as refusal:
-        plans.create_plan(cast.admin_b, cast.body_b, 2012)
+        plan_services.create_plan(cast.admin_b, cast.body_b, 2012)
 
     assert "2012" in refusal.value.messages[0]
     assert "programversion" in refusal.value.messages[0]
@@ -159,7 +162,7 @@ def test_create_plan_is_refused_in_a_year_without_a_version_in_force(cast: Cast)
 def test_create_plan_is_refused_for_a_year_the_body_did_not_exist(cast: Cast):
     # Järva began on 1 July 2023.
     with pytest.raises(ValidationError) as refusal:
-        plans.create_plan(cast.admin_a, cast.body_a, 2022)
+        plan_services.create_plan(cast.admin_a, cast.body_a, 2022)
 
     assert refusal.value.messages == ["Järva stadsdelsnämnd fanns inte 2022."]
     assert not Plan.objects.exists()
@@ -169,7 +172,7 @@ def test_create_plan_is_refused_when_the_body_has_a_plan(cast: Cast, plan: Plan)
     before = snapshot()
 
     with pytest.raises(ValidationError) as refusal:
-        plans.create_plan(cast.admin_b, cast.body_b, 2024)
+        plan_services.create_plan(cast.admin_b, cast.body_b, 2024)
 
     assert "har redan en verksamhetsplan för 2024" in refusal.value.messages[0]
     assert snapshot() == before
@@ -181,7 +184,7 @@ def test_create_plan_is_refused_when_the_body_has_a_plan(cast: Cast, plan: Plan)
 def test_a_goal_links_focus_areas_of_both_programmes_in_force(cast: Cast, plan: Plan):
     trygghet = focus_area("trygghetsprogram-2020-2023", "Förebyggande arbete")
 
-    goal = plans.create_goal(
+    goal = plan_records.create_goal(
         cast.admin_b,
         plan,
         {"title": "Trygg och säker stadsdel", "focus_areas": [beredskap().pk, trygghet.pk]},
@@ -198,7 +201,7 @@ def test_a_focus_area_of_a_version_not_in_force_is_refused_and_nothing_changes(
     before = snapshot()
 
     with pytest.raises(ValidationError) as refusal:
-        plans.update_goal(
+        plan_records.update_goal(
             cast.admin_b, goal, 1, {"title": "Nytt namn", "focus_areas": [krisberedskap().pk]}
         )
 
@@ -209,11 +212,11 @@ def test_a_focus_area_of_a_version_not_in_force_is_refused_and_nothing_changes(
 
 
 def test_an_activity_ending_before_it_starts_is_refused_and_nothing_changes(cast: Cast, goal: Goal):
-    activity = plans.create_activity(cast.admin_b, goal, activity_values())
+    activity = plan_records.create_activity(cast.admin_b, goal, activity_values())
     before = snapshot()
 
     with pytest.raises(ValidationError) as refusal:
-        plans.update_activity(
+        plan_records.update_activity(
             cast.admin_b,
             activity,
             activity.version,
@@ -228,7 +231,7 @@ def test_an_activity_ending_before_it_starts_is_refused_and_nothing_changes(cast
 
 def test_a_new_activity_ending_before_it_starts_is_not_saved(cast: Cast, goal: Goal):
     with pytest.raises(ValidationError):
-        plans.create_activity(
+        plan_records.create_activity(
             cast.admin_b, goal, activity_values(ends_on=datetime.date(2023, 12, 31))
         )
 
@@ -236,12 +239,16 @@ def test_a_new_activity_ending_before_it_starts_is_not_saved(cast: Cast, goal: G
 
 
 def test_a_save_from_a_stale_version_is_refused_with_the_other_change(cast: Cast, goal: Goal):
-    activity = plans.create_activity(cast.admin_b, goal, activity_values())
-    plans.update_activity(cast.admin_b, activity, 1, activity_values(title="Första ändringen"))
+    activity = plan_records.create_activity(cast.admin_b, goal, activity_values())
+    plan_records.update_activity(
+        cast.admin_b, activity, 1, activity_values(title="Första ändringen")
+    )
     before = snapshot()
 
     with pytest.raises(EditConflict) as conflict:
-        plans.update_activity(cast.admin_b, activity, 1, activity_values(title="Andra ändringen"))
+        plan_records.update_activity(
+            cast.admin_b, activity, 1, activity_values(title="Andra ändringen")
+        )
 
     assert snapshot() == before
     changed = [change for entry in conflict.value.changes for change in entry.changes]
@@ -252,14 +259,14 @@ def test_a_save_from_a_stale_version_is_refused_with_the_other_change(cast: Cast
 
 def test_unknown_perspectives_are_refused(cast: Cast, goal: Goal):
     with pytest.raises(ValidationError) as refusal:
-        plans.create_activity(cast.admin_b, goal, activity_values(perspectives=["pets"]))
+        plan_records.create_activity(cast.admin_b, goal, activity_values(perspectives=["pets"]))
 
     assert "perspectives" in refusal.value.message_dict
     assert not Activity.objects.exists()
 
 
 def test_perspectives_are_kept_in_the_programmes_order(cast: Cast, goal: Goal):
-    activity = plans.create_activity(
+    activity = plan_records.create_activity(
         cast.admin_b,
         goal,
         activity_values(perspectives=[Perspective.OLDER_PEOPLE, Perspective.GENDER_EQUALITY]),
@@ -269,7 +276,7 @@ def test_perspectives_are_kept_in_the_programmes_order(cast: Cast, goal: Goal):
 
 
 def test_rich_text_is_cleaned_before_it_is_saved(cast: Cast, goal: Goal):
-    activity = plans.create_activity(
+    activity = plan_records.create_activity(
         cast.admin_b,
         goal,
         activity_values(description='<p onclick="x()">Övning</p><script>alert(1)</script>'),
@@ -279,7 +286,7 @@ def test_rich_text_is_cleaned_before_it_is_saved(cast: Cast, goal: Goal):
 
 
 def test_indicator_numbers_may_be_written_with_a_decimal_comma(cast: Cast, goal: Goal):
-    indicator = plans.create_indicator(
+    indicator = plan_records.create_indicator(
         cast.admin_b, goal, {"name": "Andel trygga", "baseline": "61,5", "target": "70"}
     )
 
@@ -288,7 +295,9 @@ def test_indicator_numbers_may_be_written_with_a_decimal_comma(cast: Cast, goal:
 
 def test_an_indicator_number_that_is_not_a_number_is_refused(cast: Cast, goal: Goal):
     with pytest.raises(ValidationError) as refusal:
-        plans.create_indicator(cast.admin_b, goal, {"name": "Andel trygga", "target": "sjuttio"})
+        plan_records.create_indicator(
+            cast.admin_b, goal, {"name": "Andel trygga", "target": "sjuttio"}
+        )
 
     assert refusal.value.message_dict["target"] == ["Skriv ett tal, till exempel 12 eller 12,5."]
     assert not Indicator.objects.exists()
@@ -300,7 +309,7 @@ def test_new_goals_are_refused_on_a_plan_that_was_taken_over(cast: Cast, plan: P
     plan.save()
 
     with pytest.raises(ValidationError):
-        plans.create_goal(cast.admin_b, plan, {"title": "Sent mål"})
+        plan_records.create_goal(cast.admin_b, plan, {"title": "Sent mål"})
 
     assert not Goal.objects.exists()
 
@@ -324,33 +333,33 @@ def reported(activity: Activity, state: FollowUpState) -> FollowUp:
 def test_an_activity_a_follow_up_reports_on_cannot_be_deleted(
     cast: Cast, goal: Goal, state: FollowUpState
 ):
-    activity = plans.create_activity(cast.admin_b, goal, activity_values())
+    activity = plan_records.create_activity(cast.admin_b, goal, activity_values())
     reported(activity, state)
     before = snapshot()
 
     with pytest.raises(ValidationError) as refusal:
-        plans.delete_activity(cast.admin_b, activity, activity.version)
+        plan_records.delete_activity(cast.admin_b, activity, activity.version)
 
     assert refusal.value.messages[0].startswith("Aktiviteten kan inte tas bort")
     assert snapshot() == before
 
 
 def test_a_goal_whose_activity_is_reported_on_cannot_be_deleted(cast: Cast, goal: Goal):
-    activity = plans.create_activity(cast.admin_b, goal, activity_values())
+    activity = plan_records.create_activity(cast.admin_b, goal, activity_values())
     reported(activity, FollowUpState.SUBMITTED)
     before = snapshot()
 
     with pytest.raises(ValidationError):
-        plans.delete_goal(cast.admin_b, goal, goal.version)
+        plan_records.delete_goal(cast.admin_b, goal, goal.version)
 
     assert snapshot() == before
 
 
 def test_an_activity_in_a_draft_follow_up_is_deleted_with_its_draft_line(cast: Cast, goal: Goal):
-    activity = plans.create_activity(cast.admin_b, goal, activity_values())
+    activity = plan_records.create_activity(cast.admin_b, goal, activity_values())
     follow_up = reported(activity, FollowUpState.DRAFT)
 
-    plans.delete_activity(cast.admin_b, activity, activity.version)
+    plan_records.delete_activity(cast.admin_b, activity, activity.version)
 
     assert not Activity.objects.exists()
     assert not follow_up.activity_reports.exists()
@@ -358,19 +367,19 @@ def test_an_activity_in_a_draft_follow_up_is_deleted_with_its_draft_line(cast: C
 
 
 def test_a_delete_from_a_stale_version_is_refused(cast: Cast, goal: Goal):
-    plans.update_goal(cast.admin_b, goal, 1, {"title": "Ändrat"})
+    plan_records.update_goal(cast.admin_b, goal, 1, {"title": "Ändrat"})
 
     with pytest.raises(EditConflict):
-        plans.delete_goal(cast.admin_b, goal, 1)
+        plan_records.delete_goal(cast.admin_b, goal, 1)
 
     assert Goal.objects.filter(pk=goal.pk).exists()
 
 
 def test_deleting_a_goal_deletes_its_activities_and_indicators(cast: Cast, goal: Goal):
-    plans.create_activity(cast.admin_b, goal, activity_values())
-    plans.create_indicator(cast.admin_b, goal, {"name": "Andel trygga"})
+    plan_records.create_activity(cast.admin_b, goal, activity_values())
+    plan_records.create_indicator(cast.admin_b, goal, {"name": "Andel trygga"})
 
-    plans.delete_goal(cast.admin_b, goal, goal.version)
+    plan_records.delete_goal(cast.admin_b, goal, goal.version)
 
     assert not Goal.objects.exists()
     assert not Activity.objects.exists()
@@ -396,7 +405,7 @@ def test_the_successor_takes_over_its_predecessors_plans_of_the_merge_year(cast:
     rinkeby, spanga = predecessor_plans(cast)
     t1 = FollowUp.objects.create(plan=rinkeby, period=FollowUpPeriod.T1)
 
-    taken = plans.take_over_plans(cast.slk, cast.body_a, 2023)
+    taken = plan_services.take_over_plans(cast.slk, cast.body_a, 2023)
 
     assert taken is not None
     assert (taken.body, taken.year) == (cast.body_a, 2023)
@@ -418,10 +427,10 @@ def test_the_successor_takes_over_its_predecessors_plans_of_the_merge_year(cast:
 
 def test_taking_over_twice_changes_nothing(cast: Cast):
     predecessor_plans(cast)
-    plans.take_over_plans(cast.slk, cast.body_a, 2023)
+    plan_services.take_over_plans(cast.slk, cast.body_a, 2023)
     before = snapshot()
 
-    plans.take_over_plans(cast.slk, cast.body_a, 2023)
+    plan_services.take_over_plans(cast.slk, cast.body_a, 2023)
 
     assert snapshot() == before
 
@@ -458,8 +467,8 @@ def test_resolving_a_carry_over_issue_records_who_and_when(cast: Cast, goal: Goa
         plan=goal.plan, kind=CarryOverIssue.Kind.UNMAPPED, focus_area=krisberedskap(), goal=goal
     )
 
-    resolved = plans.resolve_carry_over_issue(cast.admin_b, issue)
-    again = plans.resolve_carry_over_issue(cast.admin_a, issue)
+    resolved = plan_services.resolve_carry_over_issue(cast.admin_b, issue)
+    again = plan_services.resolve_carry_over_issue(cast.admin_a, issue)
 
     assert resolved.resolved_by == cast.admin_b
     assert again.resolved_by == cast.admin_b
@@ -474,24 +483,26 @@ def test_resolving_a_carry_over_issue_records_who_and_when(cast: Cast, goal: Goa
 def confidential_plan(cast: Cast) -> Plan:
     """Body A's 2024 plan with an open goal holding confidential and internal records,
     a confidential goal, and an issue about each goal."""
-    plan = plans.create_plan(cast.admin_a, cast.body_a, 2024)
-    open_goal = plans.create_goal(
+    plan = plan_services.create_plan(cast.admin_a, cast.body_a, 2024)
+    open_goal = plan_records.create_goal(
         cast.admin_a, plan, {"title": "Öppet mål", "confidentiality": Confidentiality.OPEN}
     )
-    hidden_goal = plans.create_goal(
+    hidden_goal = plan_records.create_goal(
         cast.admin_a, plan, {"title": "Hemligt mål", "confidentiality": "confidential"}
     )
-    plans.create_activity(cast.admin_a, open_goal, activity_values(title="Intern aktivitet"))
-    plans.create_activity(
+    plan_records.create_activity(cast.admin_a, open_goal, activity_values(title="Intern aktivitet"))
+    plan_records.create_activity(
         cast.admin_a,
         open_goal,
         activity_values(title="Hemlig aktivitet", confidentiality=Confidentiality.CONFIDENTIAL),
     )
-    plans.create_activity(cast.admin_a, hidden_goal, activity_values(title="Under hemligt mål"))
-    plans.create_indicator(
+    plan_records.create_activity(
+        cast.admin_a, hidden_goal, activity_values(title="Under hemligt mål")
+    )
+    plan_records.create_indicator(
         cast.admin_a, open_goal, {"name": "Hemlig indikator", "confidentiality": "confidential"}
     )
-    plans.create_indicator(cast.admin_a, open_goal, {"name": "Öppen indikator"})
+    plan_records.create_indicator(cast.admin_a, open_goal, {"name": "Öppen indikator"})
     for goal in (open_goal, hidden_goal):
         CarryOverIssue.objects.create(
             plan=plan, kind=CarryOverIssue.Kind.UNMAPPED, focus_area=krisberedskap(), goal=goal
@@ -499,7 +510,7 @@ def confidential_plan(cast: Cast) -> Plan:
     return plan
 
 
-def titles(page: plan_pages.PlanPage) -> set[str]:
+def titles(page: plan_queries.PlanPage) -> set[str]:
     found = set()
     for goal in page.goals:
         found.add(goal.title)
@@ -511,7 +522,7 @@ def titles(page: plan_pages.PlanPage) -> set[str]:
 def test_a_reader_never_gets_confidential_goals_activities_or_indicators(cast: Cast):
     confidential_plan(cast)
 
-    page = plan_pages.plan_page(cast.reader_a, cast.body_a, 2024)
+    page = plan_queries.plan_page(cast.reader_a, cast.body_a, 2024)
 
     assert titles(page) == {"Öppet mål", "Intern aktivitet", "Öppen indikator"}
     assert [row.record_title for row in page.issues] == ["Öppet mål"]
@@ -522,7 +533,7 @@ def test_a_reader_never_gets_confidential_goals_activities_or_indicators(cast: C
 def test_administrators_and_slk_get_every_record(cast: Cast, persona: str):
     confidential_plan(cast)
 
-    page = plan_pages.plan_page(cast.by_name(persona), cast.body_a, 2024)
+    page = plan_queries.plan_page(cast.by_name(persona), cast.body_a, 2024)
 
     assert titles(page) == {
         "Öppet mål",
@@ -538,9 +549,9 @@ def test_administrators_and_slk_get_every_record(cast: Cast, persona: str):
 
 
 def test_the_page_without_a_plan_offers_what_making_one_needs(cast: Cast):
-    plans.create_plan(cast.admin_b, cast.body_b, 2024)
+    plan_services.create_plan(cast.admin_b, cast.body_b, 2024)
 
-    page = plan_pages.plan_page(cast.admin_b, cast.body_b, 2025)
+    page = plan_queries.plan_page(cast.admin_b, cast.body_b, 2025)
 
     assert page.plan is None
     assert page.has_previous_plan is True
@@ -550,7 +561,7 @@ def test_the_page_without_a_plan_offers_what_making_one_needs(cast: Cast):
 def test_the_page_lists_the_three_follow_ups_with_their_states(cast: Cast, plan: Plan):
     FollowUp.objects.create(plan=plan, period=FollowUpPeriod.T1, state=FollowUpState.SUBMITTED)
 
-    page = plan_pages.plan_page(cast.admin_b, cast.body_b, 2024)
+    page = plan_queries.plan_page(cast.admin_b, cast.body_b, 2024)
 
     assert [(row.period, row.state) for row in page.follow_ups] == [
         (FollowUpPeriod.T1, FollowUpState.SUBMITTED),

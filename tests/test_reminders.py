@@ -18,7 +18,6 @@ from django.core.mail.backends.base import BaseEmailBackend
 from django.urls import reverse
 
 from config import celery_app
-from programme import reminders
 from programme.models import (
     Body,
     BodyRole,
@@ -31,6 +30,7 @@ from programme.models import (
     ReminderKind,
     ReminderSent,
 )
+from programme.services import reminders as reminder_services
 from programme.tasks import ReminderDeliveryError, send_deadline_reminders
 from tests.conftest import Cast
 
@@ -97,7 +97,7 @@ def recorded() -> set[tuple[str, str]]:
 def test_reminder_goes_to_each_unsubmitted_bodys_administrators_on_its_day(
     setting: Setting, offset: int, kind: ReminderKind
 ) -> None:
-    run = reminders.send_due_reminders(day(offset))
+    run = reminder_services.send_due_reminders(day(offset))
 
     assert sorted(sent_to()) == [(ADMIN_A_EMAIL,), (ADMIN_B_EMAIL,)]
     assert recorded() == {("jarva", kind), ("skarholmen", kind)}
@@ -114,7 +114,7 @@ def test_run_every_day_sends_each_reminder_once_on_its_day_and_nothing_else(
     sent_on: dict[int, list[str]] = {}
     for offset in range(-40, 41):
         before = len(mail.outbox)
-        reminders.send_due_reminders(day(offset))
+        reminder_services.send_due_reminders(day(offset))
         if len(mail.outbox) > before:
             sent_on[offset] = sorted(message.to[0] for message in mail.outbox[before:])
 
@@ -125,7 +125,7 @@ def test_run_every_day_sends_each_reminder_once_on_its_day_and_nothing_else(
 
 @pytest.mark.parametrize("offset", [-40, -15, 8, 30])
 def test_days_outside_every_window_send_nothing(setting: Setting, offset: int) -> None:
-    run = reminders.send_due_reminders(day(offset))
+    run = reminder_services.send_due_reminders(day(offset))
 
     assert mail.outbox == []
     assert run.sent == []
@@ -133,9 +133,9 @@ def test_days_outside_every_window_send_nothing(setting: Setting, offset: int) -
 
 
 def test_running_again_the_same_day_sends_nothing_more(setting: Setting) -> None:
-    reminders.send_due_reminders(day(-3))
-    again = reminders.send_due_reminders(day(-3))
-    later = reminders.send_due_reminders(day(-2))
+    reminder_services.send_due_reminders(day(-3))
+    again = reminder_services.send_due_reminders(day(-3))
+    later = reminder_services.send_due_reminders(day(-2))
 
     assert len(mail.outbox) == 2
     assert again.sent == [] and later.sent == []
@@ -149,7 +149,7 @@ def test_a_body_that_handed_in_its_follow_up_gets_no_reminder(
     setting.follow_up_a.state = state
     setting.follow_up_a.save(update_fields=["state"])
 
-    reminders.send_due_reminders(day(-3))
+    reminder_services.send_due_reminders(day(-3))
 
     assert sent_to() == [(ADMIN_B_EMAIL,)]
     assert recorded() == {("skarholmen", ReminderKind.THREE_DAYS_BEFORE)}
@@ -160,7 +160,7 @@ def test_a_returned_follow_up_and_one_not_started_both_get_reminders(setting: Se
     setting.follow_up_a.save(update_fields=["state"])
     setting.follow_up_b.delete()
 
-    reminders.send_due_reminders(day(1))
+    reminder_services.send_due_reminders(day(1))
 
     assert sorted(sent_to()) == [(ADMIN_A_EMAIL,), (ADMIN_B_EMAIL,)]
 
@@ -170,7 +170,7 @@ def test_another_periods_handed_in_follow_up_does_not_silence_this_one(setting: 
         plan=setting.follow_up_a.plan, period=FollowUpPeriod.T2, state=FollowUpState.APPROVED
     )
 
-    reminders.send_due_reminders(day(-14))
+    reminder_services.send_due_reminders(day(-14))
 
     assert sorted(sent_to()) == [(ADMIN_A_EMAIL,), (ADMIN_B_EMAIL,)]
 
@@ -182,7 +182,7 @@ def test_only_active_administrators_with_an_address_receive_it(setting: Setting)
     for user in (second, gone, silent):
         Membership.objects.create(user=user, body=setting.cast.body_a, role=BodyRole.ADMINISTRATOR)
 
-    reminders.send_due_reminders(day(-14))
+    reminder_services.send_due_reminders(day(-14))
 
     jarva = next(message for message in mail.outbox if ADMIN_A_EMAIL in message.to)
     # Neither the reader, SLK, the other body's administrator nor the inactive one.
@@ -197,12 +197,12 @@ def test_a_body_without_an_administrator_to_write_to_is_reminded_once_one_is_nam
     setting.cast.admin_b.email = ""
     setting.cast.admin_b.save(update_fields=["email"])
 
-    reminders.send_due_reminders(day(-3))
+    reminder_services.send_due_reminders(day(-3))
     assert sent_to() == [(ADMIN_A_EMAIL,)]
 
     setting.cast.admin_b.email = ADMIN_B_EMAIL
     setting.cast.admin_b.save(update_fields=["email"])
-    reminders.send_due_reminders(day(-2))
+    reminder_services.send_due_reminders(day(-2))
 
     assert sent_to() == [(ADMIN_A_EMAIL,), (ADMIN_B_EMAIL,)]
 
@@ -220,7 +220,7 @@ def test_bodies_not_active_that_year_or_taken_over_get_no_reminder(setting: Sett
         user = User.objects.create_user(f"admin_{name}", email=f"{name}@example.se")
         Membership.objects.create(user=user, body=body, role=BodyRole.ADMINISTRATOR)
 
-    reminders.send_due_reminders(day(-3))
+    reminder_services.send_due_reminders(day(-3))
 
     assert sorted(sent_to()) == [(ADMIN_A_EMAIL,), (ADMIN_B_EMAIL,)]
 
@@ -228,7 +228,7 @@ def test_bodies_not_active_that_year_or_taken_over_get_no_reminder(setting: Sett
 def test_a_missed_fourteen_day_run_catches_up_until_the_three_day_window_opens(
     setting: Setting,
 ) -> None:
-    reminders.send_due_reminders(day(-10))
+    reminder_services.send_due_reminders(day(-10))
 
     assert recorded() == {
         ("jarva", ReminderKind.FOURTEEN_DAYS_BEFORE),
@@ -242,7 +242,7 @@ def test_a_missed_fourteen_day_run_catches_up_until_the_three_day_window_opens(
 def test_missed_runs_send_the_three_day_reminder_never_a_stale_fourteen_day_one(
     setting: Setting, offset: int
 ) -> None:
-    reminders.send_due_reminders(day(offset))
+    reminder_services.send_due_reminders(day(offset))
 
     assert recorded() == {
         ("jarva", ReminderKind.THREE_DAYS_BEFORE),
@@ -252,10 +252,10 @@ def test_missed_runs_send_the_three_day_reminder_never_a_stale_fourteen_day_one(
 
 
 def test_a_missed_day_after_is_sent_within_a_week_only(setting: Setting) -> None:
-    reminders.send_due_reminders(day(reminders.OVERDUE_WINDOW_DAYS + 1))
+    reminder_services.send_due_reminders(day(reminder_services.OVERDUE_WINDOW_DAYS + 1))
     assert mail.outbox == []
 
-    reminders.send_due_reminders(day(reminders.OVERDUE_WINDOW_DAYS))
+    reminder_services.send_due_reminders(day(reminder_services.OVERDUE_WINDOW_DAYS))
     assert recorded() == {
         ("jarva", ReminderKind.DAY_AFTER),
         ("skarholmen", ReminderKind.DAY_AFTER),
@@ -267,7 +267,7 @@ def test_the_reminder_is_in_swedish_with_body_period_deadline_and_link(
 ) -> None:
     settings.SITE_URL = "https://program.example.se"
 
-    reminders.send_due_reminders(day(-3))
+    reminder_services.send_due_reminders(day(-3))
 
     message = next(message for message in mail.outbox if ADMIN_A_EMAIL in message.to)
     body_name = setting.cast.body_a.name
@@ -285,7 +285,7 @@ def test_the_reminder_is_in_swedish_with_body_period_deadline_and_link(
 
 
 def test_the_overdue_reminder_says_the_deadline_has_passed(setting: Setting) -> None:
-    reminders.send_due_reminders(day(1))
+    reminder_services.send_due_reminders(day(1))
 
     message = mail.outbox[0]
     assert message.subject.startswith("Försenad: Tertialrapport 1 2025 för ")
@@ -293,7 +293,7 @@ def test_the_overdue_reminder_says_the_deadline_has_passed(setting: Setting) -> 
 
 
 def test_on_the_deadline_day_the_reminder_says_today(setting: Setting) -> None:
-    reminders.send_due_reminders(day(0))
+    reminder_services.send_due_reminders(day(0))
 
     assert "Sista dag är i dag, torsdag 15 maj 2025." in mail.outbox[0].body
 
@@ -309,13 +309,13 @@ def test_a_failed_send_keeps_no_record_and_the_next_run_sends_it(
     setting: Setting, settings: Any
 ) -> None:
     settings.EMAIL_BACKEND = f"{__name__}.FailingBackend"
-    failed = reminders.send_due_reminders(day(-3))
+    failed = reminder_services.send_due_reminders(day(-3))
 
     assert len(failed.failed) == 2 and failed.sent == []
     assert not ReminderSent.objects.exists()
 
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    retried = reminders.send_due_reminders(day(-3))
+    retried = reminder_services.send_due_reminders(day(-3))
 
     assert len(retried.sent) == 2
     assert len(mail.outbox) == 2
@@ -327,7 +327,7 @@ def test_a_reminder_another_run_claimed_is_not_sent_again(setting: Setting) -> N
     )
     # The claim, not the query for candidates, is what stops a second send: a run that
     # read the candidates before the other run's claim committed still sends nothing.
-    claimed = reminders.send_reminder(
+    claimed = reminder_services.send_reminder(
         setting.deadline, setting.cast.body_a, ReminderKind.THREE_DAYS_BEFORE, day(-3)
     )
 
@@ -341,7 +341,7 @@ def test_each_deadline_of_the_year_has_its_own_reminders(setting: Setting) -> No
     setting.follow_up_b.state = FollowUpState.SUBMITTED
     setting.follow_up_b.save(update_fields=["state"])
 
-    reminders.send_due_reminders(day(-3))
+    reminder_services.send_due_reminders(day(-3))
 
     # T1 is 3 days away for Järva only; T2 is 14 days away for both (no T2 follow-up yet).
     subjects = sorted((message.to[0], message.subject.split(" 2025")[0]) for message in mail.outbox)
@@ -355,9 +355,9 @@ def test_each_deadline_of_the_year_has_its_own_reminders(setting: Setting) -> No
 def test_without_a_date_the_run_uses_today_in_stockholm(
     setting: Setting, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(reminders.timezone, "localdate", lambda: day(-14))
+    monkeypatch.setattr(reminder_services.timezone, "localdate", lambda: day(-14))
 
-    reminders.send_due_reminders()
+    reminder_services.send_due_reminders()
 
     assert len(mail.outbox) == 2
 

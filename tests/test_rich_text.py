@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.template import Context, Template
 
-from programme.text import clean_rich_text, render_rich_text
+from programme.rich_text import clean_rich_text, render_rich_text
 
 
 def test_clean_rich_text_removes_scripts_handlers_and_javascript_links():

@@ -14,7 +14,6 @@ from django.test import Client
 from django.urls import reverse
 from playwright.sync_api import Browser, expect, sync_playwright
 
-from programme import year_settings
 from programme.models import (
     CouncilGoal,
     CouncilIndicator,
@@ -22,6 +21,8 @@ from programme.models import (
     FollowUpPeriod,
     IndicatorDirection,
 )
+from programme.models.year_settings import DEFAULT_COUNCIL_GOAL_TITLE
+from programme.services import year_settings as year_setting_services
 from tests.conftest import PERSONA_PASSWORD, Cast
 from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, WIDE, check_page
 
@@ -87,7 +88,7 @@ def indicator_data(**changes: str) -> dict[str, str]:
 
 def make_goal(year: int = YEAR, indicators: int = 0) -> CouncilGoal:
     """A council goal of ``year`` with ``indicators`` numbered indicators."""
-    goal = CouncilGoal.objects.create(year=year, title=year_settings.DEFAULT_COUNCIL_GOAL_TITLE)
+    goal = CouncilGoal.objects.create(year=year, title=DEFAULT_COUNCIL_GOAL_TITLE)
     CouncilIndicator.objects.bulk_create(
         CouncilIndicator(council_goal=goal, position=n, name=f"Indikator {n}", target=n)
         for n in range(1, indicators + 1)
@@ -150,7 +151,7 @@ def test_slk_sets_the_three_deadlines_and_the_history_names_them(cast: Cast):
 
 
 def test_moving_one_deadline_writes_only_that_one(cast: Cast):
-    year_settings.set_deadlines(
+    year_setting_services.set_deadlines(
         cast.slk,
         YEAR,
         {
@@ -205,7 +206,7 @@ def test_moving_one_deadline_writes_only_that_one(cast: Cast):
 def test_deadlines_out_of_order_or_range_are_refused_and_nothing_changes(
     cast: Cast, changes: dict[str, str], field: str, message: str
 ):
-    year_settings.set_deadlines(
+    year_setting_services.set_deadlines(
         cast.slk,
         YEAR,
         {
@@ -229,7 +230,7 @@ def test_the_service_refuses_a_year_outside_the_range(cast: Cast):
     before = snapshot()
 
     with pytest.raises(ValidationError) as refusal:
-        year_settings.set_deadlines(
+        year_setting_services.set_deadlines(
             cast.slk,
             1999,
             {
@@ -249,7 +250,7 @@ def test_the_service_refuses_a_year_outside_the_range(cast: Cast):
 def test_a_year_without_a_council_goal_suggests_the_citys_wording(cast: Cast):
     page = signed_in(cast.slk).get(settings_url())
 
-    assert page.context["goal_form"]["title"].value() == year_settings.DEFAULT_COUNCIL_GOAL_TITLE
+    assert page.context["goal_form"]["title"].value() == DEFAULT_COUNCIL_GOAL_TITLE
     assert not CouncilGoal.objects.exists()
 
 
@@ -266,7 +267,7 @@ def test_slk_saves_the_council_goal_with_its_description_sanitised(cast: Cast):
         settings_url(),
         {
             "goal-part": "council_goal",
-            "goal-title": year_settings.DEFAULT_COUNCIL_GOAL_TITLE,
+            "goal-title": DEFAULT_COUNCIL_GOAL_TITLE,
             "goal-description": (
                 "<p>Målet <em>gäller</em> hela staden.</p><script>alert(1)</script>"
             ),
@@ -275,7 +276,7 @@ def test_slk_saves_the_council_goal_with_its_description_sanitised(cast: Cast):
 
     assert response.status_code == 302
     goal = CouncilGoal.objects.get(year=YEAR)
-    assert goal.title == year_settings.DEFAULT_COUNCIL_GOAL_TITLE
+    assert goal.title == DEFAULT_COUNCIL_GOAL_TITLE
     assert goal.description == "<p>Målet <em>gäller</em> hela staden.</p>"
     assert goal.history.first().history_user == cast.slk
     page = text_of(signed_in(cast.slk).get(settings_url()))
@@ -324,7 +325,7 @@ def test_an_indicator_in_a_year_without_a_goal_gets_the_goal_made(cast: Cast):
     signed_in(cast.slk).post(url, indicator_data())
 
     goal = CouncilGoal.objects.get(year=YEAR)
-    assert goal.title == year_settings.DEFAULT_COUNCIL_GOAL_TITLE
+    assert goal.title == DEFAULT_COUNCIL_GOAL_TITLE
     assert list(goal.indicators.values_list("name", flat=True)) == [
         "Andel invånare som känner sig trygga"
     ]
@@ -361,7 +362,7 @@ def test_the_service_checks_decimals_itself(cast: Cast):
     before = snapshot()
 
     with pytest.raises(ValidationError) as refusal:
-        year_settings.create_council_indicator(
+        year_setting_services.create_council_indicator(
             cast.slk, YEAR, {"name": "Antal anmälda brott", "target": "många"}
         )
 
@@ -384,7 +385,7 @@ def test_renaming_an_indicator_to_another_ones_name_is_refused(cast: Cast):
 
 
 def test_slk_changes_an_indicators_outcome_and_the_history_shows_it(cast: Cast):
-    indicator = year_settings.create_council_indicator(
+    indicator = year_setting_services.create_council_indicator(
         cast.slk, YEAR, {"name": "Indikator 1", "target": Decimal(1)}
     )
     url = reverse("programme:council-indicator-edit", kwargs={"pk": indicator.pk})
@@ -453,7 +454,7 @@ def test_the_settings_page_reads_in_a_fixed_number_of_queries(
             ),
             indicator_data(name=f"Indikator {n + 1}", outcome=str(n)),
         )
-    year_settings.set_deadlines(
+    year_setting_services.set_deadlines(
         cast.slk,
         YEAR,
         {

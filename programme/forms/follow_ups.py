@@ -16,15 +16,16 @@ from django.core.exceptions import NON_FIELD_ERRORS
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from programme.follow_up_pages import GoalSection
-from programme.follow_ups import (
+from programme.models import ActivityStatus, FollowUp, FollowUpPeriod, Judgement
+from programme.numbers import number_text
+from programme.queries.follow_ups import GoalSection
+from programme.services.follow_ups import (
     ActivityInput,
     FollowUpInput,
     JudgementInput,
     OutcomeInput,
     row_field,
 )
-from programme.models import ActivityStatus, FollowUp, FollowUpPeriod, Judgement
 
 COMMENT_ROWS = 3
 TEXT_ROWS = 8
@@ -214,7 +215,7 @@ class FollowUpForm(VersionedForm):
                 self._add(
                     row_field("indicator", indicator.pk, name),
                     _number(labels[name]),
-                    _decimal_text(value),
+                    number_text(value),
                     indicator.name,
                 )
             self._add(
@@ -295,14 +296,6 @@ class FollowUpForm(VersionedForm):
             council_goal_judgement=data.get("council_goal_judgement", ""),
             council_goal_motivation=data.get("council_goal_motivation", ""),
         )
-
-
-def _decimal_text(value: Any) -> str:
-    """A stored outcome as a person types it: a decimal comma, no needless zeros."""
-    if value is None:
-        return ""
-    text = format(value.normalize(), "f")
-    return text.replace(".", ",")
 
 
 class SlkJudgementForm(VersionedForm):

@@ -12,15 +12,15 @@ from django import forms
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from programme.maintenance import (
+from programme.models import Body, BodyKind, FocusArea, GoalArea, Programme
+from programme.services.maintenance import (
     BODY_FIELDS,
     FOCUS_AREA_FIELDS,
     MERGED_BODY_FIELDS,
     PROGRAMME_FIELDS,
     parse_goal_areas,
 )
-from programme.models import Body, BodyKind, FocusArea, GoalArea, Programme
-from programme.queries import swedish_sort_key
+from programme.sorting import swedish_sort_key
 
 
 class DateInput(forms.DateInput):

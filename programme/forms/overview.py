@@ -9,7 +9,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from programme.models import BodyKind, FocusArea
-from programme.overview import OverviewFilters, OverviewState
+from programme.queries.overview import OverviewFilters, OverviewState
 
 
 class OverviewFilterForm(forms.Form):

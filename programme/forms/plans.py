@@ -23,6 +23,7 @@ from programme.models import (
     IndicatorDirection,
     Perspective,
 )
+from programme.numbers import NumberField
 
 
 def _capitalised(choices: type[models.TextChoices]) -> list[tuple[str, Any]]:
@@ -159,20 +160,14 @@ class IndicatorForm(FocusAreaForm):
         choices=_capitalised(IndicatorDirection),
         initial=IndicatorDirection.HIGHER_IS_BETTER,
     )
-    baseline = forms.DecimalField(
+    baseline = NumberField(
         label=_("Baseline"),
         required=False,
-        max_digits=14,
-        decimal_places=2,
-        localize=True,
         help_text=_("A number, such as 12 or 12,5."),
     )
-    target = forms.DecimalField(
+    target = NumberField(
         label=_("Target"),
         required=False,
-        max_digits=14,
-        decimal_places=2,
-        localize=True,
         help_text=_("A number, such as 12 or 12,5."),
     )
     by_sex = forms.BooleanField(

@@ -13,7 +13,8 @@ from django.utils.translation import gettext_lazy as _
 
 from programme.forms.maintenance import DateInput
 from programme.models import CouncilGoal, CouncilIndicator
-from programme.year_settings import INDICATOR_FIELDS
+from programme.numbers import NumberField
+from programme.services.year_settings import INDICATOR_FIELDS
 
 # Which of the settings page's two forms a POST is for (a hidden field of each form).
 PART_DEADLINES = "deadlines"
@@ -83,9 +84,10 @@ class CouncilIndicatorForm(forms.ModelForm[CouncilIndicator]):
         super().__init__(*args, **kwargs)
         self.fields["position"].required = False
         for name in ("target", "outcome"):
-            field = self.fields[name]
-            # Accept and show the decimal comma in Swedish, the point in English.
-            field.localize = True
-            field.widget.is_localized = True
-            field.widget.input_type = "text"
-            field.widget.attrs["inputmode"] = "decimal"
+            # The one parser of typed numbers, as in every other form.
+            model_field = self.fields[name]
+            self.fields[name] = NumberField(
+                label=model_field.label,
+                required=False,
+                help_text=model_field.help_text,
+            )

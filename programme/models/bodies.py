@@ -28,10 +28,16 @@ class BodyQuerySet(models.QuerySet["Body"]):
     """Queries on bodies."""
 
     def active_on(self, day: datetime.date) -> BodyQuerySet:
-        """Bodies that existed on ``day``."""
+        """Bodies that existed on ``day`` (``Body.is_active_on`` in Python)."""
         return self.filter(
             Q(valid_from__isnull=True) | Q(valid_from__lte=day),
             Q(valid_to__isnull=True) | Q(valid_to__gte=day),
+        )
+
+    def existing_in(self, year: int) -> BodyQuerySet:
+        """Bodies that existed on at least one day of ``year`` (``Body.existed_in`` in Python)."""
+        return self.exclude(valid_from__gt=datetime.date(year, 12, 31)).exclude(
+            valid_to__lt=datetime.date(year, 1, 1)
         )
 
 
@@ -96,6 +102,21 @@ class Body(models.Model):
         """Whether the body existed on ``day`` (``BodyQuerySet.active_on`` says it in SQL)."""
         has_begun = self.valid_from is None or self.valid_from <= day
         return has_begun and not self.has_ended_by(day)
+
+    def existed_in(self, year: int) -> bool:
+        """Whether the body existed on at least one day of ``year`` (it exists on its last day)."""
+        began_by_year_end = self.valid_from is None or self.valid_from <= datetime.date(
+            year, 12, 31
+        )
+        return began_by_year_end and not self.has_ended_by(datetime.date(year, 1, 1))
+
+    def years_existed(self, first: int, last: int) -> range:
+        """The years from ``first`` to ``last`` in which the body existed."""
+        if self.valid_from is not None:
+            first = max(first, self.valid_from.year)
+        if self.valid_to is not None:
+            last = min(last, self.valid_to.year)
+        return range(first, last + 1)
 
     @property
     def is_active(self) -> bool:

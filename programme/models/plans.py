@@ -14,7 +14,8 @@ from simple_history.models import HistoricalRecords
 
 from programme.models.bodies import Body, confidentiality_field
 from programme.models.programmes import FocusArea
-from programme.models.year_settings import YEAR_VALIDATORS, IndicatorDirection
+from programme.models.year_settings import IndicatorDirection
+from programme.years import YEAR_VALIDATORS
 
 
 class Versioned(models.Model):

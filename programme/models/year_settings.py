@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-YEAR_VALIDATORS = [MinValueValidator(2000), MaxValueValidator(2100)]
-
+from programme.years import YEAR_VALIDATORS
 
 # --- The city council's goal, per year ---------------------------------------------------
+
+
+# The goal the city council has set for the area since 2020; a new year starts from it.
+DEFAULT_COUNCIL_GOAL_TITLE = "Stockholm är en trygg, säker och välskött stad att bo och vistas i"
 
 
 class IndicatorDirection(models.TextChoices):

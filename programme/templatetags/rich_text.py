@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import template
 from django.utils.safestring import SafeString
 
-from programme.text import render_rich_text
+from programme.rich_text import render_rich_text
 
 register = template.Library()
 

@@ -29,11 +29,14 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from config.middleware import kept_form_data
-from programme import access, duties
+from programme import access, uploads
 from programme.forms import add_refusal
 from programme.forms.duties import DutyRecordForm, EvidenceUploadForm
 from programme.history import history_for
 from programme.models import DutyKind, DutyRecord
+from programme.queries import duties as duty_queries
+from programme.services import duties as duty_services
+from programme.years import FIRST_YEAR, is_record_year, last_record_year
 
 # What the user edits, in the order the service takes it.
 DUTY_FIELDS = ("status", "confidentiality", "person_name", "completed_on", "description")
@@ -64,13 +67,13 @@ def duty_list(request: HttpRequest, slug: str) -> HttpResponse:
     """Every duty record of the body the user may see, across years (fixed queries)."""
     user = _user(request)
     body = access.get_body_or_404(user, slug)
-    years = duties.body_years(body)
+    years = body.years_existed(FIRST_YEAR, last_record_year())
     return render(
         request,
         "programme/duties/list.html",
         {
             "body": body,
-            "records": duties.duty_records_of(user, body),
+            "records": duty_queries.duty_records_of(user, body),
             "years": list(reversed(years)),
         },
     )
@@ -81,17 +84,17 @@ def duty_checklist(request: HttpRequest, slug: str, year: int) -> HttpResponse:
     """The six duties of the body in one year, met or not, with links for those who edit."""
     user = _user(request)
     body = access.get_body_or_404(user, slug)
-    duties.check_body_year_or_404(body, year)
+    duty_queries.check_body_year_or_404(body, year)
     return render(
         request,
         "programme/duties/checklist.html",
         {
             "body": body,
             "year": year,
-            "rows": duties.checklist_for(user, body, year),
+            "rows": duty_queries.checklist_for(user, body, year),
             # One check for the whole page, never one per row.
             "can_change": access.can_change_records(user, body),
-            **_year_links(duties.body_years(body), year),
+            **_year_links(body.years_existed(FIRST_YEAR, last_record_year()), year),
         },
     )
 
@@ -112,7 +115,7 @@ def _render_detail(
         {
             "record": record,
             "body": record.body,
-            "evidence_files": duties.evidence_files_of(record),
+            "evidence_files": duty_queries.evidence_files_of(record),
             "can_change": can_change,
             "upload_form": upload_form if can_change else None,
             "history": history_for(record),
@@ -123,7 +126,7 @@ def _render_detail(
 @require_GET
 def duty_detail(request: HttpRequest, slug: str, year: int, duty: str) -> HttpResponse:
     """One duty record: its fields, its evidence files and its history."""
-    record = duties.duty_record_for_page(_user(request), slug, year, duty)
+    record = duty_queries.duty_record_for_page(_user(request), slug, year, duty)
     return _render_detail(request, record)
 
 
@@ -132,21 +135,21 @@ def duty_edit(request: HttpRequest, slug: str, year: int, duty: str) -> HttpResp
     """Record or change one duty of the body in one year (administrators of the body)."""
     user = _user(request)
     body = access.get_body_or_404(user, slug)
-    kind = duties.duty_kind_or_404(duty)
-    duties.check_body_year_or_404(body, year)
+    kind = duty_queries.duty_kind_or_404(duty)
+    duty_queries.check_body_year_or_404(body, year)
     if not access.can_change_records(user, body):
         raise PermissionDenied
     record = access.restrict(
         DutyRecord.objects.filter(body=body, year=year, duty=kind.value), user, access.Action.CHANGE
     ).first()
-    initial: dict[str, Any] = {"fingerprint": duties.record_fingerprint(record)}
+    initial: dict[str, Any] = {"fingerprint": duty_services.record_fingerprint(record)}
     if record is not None:
         initial.update({name: getattr(record, name) for name in DUTY_FIELDS})
     form = DutyRecordForm(kept_form_data(request), initial=initial, duty=kind)
     if request.method == "POST" and form.is_valid():
         values = {name: form.cleaned_data.get(name) for name in DUTY_FIELDS}
         try:
-            saved = duties.save_duty_record(
+            saved = duty_services.save_duty_record(
                 user=user,
                 body=body,
                 year=year,
@@ -163,7 +166,7 @@ def duty_edit(request: HttpRequest, slug: str, year: int, duty: str) -> HttpResp
                 # Show the user's text again, now against the record as it stands.
                 data = cast(QueryDict, form.data).copy()
                 current = DutyRecord.objects.filter(body=body, year=year, duty=kind.value).first()
-                data["fingerprint"] = duties.record_fingerprint(current)
+                data["fingerprint"] = duty_services.record_fingerprint(current)
                 form = DutyRecordForm(data, initial=initial, duty=kind)
                 form.is_valid()
             add_refusal(form, error)
@@ -215,7 +218,7 @@ def evidence_upload(request: HttpRequest, slug: str, year: int, duty: str) -> Ht
 @csrf_protect
 def _evidence_upload(request: HttpRequest, slug: str, year: int, duty: str) -> HttpResponse:
     user = _user(request)
-    kind = duties.duty_kind_or_404(duty)
+    kind = duty_queries.duty_kind_or_404(duty)
     record = access.get_for_user_or_404(
         user,
         DutyRecord.objects.select_related("body"),
@@ -228,10 +231,10 @@ def _evidence_upload(request: HttpRequest, slug: str, year: int, duty: str) -> H
     if getattr(request, TOO_LARGE, False):
         form.is_valid()
         form.errors.pop("file", None)
-        form.add_error("file", duties.too_large_error().messages)
+        form.add_error("file", uploads.too_large_error().messages)
     elif form.is_valid():
         try:
-            evidence = duties.add_evidence_file(
+            evidence = duty_services.add_evidence_file(
                 user=user, record=record, uploaded=form.cleaned_data["file"]
             )
         except ValidationError as error:
@@ -248,7 +251,7 @@ def _evidence_upload(request: HttpRequest, slug: str, year: int, duty: str) -> H
 @require_GET
 def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
     """Hand out an evidence file, as an attachment, to a user who may see its duty record."""
-    evidence = duties.evidence_for_download(_user(request), pk)
+    evidence = duty_queries.evidence_for_download(_user(request), pk)
     try:
         stream = evidence.file.open("rb")
     except FileNotFoundError:
@@ -269,11 +272,11 @@ def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
 def evidence_delete(request: HttpRequest, pk: int) -> HttpResponse:
     """Ask, then remove an evidence file (administrators of the record's body)."""
     user = _user(request)
-    evidence = duties.evidence_for_change(user, pk)
+    evidence = duty_queries.evidence_for_change(user, pk)
     record = evidence.duty_record
     if request.method == "POST":
         name = evidence.original_name
-        duties.delete_evidence_file(user=user, evidence=evidence)
+        duty_services.delete_evidence_file(user=user, evidence=evidence)
         messages.success(request, _("The file %(name)s was removed.") % {"name": name})
         return redirect(_detail_url(record))
     return render(
@@ -287,9 +290,9 @@ def evidence_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @access.require_slk_reviewer
 def duty_overview(request: HttpRequest, year: int) -> HttpResponse:
     """SLK's view of every body's checklist for one year (fixed queries)."""
-    if not duties.is_duty_year(year):
+    if not is_record_year(year):
         raise Http404
-    rows = duties.overview_for(_user(request), year)
+    rows = duty_queries.overview_for(_user(request), year)
     return render(
         request,
         "programme/duties/overview.html",
@@ -297,6 +300,6 @@ def duty_overview(request: HttpRequest, year: int) -> HttpResponse:
             "year": year,
             "rows": rows,
             "kinds": list(DutyKind),
-            **_year_links(range(duties.FIRST_DUTY_YEAR, duties.last_duty_year() + 1), year),
+            **_year_links(range(FIRST_YEAR, last_record_year() + 1), year),
         },
     )

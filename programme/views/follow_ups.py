@@ -19,7 +19,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from config.middleware import kept_form_data
-from programme import access, exports, follow_up_pages, follow_ups
+from programme import access, excel
+from programme.exports import follow_ups as follow_up_exports
 from programme.forms import add_refusal
 from programme.forms.follow_ups import (
     FollowUpForm,
@@ -30,6 +31,9 @@ from programme.forms.follow_ups import (
 )
 from programme.locking import EditConflict
 from programme.models import Body, FollowUp, FollowUpState
+from programme.queries import follow_ups as follow_up_queries
+from programme.services import follow_up_reviews as review_services
+from programme.services import follow_ups as follow_up_services
 
 
 def _user(request: HttpRequest) -> access.AnyUser:
@@ -60,9 +64,9 @@ def _refuse_on(form: VersionedForm, error: ValidationError | EditConflict) -> No
 def follow_up_detail(request: HttpRequest, slug: str, year: int, period: str) -> HttpResponse:
     """One period's follow-up of a body: state, deadline, snapshot, judgements and history."""
     user = _user(request)
-    kind = follow_ups.period_or_404(period)
+    kind = follow_up_queries.period_or_404(period)
     body = access.get_body_or_404(user, slug)
-    page = follow_up_pages.follow_up_page(user, body, year, kind)
+    page = follow_up_queries.follow_up_page(user, body, year, kind)
     follow_up = page.follow_up
     may_submit = page.can_change and follow_up is not None and follow_up.is_editable_by_body
     return render(
@@ -87,10 +91,10 @@ def follow_up_detail(request: HttpRequest, slug: str, year: int, period: str) ->
 def follow_up_edit(request: HttpRequest, slug: str, year: int, period: str) -> HttpResponse:
     """The body's report form: every row of the snapshot on one page (administrators)."""
     user = _user(request)
-    kind = follow_ups.period_or_404(period)
+    kind = follow_up_queries.period_or_404(period)
     body = access.get_body_or_404(user, slug, access.Action.CHANGE)
-    plan = follow_up_pages.plan_or_404(user, body, year)
-    follow_up = follow_ups.get_or_start_follow_up(user, plan, kind)
+    plan = follow_up_queries.plan_or_404(user, body, year)
+    follow_up = follow_up_services.get_or_start_follow_up(user, plan, kind)
     detail_url = _url("follow-up-detail", body, year, kind)
     if request.method == "GET" and not follow_up.is_editable_by_body:
         messages.info(
@@ -99,19 +103,19 @@ def follow_up_edit(request: HttpRequest, slug: str, year: int, period: str) -> H
             % {"state": follow_up.get_state_display()},
         )
         return HttpResponseRedirect(detail_url)
-    sections = follow_up_pages.snapshot_sections(user, follow_up)
+    sections = follow_up_queries.snapshot_sections(user, follow_up)
     form = FollowUpForm(kept_form_data(request), follow_up=follow_up, sections=sections)
     changes = []
     if request.method == "POST" and form.is_valid():
         try:
-            follow_ups.save_follow_up(
+            follow_up_services.save_follow_up(
                 user, follow_up, form.cleaned_data["version"], form.to_input()
             )
         except EditConflict as conflict:
             # Keep what the user typed, now against the follow-up as it stands, with
             # what the other person changed listed above the form.
             current = cast(FollowUp, conflict.record)
-            sections = follow_up_pages.snapshot_sections(user, current)
+            sections = follow_up_queries.snapshot_sections(user, current)
             form = FollowUpForm(
                 _rebound(form.data, current.version), follow_up=current, sections=sections
             )
@@ -151,15 +155,15 @@ def _version_or_refuse(request: HttpRequest, form: VersionedForm) -> int | None:
 def follow_up_submit(request: HttpRequest, slug: str, year: int, period: str) -> HttpResponse:
     """The body's administrator submits the follow-up to SLK."""
     user = _user(request)
-    kind = follow_ups.period_or_404(period)
+    kind = follow_up_queries.period_or_404(period)
     body = access.get_body_or_404(user, slug, access.Action.CHANGE)
-    follow_up = follow_up_pages.follow_up_or_404(user, body, year, kind)
+    follow_up = follow_up_queries.follow_up_or_404(user, body, year, kind)
     detail_url = _url("follow-up-detail", body, year, kind)
     version = _version_or_refuse(request, TransitionForm(request.POST))
     if version is None:
         return HttpResponseRedirect(detail_url)
     try:
-        follow_ups.submit_follow_up(user, follow_up, version)
+        follow_up_services.submit_follow_up(user, follow_up, version)
     except EditConflict as conflict:
         messages.error(request, conflict.message)
     except ValidationError as error:
@@ -173,11 +177,11 @@ def follow_up_submit(request: HttpRequest, slug: str, year: int, period: str) ->
 def _review_target(request: HttpRequest, slug: str, year: int, period: str) -> FollowUp:
     """The follow-up SLK reviews: 404 if the user may not see it, 403 if not SLK."""
     user = _user(request)
-    kind = follow_ups.period_or_404(period)
+    kind = follow_up_queries.period_or_404(period)
     body = access.get_body_or_404(user, slug)
     if not access.is_slk_reviewer(user):
         raise PermissionDenied
-    follow_up = follow_up_pages.follow_up_or_404(user, body, year, kind)
+    follow_up = follow_up_queries.follow_up_or_404(user, body, year, kind)
     follow_up.plan.body = body
     return follow_up
 
@@ -191,7 +195,7 @@ def _render_review(
 ) -> HttpResponse:
     """SLK's review page, with fresh forms where none was refused."""
     user = _user(request)
-    judgements = follow_up_pages.review_sections(user, follow_up)
+    judgements = follow_up_queries.review_sections(user, follow_up)
     if judgement_form is None:
         judgement_form = SlkJudgementForm(follow_up=follow_up, judgements=judgements)
     return render(
@@ -206,7 +210,7 @@ def _render_review(
             "return_form": return_form or ReturnForm(initial={"version": follow_up.version}),
             "approve_form": TransitionForm(initial={"version": follow_up.version}),
             "disagreements": sum(1 for row in judgements if row.disagrees),
-            "history": follow_ups.follow_up_history(follow_up),
+            "history": follow_up_queries.follow_up_history(follow_up),
             "changes": changes,
             "states": FollowUpState,
         },
@@ -221,13 +225,13 @@ def follow_up_review(request: HttpRequest, slug: str, year: int, period: str) ->
     data = kept_form_data(request)
     if data is None:
         return _render_review(request, follow_up)
-    judgements = follow_up_pages.review_sections(user, follow_up)
+    judgements = follow_up_queries.review_sections(user, follow_up)
     form = SlkJudgementForm(data, follow_up=follow_up, judgements=judgements)
     changes: object = ()
     # Kept data (after the session ended) is shown for checking, saved only when posted.
     if form.is_valid() and request.method == "POST":
         try:
-            follow_ups.record_slk_judgements(
+            review_services.record_slk_judgements(
                 user, follow_up, form.to_input(), form.cleaned_data["version"]
             )
         except EditConflict as conflict:
@@ -237,7 +241,7 @@ def follow_up_review(request: HttpRequest, slug: str, year: int, period: str) ->
             form = SlkJudgementForm(
                 _rebound(form.data, current.version),
                 follow_up=current,
-                judgements=follow_up_pages.review_sections(user, current),
+                judgements=follow_up_queries.review_sections(user, current),
             )
             form.is_valid()
             _refuse_on(form, conflict)
@@ -258,7 +262,7 @@ def follow_up_return(request: HttpRequest, slug: str, year: int, period: str) ->
     form = ReturnForm(request.POST)
     if form.is_valid():
         try:
-            follow_ups.return_follow_up(
+            review_services.return_follow_up(
                 user, follow_up, form.cleaned_data["comment"], form.cleaned_data["version"]
             )
         except (EditConflict, ValidationError) as error:
@@ -281,7 +285,7 @@ def follow_up_approve(request: HttpRequest, slug: str, year: int, period: str) -
     if version is None:
         return HttpResponseRedirect(_url("follow-up-review", body, year, follow_up.period))
     try:
-        follow_ups.approve_follow_up(user, follow_up, version)
+        review_services.approve_follow_up(user, follow_up, version)
     except EditConflict as conflict:
         messages.error(request, conflict.message)
     except ValidationError as error:
@@ -297,11 +301,11 @@ def follow_up_approve(request: HttpRequest, slug: str, year: int, period: str) -
 def follow_up_export(request: HttpRequest, slug: str, year: int, period: str) -> HttpResponse:
     """One follow-up's snapshot as an Excel file, with only the rows the user may see."""
     user = _user(request)
-    kind = follow_ups.period_or_404(period)
+    kind = follow_up_queries.period_or_404(period)
     body = access.get_body_or_404(user, slug)
-    follow_up = follow_up_pages.follow_up_or_404(user, body, year, kind)
-    sections = follow_up_pages.snapshot_sections(user, follow_up)
-    return exports.xlsx_response(
-        exports.follow_up_workbook(body, follow_up, sections),
-        exports.follow_up_filename(body, follow_up),
+    follow_up = follow_up_queries.follow_up_or_404(user, body, year, kind)
+    sections = follow_up_queries.snapshot_sections(user, follow_up)
+    return excel.xlsx_response(
+        follow_up_exports.follow_up_workbook(body, follow_up, sections),
+        follow_up_exports.follow_up_filename(body, follow_up),
     )

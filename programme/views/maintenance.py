@@ -20,12 +20,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from config.middleware import kept_form_data
-from programme import maintenance
 from programme.access import require_slk_reviewer
 from programme.forms import add_refusal
 from programme.forms.maintenance import BodyForm, FocusAreaForm, MergeForm, ProgrammeForm
 from programme.history import history_for
 from programme.models import Body, FocusArea, Programme
+from programme.services import maintenance
 
 
 def _programme_page(programme: Programme) -> str:

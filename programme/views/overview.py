@@ -12,10 +12,17 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
-from programme import access, charts, duties, exports, overview, plans
+from programme import access, charts, excel, lineage
+from programme.exports import duties as duty_exports
+from programme.exports import overview as overview_exports
+from programme.exports import plans as plan_exports
 from programme.forms.overview import OverviewFilterForm
 from programme.models import FollowUpPeriod, Plan
-from programme.overview import OverviewFilters, OverviewPage
+from programme.queries import duties as duty_queries
+from programme.queries import overview as overview_queries
+from programme.queries import year_settings as year_setting_queries
+from programme.queries.overview import OverviewFilters, OverviewPage
+from programme.years import FIRST_YEAR, is_record_year, last_record_year
 
 
 def _user(request: HttpRequest) -> access.AnyUser:
@@ -25,7 +32,7 @@ def _user(request: HttpRequest) -> access.AnyUser:
 
 def _period_or_404(year: int, period: str) -> FollowUpPeriod:
     """The period a URL names, in a year the product keeps; 404 for anything else."""
-    if period not in FollowUpPeriod.values or not plans.is_plan_year(year):
+    if period not in FollowUpPeriod.values or not is_record_year(year):
         raise Http404
     return FollowUpPeriod(period)
 
@@ -35,10 +42,10 @@ def _overview(
 ) -> tuple[OverviewFilterForm, OverviewPage]:
     """The filter form bound to the query string, and the page it narrows (fixed queries)."""
     chosen = _period_or_404(year, period)
-    focus_areas = plans.focus_areas_in_force(year)
+    focus_areas = lineage.focus_areas_in_force(year)
     form = OverviewFilterForm(request.GET or None, focus_areas=focus_areas)
     filters = form.filters() if form.is_bound else OverviewFilters()
-    page = overview.overview_page(_user(request), year, chosen, focus_areas, filters)
+    page = overview_queries.overview_page(_user(request), year, chosen, focus_areas, filters)
     return form, page
 
 
@@ -51,7 +58,7 @@ def _render_overview(
         "programme:follow-up-overview-export",
         kwargs={"year": page.year, "period": page.period.value},
     )
-    years = range(plans.FIRST_PLAN_YEAR, plans.last_plan_year() + 1)
+    years = range(FIRST_YEAR, last_record_year() + 1)
     return render(
         request,
         "programme/overview/overview.html",
@@ -62,7 +69,7 @@ def _render_overview(
             "form": form,
             "periods": list(FollowUpPeriod),
             "rows": page.rows,
-            "state_counts": overview.state_counts(page.rows),
+            "state_counts": overview_queries.state_counts(page.rows),
             "judgement_chart": charts.judgement_chart(page.judgements),
             "council_chart": charts.council_goal_chart(page.council) if page.council else None,
             "has_judgements": any(counts.total for _area, counts in page.judgements),
@@ -77,7 +84,7 @@ def _render_overview(
 @access.require_slk_reviewer
 def follow_up_overview_current(request: HttpRequest) -> HttpResponse:
     """Lead to the overview of the follow-up that is due next."""
-    year, period = overview.current_period()
+    year, period = year_setting_queries.current_period()
     return HttpResponseRedirect(
         reverse("programme:follow-up-overview", kwargs={"year": year, "period": period.value})
     )
@@ -98,19 +105,19 @@ def follow_up_overview_export(request: HttpRequest, year: int, period: str) -> H
     form, page = _overview(request, year, period)
     if form.is_bound and not form.is_valid():
         return _render_overview(request, form, page)
-    return exports.xlsx_response(
-        exports.overview_workbook(page), exports.overview_filename(year, period)
+    return excel.xlsx_response(
+        overview_exports.overview_workbook(page), overview_exports.overview_filename(year, period)
     )
 
 
 @require_GET
 def activity_export(request: HttpRequest, year: int) -> HttpResponse:
     """Every activity of ``year`` the user may see, as an Excel file."""
-    if not plans.is_plan_year(year):
+    if not is_record_year(year):
         raise Http404
     user = _user(request)
-    return exports.xlsx_response(
-        exports.activity_workbook(user, year), exports.activity_filename(year)
+    return excel.xlsx_response(
+        plan_exports.activity_workbook(user, year), plan_exports.activity_filename(year)
     )
 
 
@@ -121,16 +128,18 @@ def plan_export(request: HttpRequest, slug: str, year: int) -> HttpResponse:
     plan = access.get_for_user_or_404(
         user, Plan.objects.select_related("body"), body__slug=slug, year=year
     )
-    return exports.xlsx_response(exports.plan_workbook(user, plan), exports.plan_filename(plan))
+    return excel.xlsx_response(
+        plan_exports.plan_workbook(user, plan), plan_exports.plan_filename(plan)
+    )
 
 
 @require_GET
 @access.require_slk_reviewer
 def duty_overview_export(request: HttpRequest, year: int) -> HttpResponse:
     """SLK's duty overview of ``year`` as an Excel file."""
-    if not duties.is_duty_year(year):
+    if not is_record_year(year):
         raise Http404
-    rows = duties.overview_for(_user(request), year)
-    return exports.xlsx_response(
-        exports.duty_overview_workbook(rows, year), exports.duty_overview_filename(year)
+    rows = duty_queries.overview_for(_user(request), year)
+    return excel.xlsx_response(
+        duty_exports.duty_overview_workbook(rows, year), duty_exports.duty_overview_filename(year)
     )

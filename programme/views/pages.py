@@ -4,14 +4,20 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 
-from programme import access, queries
+from programme import access, lineage
+from programme.queries import bodies as body_queries
+from programme.queries import programmes as programme_queries
 
 
 def start(request: HttpRequest) -> HttpResponse:
     """The start page: the versions in force and the way to everything else."""
+    year = timezone.localdate().year
     return render(
-        request, "programme/start.html", {"programmes_in_force": queries.programmes_in_force()}
+        request,
+        "programme/start.html",
+        {"programmes_in_force": lineage.programmes_in_force(year), "year": year},
     )
 
 
@@ -20,13 +26,13 @@ def programme_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "programme/programme_list.html",
-        {"programmes": queries.programme_versions()},
+        {"programmes": programme_queries.programme_versions()},
     )
 
 
 def programme_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """One programme version: goal areas, focus areas and the lineage of both."""
-    programme = queries.get_programme_for_page(slug)
+    programme = programme_queries.get_programme_for_page(slug)
     return render(
         request,
         "programme/programme_detail.html",
@@ -36,7 +42,7 @@ def programme_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 def body_list(request: HttpRequest) -> HttpResponse:
     """Every body, grouped by kind, with the mergers and renames that shaped it."""
-    groups = queries.bodies_by_kind()
+    groups = body_queries.bodies_by_kind()
     bodies = [body for group in groups for body in (*group.active, *group.former)]
     return render(
         request,

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from config.middleware import kept_form_data
-from programme import access, plan_pages, plans
+from programme import access
 from programme.forms import add_refusal
 from programme.forms.plans import (
     ActivityForm,
@@ -33,6 +33,9 @@ from programme.forms.plans import (
 )
 from programme.locking import EditConflict
 from programme.models import Activity, Goal, Indicator, Plan
+from programme.queries import plans as plan_queries
+from programme.services import plan_records
+from programme.services import plans as plan_services
 
 FormFactory = Callable[[QueryDict | None], FocusAreaForm]
 
@@ -62,14 +65,14 @@ def plan_list(request: HttpRequest, slug: str) -> HttpResponse:
     """The body's plans, newest first, with the years a plan may still be made for."""
     user = _user(request)
     body = access.get_body_or_404(user, slug)
-    body_plans = plan_pages.body_plans(user, body)
+    body_plans = plan_queries.body_plans(user, body)
     return render(
         request,
         "programme/plans/list.html",
         {
             "body": body,
             "plans": body_plans,
-            "open_years": plan_pages.years_open_for_a_plan(
+            "open_years": plan_queries.years_open_for_a_plan(
                 body, {plan.year for plan in body_plans}
             ),
         },
@@ -81,8 +84,8 @@ def plan_detail(request: HttpRequest, slug: str, year: int) -> HttpResponse:
     """The body's plan for one year: goals, activities, indicators, issues and follow-ups."""
     user = _user(request)
     body = access.get_body_or_404(user, slug)
-    plan_pages.check_plan_year_or_404(body, year)
-    page = plan_pages.plan_page(user, body, year)
+    plan_queries.check_plan_year_or_404(body, year)
+    page = plan_queries.plan_page(user, body, year)
     return render(
         request,
         "programme/plans/detail.html",
@@ -90,8 +93,8 @@ def plan_detail(request: HttpRequest, slug: str, year: int) -> HttpResponse:
             "page": page,
             "body": body,
             "year": year,
-            "previous_year": plan_pages.neighbour_plan_year(body, year - 1),
-            "next_year": plan_pages.neighbour_plan_year(body, year + 1),
+            "previous_year": plan_queries.neighbour_plan_year(body, year - 1),
+            "next_year": plan_queries.neighbour_plan_year(body, year + 1),
         },
     )
 
@@ -102,7 +105,7 @@ def plan_create(request: HttpRequest, slug: str, year: int) -> HttpResponse:
     user = _user(request)
     body = access.get_body_or_404(user, slug, access.Action.CHANGE)
     try:
-        plans.create_plan(user, body, year)
+        plan_services.create_plan(user, body, year)
     except ValidationError as error:
         _refused(request, error)
     else:
@@ -116,7 +119,7 @@ def plan_copy(request: HttpRequest, slug: str, year: int) -> HttpResponse:
     user = _user(request)
     body = access.get_body_or_404(user, slug, access.Action.CHANGE)
     try:
-        plans.copy_plan(user, body, year)
+        plan_services.copy_plan(user, body, year)
     except ValidationError as error:
         _refused(request, error)
     else:
@@ -136,9 +139,9 @@ def carry_over_resolve(request: HttpRequest, pk: int) -> HttpResponse:
     """Mark a carry-over issue as settled (administrators of the plan's body)."""
     user = _user(request)
     issue = access.get_for_user_or_404(
-        user, plan_pages.visible_carry_over_issues(user), access.Action.CHANGE, pk=pk
+        user, plan_queries.visible_carry_over_issues(user), access.Action.CHANGE, pk=pk
     )
-    plans.resolve_carry_over_issue(user, issue)
+    plan_services.resolve_carry_over_issue(user, issue)
     messages.success(request, _("The carry-over issue was marked as settled."))
     return HttpResponseRedirect(_plan_url(issue.plan))
 
@@ -209,12 +212,14 @@ def goal_create(request: HttpRequest, slug: str, year: int) -> HttpResponse:
     """Add a goal to the body's plan for the year."""
     user = _user(request)
     body = access.get_body_or_404(user, slug, access.Action.CHANGE)
-    plan = plan_pages.plan_for_change_or_404(user, body, year)
-    areas = plans.focus_area_choices(year, None)
+    plan = plan_queries.plan_for_change_or_404(user, body, year)
+    areas = plan_records.focus_area_choices(year, None)
     return _form_page(
         request,
         make_form=lambda data: GoalForm(data, initial={"version": 1}, focus_areas=areas),
-        save=lambda form: plans.create_goal(user, plan, _values(form, plans.GOAL_FIELDS)),
+        save=lambda form: plan_records.create_goal(
+            user, plan, _values(form, plan_records.GOAL_FIELDS)
+        ),
         context={"heading": _("New goal"), "kind": "goal"},
         saved_message=_("The goal was saved."),
         anchor=lambda record: f"goal-{record.pk}",
@@ -227,13 +232,13 @@ def goal_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Change a goal of a plan."""
     user = _user(request)
     goal = _goal_for_change(request, pk)
-    areas = plans.focus_area_choices(goal.plan.year, goal)
-    initial = initial_of(goal, plans.GOAL_FIELDS)
+    areas = plan_records.focus_area_choices(goal.plan.year, goal)
+    initial = initial_of(goal, plan_records.GOAL_FIELDS)
     return _form_page(
         request,
         make_form=lambda data: GoalForm(data, initial=initial, focus_areas=areas),
-        save=lambda form: plans.update_goal(
-            user, goal, form.cleaned_data["version"], _values(form, plans.GOAL_FIELDS)
+        save=lambda form: plan_records.update_goal(
+            user, goal, form.cleaned_data["version"], _values(form, plan_records.GOAL_FIELDS)
         ),
         context={"heading": _("Edit goal"), "kind": "goal", "record": goal},
         saved_message=_("The goal was saved."),
@@ -247,12 +252,14 @@ def activity_create(request: HttpRequest, pk: int) -> HttpResponse:
     """Add an activity under a goal."""
     user = _user(request)
     goal = _goal_for_change(request, pk)
-    areas = plans.focus_area_choices(goal.plan.year, None)
+    areas = plan_records.focus_area_choices(goal.plan.year, None)
     initial = {"version": 1, "focus_areas": [area.pk for area in goal.focus_areas.all()]}
     return _form_page(
         request,
         make_form=lambda data: ActivityForm(data, initial=initial, focus_areas=areas),
-        save=lambda form: plans.create_activity(user, goal, _values(form, plans.ACTIVITY_FIELDS)),
+        save=lambda form: plan_records.create_activity(
+            user, goal, _values(form, plan_records.ACTIVITY_FIELDS)
+        ),
         context={"heading": _("New activity"), "kind": "activity", "goal": goal},
         saved_message=_("The activity was saved."),
         anchor=lambda record: f"activity-{record.pk}",
@@ -268,13 +275,16 @@ def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
         user, Activity.objects.select_related("goal__plan__body"), access.Action.CHANGE, pk=pk
     )
     plan = activity.goal.plan
-    areas = plans.focus_area_choices(plan.year, activity)
-    initial = initial_of(activity, plans.ACTIVITY_FIELDS)
+    areas = plan_records.focus_area_choices(plan.year, activity)
+    initial = initial_of(activity, plan_records.ACTIVITY_FIELDS)
     return _form_page(
         request,
         make_form=lambda data: ActivityForm(data, initial=initial, focus_areas=areas),
-        save=lambda form: plans.update_activity(
-            user, activity, form.cleaned_data["version"], _values(form, plans.ACTIVITY_FIELDS)
+        save=lambda form: plan_records.update_activity(
+            user,
+            activity,
+            form.cleaned_data["version"],
+            _values(form, plan_records.ACTIVITY_FIELDS),
         ),
         context={
             "heading": _("Edit activity"),
@@ -293,12 +303,14 @@ def indicator_create(request: HttpRequest, pk: int) -> HttpResponse:
     """Add an indicator to a goal."""
     user = _user(request)
     goal = _goal_for_change(request, pk)
-    areas = plans.focus_area_choices(goal.plan.year, None)
+    areas = plan_records.focus_area_choices(goal.plan.year, None)
     initial = {"version": 1, "focus_areas": [area.pk for area in goal.focus_areas.all()]}
     return _form_page(
         request,
         make_form=lambda data: IndicatorForm(data, initial=initial, focus_areas=areas),
-        save=lambda form: plans.create_indicator(user, goal, _values(form, plans.INDICATOR_FIELDS)),
+        save=lambda form: plan_records.create_indicator(
+            user, goal, _values(form, plan_records.INDICATOR_FIELDS)
+        ),
         context={"heading": _("New indicator"), "kind": "indicator", "goal": goal},
         saved_message=_("The indicator was saved."),
         anchor=lambda record: f"indicator-{record.pk}",
@@ -314,13 +326,16 @@ def indicator_edit(request: HttpRequest, pk: int) -> HttpResponse:
         user, Indicator.objects.select_related("goal__plan__body"), access.Action.CHANGE, pk=pk
     )
     plan = indicator.goal.plan
-    areas = plans.focus_area_choices(plan.year, indicator)
-    initial = initial_of(indicator, plans.INDICATOR_FIELDS)
+    areas = plan_records.focus_area_choices(plan.year, indicator)
+    initial = initial_of(indicator, plan_records.INDICATOR_FIELDS)
     return _form_page(
         request,
         make_form=lambda data: IndicatorForm(data, initial=initial, focus_areas=areas),
-        save=lambda form: plans.update_indicator(
-            user, indicator, form.cleaned_data["version"], _values(form, plans.INDICATOR_FIELDS)
+        save=lambda form: plan_records.update_indicator(
+            user,
+            indicator,
+            form.cleaned_data["version"],
+            _values(form, plan_records.INDICATOR_FIELDS),
         ),
         context={
             "heading": _("Edit indicator"),
@@ -387,7 +402,7 @@ def goal_delete(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         record=goal,
         plan=goal.plan,
-        delete=lambda version: plans.delete_goal(user, goal, version),
+        delete=lambda version: plan_records.delete_goal(user, goal, version),
         heading=_("Delete goal"),
         warning=_("The goal is deleted with all its activities and indicators."),
         deleted_message=_("The goal was deleted."),
@@ -405,7 +420,7 @@ def activity_delete(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         record=activity,
         plan=activity.goal.plan,
-        delete=lambda version: plans.delete_activity(user, activity, version),
+        delete=lambda version: plan_records.delete_activity(user, activity, version),
         heading=_("Delete activity"),
         warning=_("An activity that will not be carried out can instead be set to cancelled."),
         deleted_message=_("The activity was deleted."),
@@ -423,7 +438,7 @@ def indicator_delete(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         record=indicator,
         plan=indicator.goal.plan,
-        delete=lambda version: plans.delete_indicator(user, indicator, version),
+        delete=lambda version: plan_records.delete_indicator(user, indicator, version),
         heading=_("Delete indicator"),
         warning=_("The indicator is deleted with its outcomes in draft follow-ups."),
         deleted_message=_("The indicator was deleted."),

@@ -17,7 +17,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from config.middleware import kept_form_data
-from programme import year_settings
 from programme.access import require_slk_reviewer
 from programme.forms import add_refusal
 from programme.forms.year_settings import (
@@ -27,6 +26,8 @@ from programme.forms.year_settings import (
     DeadlinesForm,
 )
 from programme.models import CouncilGoal, CouncilIndicator
+from programme.queries import year_settings as year_setting_queries
+from programme.services import year_settings as year_setting_services
 
 
 def _settings_page(year: int, anchor: str = "") -> str:
@@ -37,7 +38,7 @@ def _settings_page(year: int, anchor: str = "") -> str:
 
 def _settable_year(year: int) -> int:
     """The year of the address, or 404 for a year the product keeps no settings for."""
-    if not year_settings.is_settable_year(year):
+    if not year_setting_services.is_settable_year(year):
         raise Http404
     return year
 
@@ -52,7 +53,7 @@ def _indicator(pk: int) -> CouncilIndicator:
 def year_settings_page(request: HttpRequest, year: int) -> HttpResponse:
     """The year's deadlines and council goal, each with its own form, its indicators, history."""
     _settable_year(year)
-    settings = year_settings.year_settings(year)
+    settings = year_setting_queries.year_settings(year)
     goal = settings.council_goal
     data = kept_form_data(request)
     # The page holds two forms; the POST names the one it comes from.
@@ -64,13 +65,15 @@ def year_settings_page(request: HttpRequest, year: int) -> HttpResponse:
         prefix="goal",
         instance=goal or CouncilGoal(year=year),
         initial=(
-            {} if goal is not None else {"title": year_settings.suggested_council_goal_title(year)}
+            {}
+            if goal is not None
+            else {"title": year_setting_queries.suggested_council_goal_title(year)}
         ),
     )
     if request.method == "POST":
         if goal_posted and goal_form.is_valid():
             try:
-                year_settings.save_council_goal(
+                year_setting_services.save_council_goal(
                     request.user,
                     year,
                     goal_form.cleaned_data["title"],
@@ -85,7 +88,7 @@ def year_settings_page(request: HttpRequest, year: int) -> HttpResponse:
                 return redirect(_settings_page(year, "radets-mal"))
         elif not goal_posted and deadlines_form.is_valid():
             try:
-                year_settings.set_deadlines(request.user, year, deadlines_form.due())
+                year_setting_services.set_deadlines(request.user, year, deadlines_form.due())
             except ValidationError as error:
                 add_refusal(deadlines_form, error)
             else:
@@ -101,8 +104,8 @@ def year_settings_page(request: HttpRequest, year: int) -> HttpResponse:
             "settings": settings,
             "deadlines_form": deadlines_form,
             "goal_form": goal_form,
-            "previous_year": year - 1 if year_settings.is_settable_year(year - 1) else None,
-            "next_year": year + 1 if year_settings.is_settable_year(year + 1) else None,
+            "previous_year": year - 1 if year_setting_services.is_settable_year(year - 1) else None,
+            "next_year": year + 1 if year_setting_services.is_settable_year(year + 1) else None,
             "history": settings.history,
         },
     )
@@ -116,7 +119,7 @@ def council_indicator_create(request: HttpRequest, year: int) -> HttpResponse:
     form = CouncilIndicatorForm(kept_form_data(request))
     if request.method == "POST" and form.is_valid():
         try:
-            indicator = year_settings.create_council_indicator(
+            indicator = year_setting_services.create_council_indicator(
                 request.user, year, form.cleaned_data
             )
         except ValidationError as error:
@@ -142,7 +145,7 @@ def council_indicator_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = CouncilIndicatorForm(kept_form_data(request), instance=indicator)
     if request.method == "POST" and form.is_valid():
         try:
-            saved = year_settings.update_council_indicator(
+            saved = year_setting_services.update_council_indicator(
                 request.user, indicator, form.cleaned_data
             )
         except ValidationError as error:
@@ -166,7 +169,7 @@ def council_indicator_delete(request: HttpRequest, pk: int) -> HttpResponse:
     indicator = _indicator(pk)
     year = indicator.council_goal.year
     if request.method == "POST":
-        year_settings.delete_council_indicator(request.user, indicator)
+        year_setting_services.delete_council_indicator(request.user, indicator)
         messages.success(
             request, _("The indicator %(name)s was removed.") % {"name": indicator.name}
         )

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from programme.demo import DemoDataMissing, set_up_demo
+from programme.demo.users import DemoDataMissing, set_up_demo
 
 SITE_URL = "http://127.0.0.1:8000/"
 

@@ -7,8 +7,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from programme.demo.plans import DemoBodiesMissing, generate_city_scale, generate_demo_year
 from programme.models import Plan
-from programme.plan_demo import DemoBodiesMissing, generate_city_scale, generate_demo_year
 
 
 class Command(BaseCommand):

@@ -9,7 +9,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from programme.models import Body, Programme
-from programme.services import FixtureError, load_programme_data
+from programme.services.fixture_files import FixtureError
+from programme.services.fixtures import load_programme_data
 
 
 class Command(BaseCommand):

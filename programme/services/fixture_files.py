@@ -1,45 +1,29 @@
-"""Every state change of the programme app goes through a function here.
-
-``load_programme_data`` reads the real programme versions and bodies from the TOML files
-in ``fixtures/`` and brings the database in line with them. It first reads and checks
-everything, then writes inside one transaction, so bad input changes nothing.
-"""
+"""TODO."""
 
 from __future__ import annotations
 
 import datetime
 import tomllib
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_slug
-from django.db import IntegrityError, models, transaction
-from django.db.models import F, ProtectedError, RestrictedError
+from django.db import models
 
 from programme.models import (
     Assembly,
-    Body,
     BodyKind,
-    FocusArea,
-    FocusAreaSuccession,
-    GoalArea,
-    Programme,
     ProgrammeKind,
     ProgrammeStatus,
 )
 
 PROGRAMMES_FILE = "programmes.toml"
+
+
 BODIES_FILE = "bodies.toml"
-
-# While a version's goal and focus areas are renumbered, the existing rows are first
-# moved out of the way, so that swapping two positions never trips the unique
-# constraints halfway through.
-PARKING_OFFSET = 10_000
-
-ModelT = TypeVar("ModelT", bound=models.Model)
 
 
 class FixtureError(Exception):
@@ -52,26 +36,6 @@ class FixtureError(Exception):
         self.message = message
         where = f"{path}: {entry}" if entry else str(path)
         super().__init__(f"{where}: {message}")
-
-
-@dataclass(frozen=True)
-class LoadResult:
-    """What a load brought in line with the fixtures, counted."""
-
-    programmes: int
-    goal_areas: int
-    focus_areas: int
-    successions: int
-    bodies: int
-    removed: int
-
-    def summary(self) -> str:
-        """One line for the command's output."""
-        return (
-            f"Loaded {self.programmes} programme versions, {self.goal_areas} goal areas, "
-            f"{self.focus_areas} focus areas, {self.successions} focus-area successions and "
-            f"{self.bodies} bodies; removed {self.removed} rows the fixtures no longer list."
-        )
 
 
 @dataclass
@@ -121,7 +85,7 @@ class BodySpec:
     predecessors: list[str]
 
 
-class _Entry:
+class Entry:
     """One table of a fixture file, read with checks that name the file and the entry."""
 
     def __init__(self, path: Path, entry: str, table: object) -> None:
@@ -218,7 +182,7 @@ class _Entry:
             raise self.error("unknown key(s): " + ", ".join(f'"{key}"' for key in unknown))
 
 
-def _read_toml(path: Path, top_key: str) -> dict[str, object]:
+def read_toml(path: Path, top_key: str) -> dict[str, object]:
     """The table under ``top_key`` of a TOML file, or a clear error."""
     try:
         with path.open("rb") as file:
@@ -236,7 +200,7 @@ def _read_toml(path: Path, top_key: str) -> dict[str, object]:
     return tables
 
 
-def _check_slug(path: Path, entry: str, slug: str) -> None:
+def check_slug(path: Path, entry: str, slug: str) -> None:
     """Refuse a key that cannot serve as a slug."""
     try:
         validate_slug(slug)
@@ -246,12 +210,12 @@ def _check_slug(path: Path, entry: str, slug: str) -> None:
         ) from None
 
 
-def _read_programmes(path: Path) -> list[ProgrammeSpec]:
+def read_programmes(path: Path) -> list[ProgrammeSpec]:
     """Read and check the programme versions file; each comes after the one it supersedes."""
     specs: list[ProgrammeSpec] = []
-    for slug, table in _read_toml(path, "programmes").items():
-        entry = _Entry(path, f"[programmes.{slug}]", table)
-        _check_slug(path, entry.entry, slug)
+    for slug, table in read_toml(path, "programmes").items():
+        entry = Entry(path, f"[programmes.{slug}]", table)
+        check_slug(path, entry.entry, slug)
         adopted_on = entry.date("adopted_on")
         adopted_year = entry.integer("adopted_year")
         if adopted_on is not None and adopted_year is not None:
@@ -273,7 +237,7 @@ def _read_programmes(path: Path) -> list[ProgrammeSpec]:
         goal_areas: list[str] = []
         goal_area_entries: list[str] = []
         for position, goal_table in enumerate(entry.tables("goal_areas"), start=1):
-            goal_entry = _Entry(path, f"{entry.entry} goal area {position}", goal_table)
+            goal_entry = Entry(path, f"{entry.entry} goal area {position}", goal_table)
             name = goal_entry.text("name", required=True)
             goal_entry.finish()
             if name in goal_areas:
@@ -281,11 +245,11 @@ def _read_programmes(path: Path) -> list[ProgrammeSpec]:
             goal_areas.append(name)
             goal_area_entries.append(goal_entry.entry)
         focus_areas = [
-            _read_focus_area(path, f"{entry.entry} focus area {position}", focus_table)
+            read_focus_area(path, f"{entry.entry} focus area {position}", focus_table)
             for position, focus_table in enumerate(entry.tables("focus_areas"), start=1)
         ]
         entry.finish()
-        _check_focus_areas(path, focus_areas, goal_areas)
+        check_focus_areas(path, focus_areas, goal_areas)
         specs.append(
             ProgrammeSpec(
                 entry=entry.entry,
@@ -297,13 +261,13 @@ def _read_programmes(path: Path) -> list[ProgrammeSpec]:
                 focus_areas=focus_areas,
             )
         )
-    _check_programme_references(path, specs)
-    return _in_lineage_order(path, specs)
+    check_programme_references(path, specs)
+    return in_lineage_order(path, specs)
 
 
-def _read_focus_area(path: Path, where: str, table: object) -> FocusAreaSpec:
+def read_focus_area(path: Path, where: str, table: object) -> FocusAreaSpec:
     """Read and check one focus area with its successions."""
-    entry = _Entry(path, where, table)
+    entry = Entry(path, where, table)
     title = entry.text("title", required=True)
     entry.entry = f'{where} ("{title}")'
     spec = FocusAreaSpec(
@@ -316,7 +280,7 @@ def _read_focus_area(path: Path, where: str, table: object) -> FocusAreaSpec:
         goal_areas=entry.strings("goal_areas"),
     )
     for index, succession_table in enumerate(entry.tables("successors"), start=1):
-        succession = _Entry(path, f"{entry.entry} successor {index}", succession_table)
+        succession = Entry(path, f"{entry.entry} successor {index}", succession_table)
         spec.successors.append(
             SuccessionSpec(
                 entry=succession.entry,
@@ -330,7 +294,7 @@ def _read_focus_area(path: Path, where: str, table: object) -> FocusAreaSpec:
     return spec
 
 
-def _check_focus_areas(path: Path, focus_areas: list[FocusAreaSpec], goal_areas: list[str]) -> None:
+def check_focus_areas(path: Path, focus_areas: list[FocusAreaSpec], goal_areas: list[str]) -> None:
     """Refuse repeated titles or numbers and links to goal areas the version lacks."""
     titles: set[str] = set()
     numbers: set[int] = set()
@@ -349,7 +313,7 @@ def _check_focus_areas(path: Path, focus_areas: list[FocusAreaSpec], goal_areas:
                 raise FixtureError(path, spec.entry, f'unknown goal area "{name}"')
 
 
-def _check_programme_references(path: Path, specs: list[ProgrammeSpec]) -> None:
+def check_programme_references(path: Path, specs: list[ProgrammeSpec]) -> None:
     """Refuse references to versions or focus areas the fixture does not define."""
     titles_by_slug = {spec.slug: {area.title for area in spec.focus_areas} for spec in specs}
     for spec in specs:
@@ -361,7 +325,7 @@ def _check_programme_references(path: Path, specs: list[ProgrammeSpec]) -> None:
             # A succession is known by its successor, or by its note where it has none.
             targets: set[tuple[str | None, str]] = set()
             for succession in area.successors:
-                _check_succession(path, succession, spec.slug, area.title, titles_by_slug)
+                check_succession(path, succession, spec.slug, area.title, titles_by_slug)
                 key = (
                     (succession.programme, succession.title or "")
                     if succession.programme
@@ -374,7 +338,7 @@ def _check_programme_references(path: Path, specs: list[ProgrammeSpec]) -> None:
                 targets.add(key)
 
 
-def _check_succession(
+def check_succession(
     path: Path,
     succession: SuccessionSpec,
     source_slug: str,
@@ -406,7 +370,7 @@ def _check_succession(
         raise FixtureError(path, succession.entry, "a focus area cannot succeed itself")
 
 
-def _in_lineage_order(path: Path, specs: list[ProgrammeSpec]) -> list[ProgrammeSpec]:
+def in_lineage_order(path: Path, specs: list[ProgrammeSpec]) -> list[ProgrammeSpec]:
     """The versions ordered so that each comes after the version it supersedes."""
     by_slug = {spec.slug: spec for spec in specs}
     ordered: list[ProgrammeSpec] = []
@@ -427,12 +391,12 @@ def _in_lineage_order(path: Path, specs: list[ProgrammeSpec]) -> list[ProgrammeS
     return ordered
 
 
-def _read_bodies(path: Path) -> list[BodySpec]:
+def read_bodies(path: Path) -> list[BodySpec]:
     """Read and check the bodies file."""
     specs: list[BodySpec] = []
-    for slug, table in _read_toml(path, "bodies").items():
-        entry = _Entry(path, f"[bodies.{slug}]", table)
-        _check_slug(path, entry.entry, slug)
+    for slug, table in read_toml(path, "bodies").items():
+        entry = Entry(path, f"[bodies.{slug}]", table)
+        check_slug(path, entry.entry, slug)
         values: dict[str, Any] = {
             "kind": entry.choice("kind", BodyKind, required=True),
             "name": entry.text("name", required=True),
@@ -451,165 +415,3 @@ def _read_bodies(path: Path) -> list[BodySpec]:
             if predecessor == spec.slug:
                 raise FixtureError(path, spec.entry, "a body cannot be its own predecessor")
     return specs
-
-
-def _save(
-    model: type[ModelT],
-    lookup: dict[str, Any],
-    values: dict[str, Any],
-    path: Path,
-    entry: str,
-) -> ModelT:
-    """Update the row ``lookup`` finds, or create it, after the model's own checks."""
-    instance = model._default_manager.filter(**lookup).first()
-    changed = instance is None
-    if instance is None:
-        instance = model(**lookup)
-    for name, value in values.items():
-        changed = changed or getattr(instance, name) != value
-        setattr(instance, name, value)
-    try:
-        instance.full_clean()
-    except ValidationError as error:
-        raise FixtureError(path, entry, " ".join(error.messages)) from error
-    # An unchanged row is not saved, so a second load adds no entries to the history.
-    if changed:
-        instance.save()
-    return instance
-
-
-def _delete(queryset: models.QuerySet[Any], path: Path, entry: str) -> int:
-    """Delete rows the fixture no longer lists, unless other records still need them."""
-    try:
-        deleted, _ = queryset.delete()
-    except (ProtectedError, RestrictedError) as error:
-        raise FixtureError(
-            path, entry, f"cannot remove rows the fixture no longer lists: {error.args[0]}"
-        ) from error
-    return deleted
-
-
-def _write_programme(
-    path: Path, spec: ProgrammeSpec, supersedes: Programme | None
-) -> tuple[Programme, dict[str, FocusArea], int]:
-    """Bring one version, its goal areas and focus areas in line with the fixture."""
-    programme = _save(
-        Programme, {"slug": spec.slug}, {**spec.values, "supersedes": supersedes}, path, spec.entry
-    )
-    removed = _delete(
-        GoalArea.objects.filter(programme=programme).exclude(name__in=spec.goal_areas),
-        path,
-        spec.entry,
-    )
-    GoalArea.objects.filter(programme=programme).update(position=F("position") + PARKING_OFFSET)
-    goal_areas: dict[str, GoalArea] = {}
-    for position, (name, entry) in enumerate(
-        zip(spec.goal_areas, spec.goal_area_entries, strict=True), start=1
-    ):
-        goal_areas[name] = _save(
-            GoalArea, {"programme": programme, "name": name}, {"position": position}, path, entry
-        )
-
-    titles = [area.title for area in spec.focus_areas]
-    removed += _delete(
-        FocusArea.objects.filter(programme=programme).exclude(title__in=titles), path, spec.entry
-    )
-    FocusArea.objects.filter(programme=programme).update(
-        position=F("position") + PARKING_OFFSET, number=None
-    )
-    focus_areas: dict[str, FocusArea] = {}
-    for position, area in enumerate(spec.focus_areas, start=1):
-        focus_area = _save(
-            FocusArea,
-            {"programme": programme, "title": area.title},
-            {
-                "number": area.number,
-                "position": position,
-                "description": area.description,
-                "goals": area.goals,
-                "working_methods": area.working_methods,
-            },
-            path,
-            area.entry,
-        )
-        focus_area.goal_areas.set([goal_areas[name] for name in area.goal_areas])
-        focus_areas[area.title] = focus_area
-    return programme, focus_areas, removed
-
-
-def _write_successions(
-    path: Path,
-    spec: ProgrammeSpec,
-    focus_areas: Mapping[tuple[str, str], FocusArea],
-) -> int:
-    """Bring the successions of one version's focus areas in line with the fixture."""
-    removed = 0
-    for area in spec.focus_areas:
-        source = focus_areas[(spec.slug, area.title)]
-        kept: list[int] = []
-        for succession in area.successors:
-            if succession.programme is not None and succession.title is not None:
-                successor: FocusArea | None = focus_areas[(succession.programme, succession.title)]
-                lookup: dict[str, Any] = {"source": source, "successor": successor}
-                values: dict[str, Any] = {"note": succession.note}
-            else:
-                successor = None
-                lookup = {"source": source, "successor": None, "note": succession.note}
-                values = {}
-            row = _save(FocusAreaSuccession, lookup, values, path, succession.entry)
-            kept.append(row.pk)
-        removed += _delete(
-            FocusAreaSuccession.objects.filter(source=source).exclude(pk__in=kept),
-            path,
-            area.entry,
-        )
-    return removed
-
-
-def _write_bodies(path: Path, specs: Iterable[BodySpec]) -> None:
-    """Bring the bodies and their predecessors in line with the fixture."""
-    bodies: dict[str, Body] = {}
-    for spec in specs:
-        bodies[spec.slug] = _save(Body, {"slug": spec.slug}, spec.values, path, spec.entry)
-    for spec in specs:
-        bodies[spec.slug].predecessors.set([bodies[slug] for slug in spec.predecessors])
-
-
-def load_programme_data(fixtures_dir: Path | str) -> LoadResult:
-    """Bring the programme versions and bodies in line with the fixture files; idempotent."""
-    directory = Path(fixtures_dir)
-    programmes_path = directory / PROGRAMMES_FILE
-    bodies_path = directory / BODIES_FILE
-    programme_specs = _read_programmes(programmes_path)
-    body_specs = _read_bodies(bodies_path)
-
-    removed = 0
-    try:
-        with transaction.atomic():
-            programmes: dict[str, Programme] = {}
-            focus_areas: dict[tuple[str, str], FocusArea] = {}
-            for spec in programme_specs:
-                supersedes = programmes[spec.supersedes] if spec.supersedes else None
-                programme, areas, removed_areas = _write_programme(
-                    programmes_path, spec, supersedes
-                )
-                programmes[spec.slug] = programme
-                focus_areas.update({(spec.slug, title): area for title, area in areas.items()})
-                removed += removed_areas
-            for spec in programme_specs:
-                removed += _write_successions(programmes_path, spec, focus_areas)
-            _write_bodies(bodies_path, body_specs)
-    except IntegrityError as error:
-        # The model checks run before every save, so this is a last line of defence.
-        raise FixtureError(directory, "", f"the database refused the data: {error}") from error
-
-    return LoadResult(
-        programmes=len(programme_specs),
-        goal_areas=sum(len(spec.goal_areas) for spec in programme_specs),
-        focus_areas=sum(len(spec.focus_areas) for spec in programme_specs),
-        successions=sum(
-            len(area.successors) for spec in programme_specs for area in spec.focus_areas
-        ),
-        bodies=len(body_specs),
-        removed=removed,
-    )

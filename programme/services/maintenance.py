@@ -17,12 +17,12 @@ from typing import Any
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import F
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from programme.access import AnyUser
+from programme.history import set_history_user, written_date
 from programme.models import Body, FocusArea, GoalArea, Programme
-from programme.plans import take_over_plans
+from programme.services.plans import take_over_plans
 
 # The fields of a programme version that SLK edits; "goal_areas" is edited beside them.
 PROGRAMME_FIELDS = (
@@ -49,11 +49,6 @@ MERGED_BODY_FIELDS = ("kind", "name", "slug", "administration_name")
 PARKING_OFFSET = 10_000
 
 GOAL_AREA_NAME_LENGTH = GoalArea._meta.get_field("name").max_length or 200
-
-
-def _by(instance: models.Model, user: AnyUser | None) -> None:
-    """Record ``user`` as the author of the next history entry of ``instance``."""
-    instance._history_user = user  # type: ignore[attr-defined]
 
 
 def _apply(instance: models.Model, values: Mapping[str, Any], names: Iterable[str]) -> None:
@@ -172,14 +167,14 @@ def _save_goal_areas(programme: Programme, names: Sequence[str], by: AnyUser | N
     new_names = [name for name in names if name not in kept]
     renamed = dict(zip(new_names, spare, strict=False))
     for removed in spare[len(new_names) :]:
-        _by(removed, by)
+        set_history_user(removed, by)
         removed.delete()
     # A new name never equals a stored one (those are kept), so renaming cannot collide.
     for position, name in enumerate(names, start=1):
         area = kept.get(name) or renamed.get(name) or GoalArea(programme=programme)
         area.name = name
         area.position = position
-        _by(area, by)
+        set_history_user(area, by)
         _full_clean(area, {"name": "goal_areas", "position": "goal_areas"})
         area.save()
 
@@ -195,7 +190,7 @@ def _save_programme(
     _check_goal_area_names(goal_areas)
     _full_clean(programme)
     _check_lineage(programme)
-    _by(programme, by)
+    set_history_user(programme, by)
     try:
         with transaction.atomic():
             programme.save()
@@ -270,7 +265,7 @@ def _save_focus_area(
     # model's own checks would report the same constraints in general terms.
     _check_focus_area(focus_area, goal_areas)
     _full_clean(focus_area)
-    _by(focus_area, by)
+    set_history_user(focus_area, by)
     try:
         with transaction.atomic():
             focus_area.save()
@@ -346,7 +341,7 @@ def _save_body(
     _apply(body, values, BODY_FIELDS)
     _full_clean(body)
     _check_predecessors(body, predecessors)
-    _by(body, by)
+    set_history_user(body, by)
     try:
         with transaction.atomic():
             body.save()
@@ -379,11 +374,6 @@ def update_body(
     return _save_body(by, current, values, list(predecessors))
 
 
-def _when(day: datetime.date) -> str:
-    """A date as the page writes it."""
-    return date_format(day, "j F Y")
-
-
 def _check_merge(bodies: Sequence[Body], day: datetime.date) -> None:
     """Refuse a merge of fewer than two bodies, or of a body that does not exist on ``day``."""
     if len({body.pk for body in bodies}) < 2:
@@ -397,7 +387,7 @@ def _check_merge(bodies: Sequence[Body], day: datetime.date) -> None:
                     "%(name)s had already ended on %(end)s, before the merge date; choose "
                     "bodies that exist on the merge date."
                 )
-                % {"name": body.name, "end": _when(body.valid_to)}
+                % {"name": body.name, "end": written_date(body.valid_to)}
             )
         elif body.valid_from is not None and body.valid_from >= day:
             errors.append(
@@ -405,7 +395,7 @@ def _check_merge(bodies: Sequence[Body], day: datetime.date) -> None:
                     "%(name)s began on %(start)s; the merge date must come after the day a "
                     "merged body began."
                 )
-                % {"name": body.name, "start": _when(body.valid_from)}
+                % {"name": body.name, "start": written_date(body.valid_from)}
             )
     if errors:
         raise ValidationError({"bodies": errors})
@@ -431,14 +421,14 @@ def merge_bodies(
     _apply(successor, values, MERGED_BODY_FIELDS)
     _full_clean(successor, {"valid_from": "date"})
     last_day = day - datetime.timedelta(days=1)
-    _by(successor, by)
+    set_history_user(successor, by)
     try:
         with transaction.atomic():
             successor.save()
             for body in merged:
                 body.valid_to = last_day
                 _full_clean(body, {"valid_to": "bodies", "valid_from": "bodies"})
-                _by(body, by)
+                set_history_user(body, by)
                 body.save(update_fields=["valid_to"])
             successor.predecessors.set(merged)
             # Plans: the successor takes over its predecessors' plans of the merge year.

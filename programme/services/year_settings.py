@@ -12,32 +12,23 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, models, transaction
-from django.utils.formats import date_format, localize
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from programme.access import AnyUser
-from programme.history import CHANGE_TYPES, HISTORY_LIMIT, FieldChange, HistoryEntry
+from programme.history import set_history_user, written_date
 from programme.models import (
     CouncilGoal,
     CouncilIndicator,
     FollowUpDeadline,
     FollowUpPeriod,
 )
-from programme.text import clean_rich_text
-
-# The years a setting may concern (the models' own validators say the same).
-FIRST_YEAR = 2000
-LAST_YEAR = 2100
-
-# The goal the city council has set for the area since 2020; a new year starts from it.
-DEFAULT_COUNCIL_GOAL_TITLE = "Stockholm är en trygg, säker och välskött stad att bo och vistas i"
+from programme.queries.year_settings import suggested_council_goal_title
+from programme.rich_text import clean_rich_text
+from programme.years import FIRST_YEAR, LAST_YEAR
 
 # The fields of an indicator SLK edits.
 INDICATOR_FIELDS = ("name", "unit", "direction", "target", "outcome", "position")
@@ -48,17 +39,6 @@ DEADLINE_FIELDS = {
     FollowUpPeriod.T2: "t2",
     FollowUpPeriod.ANNUAL: "annual",
 }
-
-
-def _by(instance: models.Model, user: AnyUser | None) -> None:
-    """Record ``user`` as the author of the next history entry of ``instance``."""
-    if user is not None and user.is_authenticated:
-        instance._history_user = user  # type: ignore[attr-defined]
-
-
-def _when(day: datetime.date) -> str:
-    """A date as the page writes it."""
-    return date_format(day, "j F Y")
 
 
 def _refused_by_database() -> ValidationError:
@@ -92,48 +72,6 @@ def check_year(year: int) -> None:
 # --- Reading one year's settings -----------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class YearSettings:
-    """What the settings page of one year shows: deadlines, council goal and indicators."""
-
-    year: int
-    deadlines: dict[str, FollowUpDeadline]
-    council_goal: CouncilGoal | None
-    indicators: list[CouncilIndicator]
-    history: list[HistoryEntry]
-
-    @property
-    def deadline_list(self) -> list[tuple[str, FollowUpDeadline | None]]:
-        """Each period's label and its deadline (None where none is set), in period order."""
-        return [(str(label), self.deadlines.get(value)) for value, label in FollowUpPeriod.choices]
-
-
-def year_settings(year: int) -> YearSettings:
-    """The year's deadlines, council goal, indicators and their history (six queries)."""
-    deadlines = {
-        deadline.period: deadline for deadline in FollowUpDeadline.objects.filter(year=year)
-    }
-    council_goal = CouncilGoal.objects.filter(year=year).first()
-    indicators = (
-        list(CouncilIndicator.objects.filter(council_goal=council_goal))
-        if council_goal is not None
-        else []
-    )
-    return YearSettings(
-        year=year,
-        deadlines=deadlines,
-        council_goal=council_goal,
-        indicators=indicators,
-        history=year_history(year),
-    )
-
-
-def suggested_council_goal_title(year: int) -> str:
-    """The title a year's council goal starts from: the year before's, or the city's own."""
-    earlier = CouncilGoal.objects.filter(year__lt=year).order_by("-year").first()
-    return earlier.title if earlier is not None else DEFAULT_COUNCIL_GOAL_TITLE
-
-
 # --- Deadlines -----------------------------------------------------------------------------
 
 
@@ -151,21 +89,22 @@ def _check_deadlines(year: int, due: Mapping[str, datetime.date | None]) -> None
         if day.year != year:
             errors.setdefault(field, []).append(
                 _("A tertial report of %(year)d is due in %(year)d; %(day)s is not.")
-                % {"year": year, "day": _when(day)}
+                % {"year": year, "day": written_date(day)}
             )
     if annual.year not in (year, year + 1):
         errors.setdefault("annual", []).append(
             _("The annual report of %(year)d is due in %(year)d or %(next)d; %(day)s is not.")
-            % {"year": year, "next": year + 1, "day": _when(annual)}
+            % {"year": year, "next": year + 1, "day": written_date(annual)}
         )
     if t2 <= t1:
         errors.setdefault("t2", []).append(
-            _("Tertial report 2 must be due after tertial report 1 (%(day)s).") % {"day": _when(t1)}
+            _("Tertial report 2 must be due after tertial report 1 (%(day)s).")
+            % {"day": written_date(t1)}
         )
     if annual <= t2:
         errors.setdefault("annual", []).append(
             _("The annual report must be due after tertial report 2 (%(day)s).")
-            % {"day": _when(t2)}
+            % {"day": written_date(t2)}
         )
     if errors:
         raise ValidationError(errors)
@@ -196,7 +135,7 @@ def set_deadlines(
                 deadline = existing.get(period) or FollowUpDeadline(year=year, period=period)
                 if deadline.pk is None or deadline.due_on != day:
                     deadline.due_on = day
-                    _by(deadline, by)
+                    set_history_user(deadline, by)
                     deadline.save()
                 saved.append(deadline)
     except IntegrityError as error:
@@ -228,7 +167,7 @@ def save_council_goal(
     goal.title = title
     goal.description = description
     goal.full_clean(validate_unique=False, validate_constraints=False)
-    _by(goal, by)
+    set_history_user(goal, by)
     try:
         with transaction.atomic():
             goal.save()
@@ -278,7 +217,7 @@ def _save_indicator(
     # a value with more digits than the field keeps.
     indicator.full_clean(validate_unique=False, validate_constraints=False)
     _check_indicator_name(indicator)
-    _by(indicator, by)
+    set_history_user(indicator, by)
     try:
         with transaction.atomic():
             indicator.save()
@@ -300,7 +239,7 @@ def create_council_indicator(
     goal = _goal_for_update(year)
     if goal is None:
         goal = CouncilGoal(year=year, title=suggested_council_goal_title(year))
-        _by(goal, by)
+        set_history_user(goal, by)
         goal.save()
     return _save_indicator(by, CouncilIndicator(council_goal=goal), values)
 
@@ -324,108 +263,8 @@ def delete_council_indicator(by: AnyUser | None, indicator: CouncilIndicator) ->
     current = CouncilIndicator.objects.select_for_update().filter(pk=indicator.pk).first()
     if current is None:
         return
-    _by(current, by)
+    set_history_user(current, by)
     current.delete()
 
 
 # --- History -----------------------------------------------------------------------------------
-
-# What each kind of record is called in the year's history.
-RECORD_KINDS = {
-    FollowUpDeadline: gettext_lazy("deadline"),
-    CouncilGoal: gettext_lazy("council goal"),
-    CouncilIndicator: gettext_lazy("indicator"),
-}
-# Fields that never change after creation, or only follow from others.
-UNSHOWN_FIELDS = {"year", "period", "council_goal"}
-
-
-def _shown(field: models.Field[Any, Any], value: Any) -> str:
-    """A stored value as the history shows it: choice labels, dates, empty as "(empty)"."""
-    if value is None or value == "":
-        return str(gettext_lazy("(empty)"))
-    if field.choices:
-        return str(dict(field.flatchoices).get(value, value))
-    if isinstance(value, datetime.date):
-        return _when(value)
-    if isinstance(value, Decimal):
-        return str(localize(value))
-    return str(value)
-
-
-def _label(model: type[models.Model], record: Any) -> str:
-    """Which record an entry is about: "deadline (tertial report 1)", "indicator (X)"."""
-    kind = str(RECORD_KINDS[model])
-    if model is FollowUpDeadline:
-        return f"{kind} ({record.get_period_display()})"
-    if model is CouncilIndicator:
-        return f"{kind} ({record.name})"
-    return kind
-
-
-def _entries(model: type[models.Model], rows: list[Any]) -> list[HistoryEntry]:
-    """The entries of one kind of record, from its history rows ordered by id then date."""
-    entries: list[HistoryEntry] = []
-    fields = [
-        field
-        for field in model._meta.concrete_fields
-        if field.name not in UNSHOWN_FIELDS and not field.primary_key
-    ]
-    previous: Any = None
-    for row in rows:
-        same_record = previous is not None and previous.id == row.id
-        changes: list[FieldChange] = []
-        if same_record and row.history_type == "~":
-            for field in fields:
-                old, new = getattr(previous, field.attname), getattr(row, field.attname)
-                if old != new:
-                    changes.append(
-                        FieldChange(str(field.verbose_name), _shown(field, old), _shown(field, new))
-                    )
-        elif row.history_type == "+":
-            changes = [
-                FieldChange(
-                    str(field.verbose_name),
-                    _shown(field, None),
-                    _shown(field, getattr(row, field.attname)),
-                )
-                for field in fields
-                if getattr(row, field.attname) not in (None, "")
-            ]
-        user = row.history_user
-        who = (user.get_full_name() or user.get_username()) if user else str(_("the system"))
-        what = str(CHANGE_TYPES.get(row.history_type, row.history_type))
-        entries.append(
-            HistoryEntry(
-                when=row.history_date,
-                who=who,
-                what=f"{what}: {_label(model, row)}",
-                changes=changes,
-            )
-        )
-        previous = row
-    return entries
-
-
-def year_history(year: int, limit: int = HISTORY_LIMIT) -> list[HistoryEntry]:
-    """The newest ``limit`` changes of the year's deadlines, council goal and indicators.
-
-    Three queries however long the history: one per kind of record, each with its
-    users. Deleted indicators stay in the history with what they were.
-    """
-    # The goals of the year, deleted ones too, as a subquery: no query of its own.
-    goal_ids = CouncilGoal.history.filter(year=year).values("id")
-    sources: list[tuple[type[models.Model], Any]] = [
-        (FollowUpDeadline, FollowUpDeadline.history.filter(year=year)),
-        (CouncilGoal, CouncilGoal.history.filter(year=year)),
-        (
-            CouncilIndicator,
-            CouncilIndicator.history.filter(council_goal_id__in=goal_ids),
-        ),
-    ]
-    entries: list[HistoryEntry] = []
-    for model, rows in sources:
-        ordered = list(rows.select_related("history_user").order_by("id", "history_date", "pk"))
-        entries.extend(_entries(model, ordered))
-    entries.sort(key=lambda entry: entry.when, reverse=True)
-    return entries[:limit]

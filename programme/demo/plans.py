@@ -29,6 +29,25 @@ from django.db import models, transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
+from programme.demo.plan_content import (
+    ACTIVITIES,
+    CITY_SIZE,
+    COMMENTS,
+    COUNCIL_INDICATORS,
+    DEMO_BODIES,
+    DEMO_SIZE,
+    GOALS,
+    INDICATORS,
+    MOTIVATIONS,
+    NARRATIVE,
+    RETURN_COMMENT,
+    SITUATION_PICTURE,
+    UNITS,
+    PlanSize,
+)
+
+# The demo and city-scale plans link the focus areas the product's own rule puts in force.
+from programme.lineage import focus_areas_in_force
 from programme.models import (
     Activity,
     ActivityReport,
@@ -47,200 +66,23 @@ from programme.models import (
     Goal,
     GoalJudgement,
     Indicator,
-    IndicatorDirection,
     IndicatorOutcome,
     Judgement,
     Membership,
     Perspective,
     Plan,
 )
-
-# The demo and city-scale plans link the focus areas the product's own rule puts in force.
-from programme.plans import focus_areas_in_force
-from programme.year_settings import DEFAULT_COUNCIL_GOAL_TITLE
+from programme.models.year_settings import DEFAULT_COUNCIL_GOAL_TITLE
 
 BATCH_SIZE = 2000
 STATUSES = [str(status) for status in ActivityStatus]
 PERIODS = (FollowUpPeriod.T1, FollowUpPeriod.T2, FollowUpPeriod.ANNUAL)
 
-# Bodies of the demo year, and how far each has come with T1, T2 and the annual report
-# (None: not started). Järva and Skärholmen come first: the demo users are their members.
-DEMO_BODIES: dict[str, tuple[str | None, str | None, str | None]] = {
-    "jarva": (FollowUpState.APPROVED, FollowUpState.RETURNED, FollowUpState.DRAFT),
-    "skarholmen": (FollowUpState.APPROVED, FollowUpState.SUBMITTED, None),
-    "bromma": (FollowUpState.APPROVED, FollowUpState.APPROVED, None),
-    "farsta": (FollowUpState.APPROVED, FollowUpState.DRAFT, None),
-    "enskede-arsta-vantor": (FollowUpState.SUBMITTED, None, None),
-    "svenska-bostader": (FollowUpState.APPROVED, FollowUpState.APPROVED, None),
-    "kungsholmen": (None, None, None),
-}
 
 # --- What the made-up plans say ------------------------------------------------------------
 
-GOALS = (
-    "Ökad trygghet i stadsdelens offentliga miljöer",
-    "Färre unga dras in i kriminalitet",
-    "Stärkt krisberedskap och kontinuitet i verksamheten",
-    "Minskat våld i nära relationer",
-    "Tryggare skolvägar och fritidsmiljöer",
-    "Ett robust skydd av samhällsviktig verksamhet",
-    "Minskad skadegörelse och nedskräpning",
-    "Stärkt samverkan med polis och civilsamhälle",
-)
-ACTIVITIES = (
-    "Trygghetsvandringar med boende och fastighetsägare",
-    "Sommarjobb och fältarbete för unga",
-    "Översyn av belysning i parker och gångtunnlar",
-    "Utbildning av personal i våldsprevention",
-    "Krisledningsövning med stabsorganisationen",
-    "Revidering av risk- och sårbarhetsanalysen",
-    "Medborgardialog om trygghet på torget",
-    "Föräldravandringar helger och lov",
-    "Samverkansöverenskommelse med lokalpolisområdet",
-    "Klotterrapportering och snabb sanering",
-    "Informationskampanj mot bedrägerier riktade mot äldre",
-    "Kartläggning av otillåten påverkan mot handläggare",
-    "Nattvandring i samarbete med föreningslivet",
-    "Förebyggande arbete mot hedersrelaterat våld",
-    "Säkerhetsskyddsanalys av verksamhetens lokaler",
-    "Uppföljning av platssamverkan vid tunnelbanan",
-)
-UNITS = (
-    "Avdelningen för trygghet och säkerhet",
-    "Socialtjänstavdelningen",
-    "Park- och stadsmiljöavdelningen",
-    "Kansliet",
-    "Fritidsverksamheten",
-    "Säkerhetsenheten",
-)
-
-
-@dataclass(frozen=True)
-class IndicatorSpec:
-    """A made-up indicator: its name, unit, direction, baseline, target and split by sex."""
-
-    name: str
-    unit: str
-    direction: str
-    baseline: int
-    target: int
-    by_sex: bool = False
-
-
-INDICATORS = (
-    IndicatorSpec(
-        "Andel invånare som känner sig trygga utomhus på kvällen",
-        "%",
-        IndicatorDirection.HIGHER_IS_BETTER,
-        68,
-        75,
-        by_sex=True,
-    ),
-    IndicatorSpec(
-        "Antal anmälda fall av skadegörelse", "st", IndicatorDirection.LOWER_IS_BETTER, 420, 380
-    ),
-    IndicatorSpec(
-        "Andel unga som deltar i organiserad fritid",
-        "%",
-        IndicatorDirection.HIGHER_IS_BETTER,
-        41,
-        50,
-        by_sex=True,
-    ),
-    IndicatorSpec(
-        "Antal genomförda trygghetsvandringar", "st", IndicatorDirection.HIGHER_IS_BETTER, 6, 10
-    ),
-    IndicatorSpec(
-        "Andel medarbetare utbildade i krisberedskap",
-        "%",
-        IndicatorDirection.HIGHER_IS_BETTER,
-        55,
-        90,
-    ),
-    IndicatorSpec(
-        "Antal anmälda våldsbrott i offentlig miljö",
-        "st",
-        IndicatorDirection.LOWER_IS_BETTER,
-        150,
-        120,
-    ),
-    IndicatorSpec(
-        "Andel äldre som känner sig trygga i sitt bostadsområde",
-        "%",
-        IndicatorDirection.HIGHER_IS_BETTER,
-        62,
-        70,
-        by_sex=True,
-    ),
-    IndicatorSpec(
-        "Tid från anmälan till sanerat klotter", "dagar", IndicatorDirection.LOWER_IS_BETTER, 5, 2
-    ),
-)
-COUNCIL_INDICATORS = (
-    IndicatorSpec(
-        "Andel stockholmare som känner sig trygga i sitt område",
-        "%",
-        IndicatorDirection.HIGHER_IS_BETTER,
-        79,
-        82,
-    ),
-    IndicatorSpec(
-        "Antal anmälda brott mot person per 100 000 invånare",
-        "st",
-        IndicatorDirection.LOWER_IS_BETTER,
-        1850,
-        1700,
-    ),
-    IndicatorSpec(
-        "Andel nämnder och bolagsstyrelser med aktuell risk- och sårbarhetsanalys",
-        "%",
-        IndicatorDirection.HIGHER_IS_BETTER,
-        88,
-        100,
-    ),
-)
-COMMENTS: dict[str, str] = {
-    ActivityStatus.PLANNED: "Aktiviteten startar under hösten enligt plan.",
-    ActivityStatus.ONGOING: "Arbetet pågår och följer tidplanen.",
-    ActivityStatus.DONE: "Aktiviteten är genomförd och utvärderad.",
-    ActivityStatus.DELAYED: "Försenad på grund av vakanser; ny tidplan tas fram.",
-    ActivityStatus.CANCELLED: "Avbruten: insatsen ersätts av platssamverkan med polisen.",
-}
-MOTIVATIONS: dict[str, str] = {
-    Judgement.FULLY_MET: "Samtliga aktiviteter är genomförda och indikatorerna når målvärdet.",
-    Judgement.PARTLY_MET: "De flesta aktiviteter går enligt plan men indikatorerna släpar.",
-    Judgement.NOT_MET: "Utfallen har försämrats och flera aktiviteter är försenade.",
-    Judgement.NOT_ASSESSED: "",
-}
-NARRATIVE = (
-    "Nämnden har under perioden arbetat med trygghetsskapande insatser i samverkan med "
-    "lokalpolisområdet, fastighetsägare och civilsamhället. Fokus har legat på unga och "
-    "på de offentliga miljöerna kring torget och tunnelbanan."
-)
-SITUATION_PICTURE = (
-    "Lägesbilden visar färre anmälda brott i offentlig miljö men en oro bland boende för "
-    "öppen narkotikahandel. Skadegörelsen har minskat sedan föregående år."
-)
-RETURN_COMMENT = (
-    "Komplettera bedömningen av målet om unga med utfall för indikatorerna uppdelat på "
-    "kvinnor och män, och motivera varför två aktiviteter är försenade."
-)
-
 
 # --- Sizes ------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class PlanSize:
-    """How big a made-up plan is."""
-
-    goals: int
-    activities: int
-    indicators: int
-
-
-DEMO_SIZE = PlanSize(goals=4, activities=12, indicators=5)
-CITY_SIZE = PlanSize(goals=6, activities=60, indicators=10)
 
 
 @dataclass
@@ -305,14 +147,6 @@ def ensure_year_settings(year: int, result: Result, rng: random.Random) -> None:
 
 
 # --- Reading what the plans build on -----------------------------------------------------------
-
-
-def bodies_active_in(year: int) -> models.QuerySet[Body]:
-    """The bodies that existed at some time in ``year``."""
-    return Body.objects.filter(
-        models.Q(valid_from__isnull=True) | models.Q(valid_from__lte=datetime.date(year, 12, 31)),
-        models.Q(valid_to__isnull=True) | models.Q(valid_to__gte=datetime.date(year, 1, 1)),
-    ).order_by("pk")
 
 
 def _people(bodies: Iterable[Body]) -> tuple[dict[int, User], User | None]:
@@ -722,7 +556,11 @@ def generate_city_scale(years: int = 5, bodies: int | None = None) -> Result:
         rng = random.Random(f"city:{year}")
         with transaction.atomic():
             ensure_year_settings(year, result, rng)
-            active = list(bodies_active_in(year)[:bodies] if bodies else bodies_active_in(year))
+            active = list(
+                Body.objects.existing_in(year).order_by("pk")[:bodies]
+                if bodies
+                else Body.objects.existing_in(year).order_by("pk")
+            )
             orders = [
                 PlanOrder(body, year, CITY_SIZE, _city_states(rng, year, today)) for body in active
             ]

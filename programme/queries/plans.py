@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from programme import access
-from programme.duties import body_existed_in
+from programme.lineage import programmes_in_force
 from programme.models import (
     Activity,
     Body,
@@ -30,7 +30,7 @@ from programme.models import (
     Plan,
     Programme,
 )
-from programme.plans import is_plan_year, programmes_in_force
+from programme.years import is_record_year
 
 AnyUser = access.AnyUser
 
@@ -48,9 +48,7 @@ def years_open_for_a_plan(body: Body, planned: set[int]) -> list[int]:
     """This year and next, where the body exists then and has no plan yet, newest first."""
     this_year = timezone.localdate().year
     return [
-        year
-        for year in (this_year + 1, this_year)
-        if year not in planned and body_existed_in(body, year)
+        year for year in (this_year + 1, this_year) if year not in planned and body.existed_in(year)
     ]
 
 
@@ -69,13 +67,13 @@ def visible_carry_over_issues(user: AnyUser) -> models.QuerySet[CarryOverIssue]:
 
 def check_plan_year_or_404(body: Body, year: int) -> None:
     """Answer 404 for a year outside the product's range or one the body did not exist in."""
-    if not is_plan_year(year) or not body_existed_in(body, year):
+    if not is_record_year(year) or not body.existed_in(year):
         raise Http404
 
 
 def neighbour_plan_year(body: Body, year: int) -> int | None:
     """``year`` if the year navigation may link to it: in range and the body existed then."""
-    return year if is_plan_year(year) and body_existed_in(body, year) else None
+    return year if is_record_year(year) and body.existed_in(year) else None
 
 
 def plan_for_change_or_404(user: AnyUser, body: Body, year: int) -> Plan:

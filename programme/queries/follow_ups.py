@@ -8,6 +8,7 @@ themselves are in ``programme.follow_ups``.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db import models
@@ -16,8 +17,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from programme import access
-from programme.follow_ups import follow_up_history
-from programme.history import HistoryEntry
+from programme.history import HistoryEntry, history_for
 from programme.models import (
     ActivityReport,
     Body,
@@ -267,3 +267,81 @@ def review_sections(user: AnyUser, follow_up: FollowUp) -> list[GoalJudgement]:
             GoalJudgement.objects.filter(follow_up=follow_up).select_related("goal"), user
         ).order_by("goal__position", "goal__pk")
     )
+
+
+def period_or_404(value: str) -> FollowUpPeriod:
+    """The period a URL names, or 404 for one the product does not know."""
+    if value not in FollowUpPeriod.values:
+        raise Http404
+    return FollowUpPeriod(value)
+
+
+# The history rows a person reading the follow-up's steps does not need: the version
+# counter moves on every save, and the duty snapshot is shown on the page itself.
+HISTORY_NOISE = ("version", "duty_states")
+
+
+def changes_since(follow_up: FollowUp, seen_version: int) -> list[HistoryEntry]:
+    """What was saved to the follow-up and its rows after it stood at ``seen_version``.
+
+    The follow-up's own changes, then each changed row's, each entry naming its row.
+    Only asked when a save is refused, so a few queries per changed row are fine.
+    """
+    history = follow_up.history
+    newer = history.filter(version__gt=seen_version).count()
+    entries = _without_noise(history_for(follow_up, limit=newer)) if newer else []
+    since = (
+        history.filter(version=seen_version).order_by("-history_date").values("history_date")[:1]
+    )
+    since_date = since[0]["history_date"] if since else None
+    if since_date is None:
+        return entries
+    for model, parent in ROW_MODELS:
+        historical = model.history  # type: ignore[attr-defined]
+        changed_ids = set(
+            historical.filter(
+                follow_up_id=follow_up.pk, history_date__gt=since_date, history_type="~"
+            ).values_list("id", flat=True)
+        )
+        rows = model._default_manager.filter(pk__in=changed_ids).select_related(parent)
+        for row in rows:
+            count = row.history.filter(history_date__gt=since_date).count()  # type: ignore[attr-defined]
+            label = str(getattr(row, parent))
+            entries.extend(
+                HistoryEntry(
+                    when=entry.when,
+                    who=entry.who,
+                    what=f"{entry.what}: {label}",
+                    changes=entry.changes,
+                )
+                for entry in history_for(row, limit=count)
+            )
+    return entries
+
+
+def _without_noise(entries: Iterable[HistoryEntry]) -> list[HistoryEntry]:
+    """The entries without the changes a reader has no use for (see ``HISTORY_NOISE``)."""
+    noise = {
+        str(getattr(FollowUp._meta.get_field(name), "verbose_name", name)) for name in HISTORY_NOISE
+    }
+    return [
+        HistoryEntry(
+            when=entry.when,
+            who=entry.who,
+            what=entry.what,
+            changes=[change for change in entry.changes if change.field not in noise],
+        )
+        for entry in entries
+    ]
+
+
+def follow_up_history(follow_up: FollowUp) -> list[HistoryEntry]:
+    """Each step of the follow-up, newest first: who, when, and what changed (its state too)."""
+    return _without_noise(history_for(follow_up))
+
+
+ROW_MODELS: tuple[tuple[type[models.Model], str], ...] = (
+    (ActivityReport, "activity"),
+    (IndicatorOutcome, "indicator"),
+    (GoalJudgement, "goal"),
+)

@@ -17,7 +17,6 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
-from programme.duties import save_duty_record
 from programme.models import (
     Body,
     BodyRole,
@@ -29,6 +28,7 @@ from programme.models import (
     GlobalRoleKind,
     Membership,
 )
+from programme.services.duties import save_duty_record
 
 # The two district committees the demo members belong to.
 DEMO_BODY_A = "jarva"

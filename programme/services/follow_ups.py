@@ -15,21 +15,18 @@ save and submit, SLK reviews), so no caller can skip it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any, NoReturn
 
-from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
-from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from programme import access
-from programme.history import HistoryEntry, history_for
+from programme.history import history_user, set_history_user
 from programme.locking import EditConflict, lock_version, save_next_version
 from programme.models import (
     Activity,
@@ -47,20 +44,14 @@ from programme.models import (
     Judgement,
     Plan,
 )
-from programme.text import clean_rich_text
+from programme.numbers import parse_number
+from programme.queries.follow_ups import changes_since
+from programme.rich_text import clean_rich_text
 
 AnyUser = access.AnyUser
 
 # The periods in the order of the year: a later period's report is the newer one.
 PERIOD_ORDER: tuple[str, ...] = tuple(FollowUpPeriod.values)
-
-# An outcome is stored with two decimals in at most 14 digits.
-OUTCOME_PLACES = Decimal("0.01")
-OUTCOME_LIMIT = Decimal("1e12")
-
-# The history rows a person reading the follow-up's steps does not need: the version
-# counter moves on every save, and the duty snapshot is shown on the page itself.
-HISTORY_NOISE = ("version", "duty_states")
 
 
 # --- Names of the form fields, shared by the service's errors and the forms ---------------
@@ -120,41 +111,11 @@ class FollowUpInput:
 # --- Small helpers -----------------------------------------------------------------------
 
 
-def period_or_404(value: str) -> FollowUpPeriod:
-    """The period a URL names, or 404 for one the product does not know."""
-    if value not in FollowUpPeriod.values:
-        raise Http404
-    return FollowUpPeriod(value)
-
-
-def _actor(user: AnyUser) -> User | None:
-    """The user to record in the history (never an anonymous one)."""
-    return user if isinstance(user, User) and user.is_authenticated else None
-
-
-def _refuse(message: Any, code: str = "refused") -> NoReturn:
+def refuse(message: Any, code: str = "refused") -> NoReturn:
     raise ValidationError(message, code=code)
 
 
-def parse_outcome(text: str) -> Decimal | None:
-    """A typed outcome as a number (Swedish decimal comma and spaces allowed), None if empty.
-
-    Raises ``ValueError`` for anything that is not a finite number the field can hold.
-    """
-    cleaned = text.strip().replace("\u00a0", "").replace(" ", "").replace(",", ".")
-    cleaned = cleaned.replace("\u2212", "-")  # a typographic minus, as word processors write it
-    if not cleaned:
-        return None
-    try:
-        value = Decimal(cleaned)
-    except InvalidOperation:
-        raise ValueError(text) from None
-    if not value.is_finite() or abs(value) >= OUTCOME_LIMIT:
-        raise ValueError(text)
-    return value.quantize(OUTCOME_PLACES)
-
-
-def _clean(text: str) -> str:
+def clean_text(text: str) -> str:
     """Rich text cleaned with nh3, without the blank space a removed tag leaves at its ends."""
     return clean_rich_text(text).strip()
 
@@ -196,7 +157,7 @@ def add_missing_rows(user: AnyUser, follow_up: FollowUp) -> None:
         # Two people opening the form at once must not both add the same rows.
         FollowUp.objects.select_for_update().filter(pk=follow_up.pk).first()
         activities, indicators, goals = _missing_items(follow_up)
-        actor = _actor(user)
+        actor = history_user(user)
         if activities:
             bulk_create_with_history(
                 [
@@ -234,7 +195,7 @@ def get_or_start_follow_up(user: AnyUser, plan: Plan, period: str) -> FollowUp:
         try:
             with transaction.atomic():
                 follow_up = FollowUp(plan=plan, period=period)
-                follow_up._history_user = _actor(user)  # type: ignore[attr-defined]
+                set_history_user(follow_up, user)
                 follow_up.save()
         except IntegrityError:
             # Someone started it between our read and our write: theirs is the one.
@@ -269,20 +230,20 @@ def _may_change(user: AnyUser, follow_up: FollowUp) -> bool:
     )
 
 
-def _check_version(follow_up: FollowUp, seen_version: int | None) -> None:
+def check_follow_up_version(follow_up: FollowUp, seen_version: int | None) -> None:
     """Refuse a save made from an older version, with what changed since."""
     if seen_version is not None and follow_up.version != seen_version:
         raise EditConflict(follow_up, changes_since(follow_up, seen_version))
 
 
-def _check_choice(
+def check_choice(
     errors: dict[str, list[str]], name: str, value: str, choices: type[models.TextChoices]
 ) -> None:
     if value not in choices.values:
         errors.setdefault(name, []).append(str(_("Choose one of the options.")))
 
 
-def _unknown_rows() -> str:
+def unknown_rows_message() -> str:
     return str(
         _(
             "The form names a row that is not part of this follow-up. Open the follow-up "
@@ -304,11 +265,11 @@ def save_follow_up(
     with transaction.atomic():
         current = lock_version(FollowUp.objects.select_related("plan"), follow_up.pk, None)
         if not _may_change(user, current):
-            _refuse(_("Only the body's administrators can change its follow-up."))
+            refuse(_("Only the body's administrators can change its follow-up."))
         refusal = _state_refusal(current)
         if refusal:
-            _refuse(refusal, code="locked")
-        _check_version(current, seen_version)
+            refuse(refusal, code="locked")
+        check_follow_up_version(current, seen_version)
         add_missing_rows(user, current)
 
         reports = {row.activity_id: row for row in ActivityReport.objects.filter(follow_up=current)}
@@ -324,7 +285,7 @@ def save_follow_up(
             or not set(data.outcomes) <= outcomes.keys()
             or not set(data.judgements) <= judgements.keys()
         ):
-            _refuse(_unknown_rows())
+            refuse(unknown_rows_message())
 
         errors: dict[str, list[str]] = {}
         changed_reports = _apply_activities(reports, data.activities, errors)
@@ -332,11 +293,11 @@ def save_follow_up(
         changed_judgements = _apply_judgements(judgements, data.judgements, errors)
         is_annual = current.period == FollowUpPeriod.ANNUAL
         if is_annual and data.council_goal_judgement:
-            _check_choice(errors, "council_goal_judgement", data.council_goal_judgement, Judgement)
+            check_choice(errors, "council_goal_judgement", data.council_goal_judgement, Judgement)
         if errors:
             raise ValidationError(errors)
 
-        actor = _actor(user)
+        actor = history_user(user)
         if changed_reports:
             bulk_update_with_history(
                 changed_reports, ActivityReport, ["status", "comment"], default_user=actor
@@ -352,11 +313,11 @@ def save_follow_up(
             bulk_update_with_history(
                 changed_judgements, GoalJudgement, ["judgement", "motivation"], default_user=actor
             )
-        current.narrative = _clean(data.narrative)
-        current.situation_picture = _clean(data.situation_picture)
+        current.narrative = clean_text(data.narrative)
+        current.situation_picture = clean_text(data.situation_picture)
         if is_annual:
             current.council_goal_judgement = data.council_goal_judgement
-            current.council_goal_motivation = _clean(data.council_goal_motivation)
+            current.council_goal_motivation = clean_text(data.council_goal_motivation)
         save_next_version(current, user)
     return current
 
@@ -370,10 +331,10 @@ def _apply_activities(
     changed = []
     for activity_id, given in inputs.items():
         row = rows[activity_id]
-        _check_choice(
+        check_choice(
             errors, row_field("activity", activity_id, "status"), given.status, ActivityStatus
         )
-        comment = _clean(given.comment)
+        comment = clean_text(given.comment)
         if (row.status, row.comment) != (given.status, comment):
             row.status, row.comment = given.status, comment
             changed.append(row)
@@ -396,14 +357,14 @@ def _apply_outcomes(
                 values[name] = None
                 continue
             try:
-                values[name] = parse_outcome(getattr(given, name))
+                values[name] = parse_number(getattr(given, name))
             except ValueError:
                 errors.setdefault(row_field("indicator", indicator_id, name), []).append(
                     _not_a_number()
                 )
         if len(values) < 3:
             continue
-        comment = _clean(given.comment)
+        comment = clean_text(given.comment)
         before = (row.value, row.value_women, row.value_men, row.comment)
         after = (values["value"], values["value_women"], values["value_men"], comment)
         if before != after:
@@ -421,8 +382,8 @@ def _apply_judgements(
     changed = []
     for goal_id, given in inputs.items():
         row = rows[goal_id]
-        _check_choice(errors, row_field("goal", goal_id, "judgement"), given.judgement, Judgement)
-        motivation = _clean(given.motivation)
+        check_choice(errors, row_field("goal", goal_id, "judgement"), given.judgement, Judgement)
+        motivation = clean_text(given.motivation)
         if (row.judgement, row.motivation) != (given.judgement, motivation):
             row.judgement, row.motivation = given.judgement, motivation
             changed.append(row)
@@ -432,7 +393,7 @@ def _apply_judgements(
 # --- The transitions ---------------------------------------------------------------------
 
 
-def _lock(follow_up: FollowUp) -> FollowUp:
+def lock_follow_up(follow_up: FollowUp) -> FollowUp:
     """The follow-up locked for update, as it stands now (call inside a transaction)."""
     return lock_version(FollowUp.objects.select_related("plan"), follow_up.pk, None)
 
@@ -447,20 +408,20 @@ def submit_follow_up(
     becomes its current status in the plan.
     """
     with transaction.atomic():
-        current = _lock(follow_up)
+        current = lock_follow_up(follow_up)
         if not _may_change(user, current):
-            _refuse(_("Only the body's administrators can submit its follow-up."))
+            refuse(_("Only the body's administrators can submit its follow-up."))
         if current.state == FollowUpState.SUBMITTED:
-            _refuse(_("The follow-up has already been submitted and waits for SLK's review."))
+            refuse(_("The follow-up has already been submitted and waits for SLK's review."))
         if current.state == FollowUpState.APPROVED:
-            _refuse(_("The follow-up has been approved by SLK and is locked."))
-        _check_version(current, seen_version)
+            refuse(_("The follow-up has been approved by SLK and is locked."))
+        check_follow_up_version(current, seen_version)
         add_missing_rows(user, current)
         if current.period == FollowUpPeriod.ANNUAL:
             current.duty_states = duty_snapshot(current.plan.body_id, current.plan.year)
         current.state = FollowUpState.SUBMITTED
         current.submitted_at = timezone.now()
-        current.submitted_by = _actor(user)
+        current.submitted_by = history_user(user)
         save_next_version(current, user)
         if _is_latest_reported(current):
             _copy_statuses_to_plan(user, current)
@@ -486,6 +447,9 @@ def duty_snapshot(body_id: int, year: int) -> list[dict[str, str]]:
     ]
 
 
+# --- What changed since a version: for the refusal of a stale save -----------------------
+
+
 def _is_latest_reported(follow_up: FollowUp) -> bool:
     """Whether no later period of the plan has been reported yet."""
     later = PERIOD_ORDER[PERIOD_ORDER.index(follow_up.period) + 1 :]
@@ -509,173 +473,3 @@ def _copy_statuses_to_plan(user: AnyUser, follow_up: FollowUp) -> None:
         if activity.status != report.status:
             activity.status = report.status
             save_next_version(activity, user, update_fields=["status", "version"])
-
-
-def _require_slk(user: AnyUser, message: Any) -> None:
-    if not access.is_slk_reviewer(user):
-        _refuse(message, code="forbidden")
-
-
-def _review_state_refusal(follow_up: FollowUp) -> str | None:
-    """Why SLK may not review the follow-up now, or None if it waits for SLK."""
-    if follow_up.state in (FollowUpState.DRAFT, FollowUpState.RETURNED):
-        return str(_("The follow-up has not been submitted, so there is nothing to review yet."))
-    if follow_up.state == FollowUpState.APPROVED:
-        return str(_("The follow-up has already been approved and is locked."))
-    return None
-
-
-def return_follow_up(
-    user: AnyUser, follow_up: FollowUp, comment: str, seen_version: int | None = None
-) -> FollowUp:
-    """SLK returns a submitted follow-up to the body, saying in a comment what to correct."""
-    _require_slk(user, _("Only SLK can return a follow-up."))
-    cleaned = _clean(comment)
-    with transaction.atomic():
-        current = _lock(follow_up)
-        refusal = _review_state_refusal(current)
-        if refusal:
-            _refuse(refusal)
-        _check_version(current, seen_version)
-        if not cleaned:
-            raise ValidationError(
-                {"comment": [str(_("Write what the body should correct before you return it."))]}
-            )
-        current.state = FollowUpState.RETURNED
-        current.review_comment = cleaned
-        current.reviewed_at = timezone.now()
-        current.reviewed_by = _actor(user)
-        save_next_version(current, user)
-    return current
-
-
-def approve_follow_up(
-    user: AnyUser, follow_up: FollowUp, seen_version: int | None = None
-) -> FollowUp:
-    """SLK approves a submitted follow-up: its snapshot is locked from then on."""
-    _require_slk(user, _("Only SLK can approve a follow-up."))
-    with transaction.atomic():
-        current = _lock(follow_up)
-        refusal = _review_state_refusal(current)
-        if refusal:
-            _refuse(refusal)
-        _check_version(current, seen_version)
-        current.state = FollowUpState.APPROVED
-        current.reviewed_at = timezone.now()
-        current.reviewed_by = _actor(user)
-        save_next_version(current, user)
-    return current
-
-
-def record_slk_judgements(
-    user: AnyUser,
-    follow_up: FollowUp,
-    judgements: dict[int, JudgementInput],
-    seen_version: int | None = None,
-) -> FollowUp:
-    """SLK's own judgement and motivation of each goal, beside the body's.
-
-    Only while the follow-up waits for review. An empty judgement means SLK has not
-    judged the goal (yet).
-    """
-    _require_slk(user, _("Only SLK can record its judgements."))
-    with transaction.atomic():
-        current = _lock(follow_up)
-        refusal = _review_state_refusal(current)
-        if refusal:
-            _refuse(refusal)
-        _check_version(current, seen_version)
-        rows = {row.goal_id: row for row in GoalJudgement.objects.filter(follow_up=current)}
-        if not set(judgements) <= rows.keys():
-            _refuse(_unknown_rows())
-        errors: dict[str, list[str]] = {}
-        changed = []
-        for goal_id, given in judgements.items():
-            if given.judgement:
-                _check_choice(
-                    errors, row_field("goal", goal_id, "slk_judgement"), given.judgement, Judgement
-                )
-            row = rows[goal_id]
-            motivation = _clean(given.motivation)
-            if (row.slk_judgement, row.slk_motivation) != (given.judgement, motivation):
-                row.slk_judgement, row.slk_motivation = given.judgement, motivation
-                changed.append(row)
-        if errors:
-            raise ValidationError(errors)
-        if changed:
-            bulk_update_with_history(
-                changed,
-                GoalJudgement,
-                ["slk_judgement", "slk_motivation"],
-                default_user=_actor(user),
-            )
-        save_next_version(current, user)
-    return current
-
-
-# --- What changed since a version: for the refusal of a stale save -----------------------
-
-ROW_MODELS: tuple[tuple[type[models.Model], str], ...] = (
-    (ActivityReport, "activity"),
-    (IndicatorOutcome, "indicator"),
-    (GoalJudgement, "goal"),
-)
-
-
-def changes_since(follow_up: FollowUp, seen_version: int) -> list[HistoryEntry]:
-    """What was saved to the follow-up and its rows after it stood at ``seen_version``.
-
-    The follow-up's own changes, then each changed row's, each entry naming its row.
-    Only asked when a save is refused, so a few queries per changed row are fine.
-    """
-    history = follow_up.history
-    newer = history.filter(version__gt=seen_version).count()
-    entries = _without_noise(history_for(follow_up, limit=newer)) if newer else []
-    since = (
-        history.filter(version=seen_version).order_by("-history_date").values("history_date")[:1]
-    )
-    since_date = since[0]["history_date"] if since else None
-    if since_date is None:
-        return entries
-    for model, parent in ROW_MODELS:
-        historical = model.history  # type: ignore[attr-defined]
-        changed_ids = set(
-            historical.filter(
-                follow_up_id=follow_up.pk, history_date__gt=since_date, history_type="~"
-            ).values_list("id", flat=True)
-        )
-        rows = model._default_manager.filter(pk__in=changed_ids).select_related(parent)
-        for row in rows:
-            count = row.history.filter(history_date__gt=since_date).count()  # type: ignore[attr-defined]
-            label = str(getattr(row, parent))
-            entries.extend(
-                HistoryEntry(
-                    when=entry.when,
-                    who=entry.who,
-                    what=f"{entry.what}: {label}",
-                    changes=entry.changes,
-                )
-                for entry in history_for(row, limit=count)
-            )
-    return entries
-
-
-def _without_noise(entries: Iterable[HistoryEntry]) -> list[HistoryEntry]:
-    """The entries without the changes a reader has no use for (see ``HISTORY_NOISE``)."""
-    noise = {
-        str(getattr(FollowUp._meta.get_field(name), "verbose_name", name)) for name in HISTORY_NOISE
-    }
-    return [
-        HistoryEntry(
-            when=entry.when,
-            who=entry.who,
-            what=entry.what,
-            changes=[change for change in entry.changes if change.field not in noise],
-        )
-        for entry in entries
-    ]
-
-
-def follow_up_history(follow_up: FollowUp) -> list[HistoryEntry]:
-    """Each step of the follow-up, newest first: who, when, and what changed (its state too)."""
-    return _without_noise(history_for(follow_up))

@@ -1,0 +1,81 @@
+"""Numbers as people type them: one parser for every form and service.
+
+Swedish writes a decimal comma and often groups thousands with a space; text copied
+from a word processor brings a typographic minus (U+2212) and no-break spaces. Every
+number the product stores (indicator baselines, targets and outcomes, the council's
+targets) has two decimals in at most fourteen digits.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+# Two decimals in at most fourteen digits, as the models store them.
+NUMBER_PLACES = Decimal("0.01")
+NUMBER_LIMIT = Decimal("1e12")
+
+# Spaces a person or a word processor puts between groups of digits.
+_SPACES = str.maketrans({" ": None, "\u00a0": None, "\u202f": None, "\u2009": None})
+
+
+def parse_number(value: Any) -> Decimal | None:
+    """A typed number as a Decimal with two decimals, or None when nothing was typed.
+
+    Accepts a decimal comma or point, "-" or "−" and spaces between digit groups.
+    Raises ``ValueError`` for anything that is not a finite number the fields can hold.
+    """
+    if value is None:
+        return None
+    if isinstance(value, Decimal):
+        number = value
+    else:
+        text = str(value).strip().translate(_SPACES).replace("\u2212", "-").replace(",", ".")
+        if not text:
+            return None
+        try:
+            number = Decimal(text)
+        except InvalidOperation:
+            raise ValueError(value) from None
+    if not number.is_finite() or abs(number) >= NUMBER_LIMIT:
+        raise ValueError(value)
+    return number.quantize(NUMBER_PLACES)
+
+
+def number_text(value: Decimal | None) -> str:
+    """A stored number as a person types it: no needless zeros, a decimal comma in Swedish."""
+    if value is None:
+        return ""
+    text = format(value.normalize(), "f")
+    return text if (get_language() or "sv").startswith("en") else text.replace(".", ",")
+
+
+class NumberField(forms.CharField):
+    """A form field for a number typed the way ``parse_number`` reads it."""
+
+    default_error_messages = {"invalid": _("Enter a number, such as 12 or 12,5.")}
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal"}))
+        kwargs.pop("max_digits", None)
+        kwargs.pop("decimal_places", None)
+        kwargs.pop("localize", None)
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value: Any) -> Any:
+        """Show a stored number the way the user would type it."""
+        if isinstance(value, Decimal):
+            return number_text(value)
+        return value
+
+    def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]
+        """The typed text as a number, or a validation error in the user's language."""
+        try:
+            return parse_number(value)
+        except ValueError:
+            raise ValidationError(self.error_messages["invalid"], code="invalid") from None
