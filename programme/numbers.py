@@ -24,11 +24,21 @@ NUMBER_LIMIT = Decimal("1e12")
 _SPACES = str.maketrans({" ": None, "\u00a0": None, "\u202f": None, "\u2009": None})
 
 
+class NumberError(ValueError):
+    """Typed text that is not a number the product can store; ``reason`` says why."""
+
+    def __init__(self, value: Any, reason: str) -> None:
+        super().__init__(value)
+        self.reason = reason
+
+
 def parse_number(value: Any) -> Decimal | None:
     """A typed number as a Decimal with two decimals, or None when nothing was typed.
 
     Accepts a decimal comma or point, "-" or "−" and spaces between digit groups.
-    Raises ``ValueError`` for anything that is not a finite number the fields can hold.
+    Raises ``NumberError`` (a ``ValueError``) for anything that is not a finite number
+    (reason "invalid"), has more than two decimals ("decimals") or is too large to keep
+    ("too_large"): a number is never rounded behind the user's back.
     """
     if value is None:
         return None
@@ -41,9 +51,13 @@ def parse_number(value: Any) -> Decimal | None:
         try:
             number = Decimal(text)
         except InvalidOperation:
-            raise ValueError(value) from None
-    if not number.is_finite() or abs(number) >= NUMBER_LIMIT:
-        raise ValueError(value)
+            raise NumberError(value, "invalid") from None
+    if not number.is_finite():
+        raise NumberError(value, "invalid")
+    if number != number.quantize(NUMBER_PLACES):
+        raise NumberError(value, "decimals")
+    if abs(number) >= NUMBER_LIMIT:
+        raise NumberError(value, "too_large")
     return number.quantize(NUMBER_PLACES)
 
 
@@ -55,10 +69,19 @@ def number_text(value: Decimal | None) -> str:
     return text if (get_language() or "sv").startswith("en") else text.replace(".", ",")
 
 
+def number_error_message(error: NumberError) -> str:
+    """What to tell the person who typed the number that ``error`` refused."""
+    return str(NumberField.default_error_messages[error.reason])
+
+
 class NumberField(forms.CharField):
     """A form field for a number typed the way ``parse_number`` reads it."""
 
-    default_error_messages = {"invalid": _("Enter a number, such as 12 or 12,5.")}
+    default_error_messages = {
+        "invalid": _("Enter a number, such as 12 or 12,5."),
+        "decimals": _("Give at most 2 decimals."),
+        "too_large": _("The number is too large: at most 12 digits before the decimal comma."),
+    }
 
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal"}))
@@ -77,5 +100,5 @@ class NumberField(forms.CharField):
         """The typed text as a number, or a validation error in the user's language."""
         try:
             return parse_number(value)
-        except ValueError:
-            raise ValidationError(self.error_messages["invalid"], code="invalid") from None
+        except NumberError as error:
+            raise ValidationError(self.error_messages[error.reason], code=error.reason) from None

@@ -334,9 +334,9 @@ def test_an_indicator_in_a_year_without_a_goal_gets_the_goal_made(cast: Cast):
 @pytest.mark.parametrize(
     ("changes", "field", "message"),
     [
-        ({"target": "mycket"}, "target", "Fyll i ett tal."),
-        ({"outcome": "12,345"}, "outcome", "2 decimaler"),
-        ({"target": "1234567890123,5"}, "target", "12 siffror före decimalavskiljaren"),
+        ({"target": "mycket"}, "target", "Skriv ett tal, till exempel 12 eller 12,5."),
+        ({"outcome": "12,345"}, "outcome", "Ange högst 2 decimaler."),
+        ({"target": "1234567890123,5"}, "target", "högst 12 siffror före decimalkommat"),
         ({"name": ""}, "name", "Detta fält måste fyllas i."),
         ({"direction": "sideways"}, "direction", "Välj ett giltigt alternativ."),
         ({"name": "INDIKATOR 1"}, "name", "redan en indikator som heter ”INDIKATOR 1”"),

@@ -44,7 +44,7 @@ from programme.models import (
     Judgement,
     Plan,
 )
-from programme.numbers import parse_number
+from programme.numbers import NumberError, number_error_message, parse_number
 from programme.queries.follow_ups import changes_since
 from programme.rich_text import clean_rich_text
 
@@ -358,9 +358,9 @@ def _apply_outcomes(
                 continue
             try:
                 values[name] = parse_number(getattr(given, name))
-            except ValueError:
+            except NumberError as error:
                 errors.setdefault(row_field("indicator", indicator_id, name), []).append(
-                    _not_a_number()
+                    number_error_message(error) if error.reason == "decimals" else _not_a_number()
                 )
         if len(values) < 3:
             continue

@@ -26,7 +26,7 @@ from programme.models import (
     Perspective,
     Plan,
 )
-from programme.numbers import parse_number
+from programme.numbers import NumberError, number_error_message, parse_number
 from programme.rich_text import clean_rich_text
 from programme.services.plans import RecordT, _refusal
 
@@ -137,8 +137,8 @@ def _prepare(
         if name in DECIMAL_FIELDS:
             try:
                 value = parse_number(value)
-            except ValueError:
-                errors[name] = [_("Enter a number, such as 12 or 12,5.")]
+            except NumberError as error:
+                errors[name] = [number_error_message(error)]
                 continue
         elif name == "perspectives":
             value = list(dict.fromkeys(value or []))
