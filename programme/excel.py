@@ -1,4 +1,4 @@
-"""TODO."""
+"""Excel files: write-only workbooks with a bold header row and plain values, as downloads."""
 
 from __future__ import annotations
 

@@ -1,4 +1,8 @@
-"""TODO."""
+"""The programme lineage: which versions are in force in a year, and where a focus area's
+content went in the versions that followed.
+
+The one rule for both; the start page, the plans, the data generators and the reports
+all ask here."""
 
 from __future__ import annotations
 
@@ -21,7 +25,7 @@ from programme.models import (
 IN_FORCE_STATUSES = (ProgrammeStatus.ADOPTED, ProgrammeStatus.SUPERSEDED)
 
 
-def _in_force(year: int) -> models.QuerySet[Programme]:
+def in_force_queryset(year: int) -> models.QuerySet[Programme]:
     """The versions in force in ``year``, as a lazy queryset (a subquery where it is used).
 
     A version is in force from its first year until a later adopted version that names
@@ -39,13 +43,13 @@ def _in_force(year: int) -> models.QuerySet[Programme]:
 
 def programmes_in_force(year: int) -> list[Programme]:
     """The programme versions in force in ``year``, oldest first (one query)."""
-    return list(_in_force(year).order_by("first_year", "name"))
+    return list(in_force_queryset(year).order_by("first_year", "name"))
 
 
 def focus_areas_in_force(year: int) -> list[FocusArea]:
     """The focus areas of every version in force in ``year``, by version (one query)."""
     return list(
-        FocusArea.objects.filter(programme__in=_in_force(year))
+        FocusArea.objects.filter(programme__in=in_force_queryset(year))
         .select_related("programme")
         .order_by("programme__first_year", "programme__name", "position")
     )
@@ -80,7 +84,7 @@ def map_focus_areas(area_ids: Iterable[int], year: int) -> dict[int, LineageMapp
     wanted = set(area_ids)
     if not wanted:
         return {}
-    in_force = set(_in_force(year).values_list("pk", flat=True))
+    in_force = set(in_force_queryset(year).values_list("pk", flat=True))
     areas = FocusArea.objects.select_related("programme").in_bulk()
     successions: dict[int, list[int | None]] = {}
     for source_id, successor_id in FocusAreaSuccession.objects.values_list(

@@ -1,4 +1,4 @@
-"""TODO."""
+"""Sorting the way Swedish readers expect: å, ä and ö after z."""
 
 from __future__ import annotations
 

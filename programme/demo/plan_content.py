@@ -1,4 +1,4 @@
-"""TODO."""
+"""The words and numbers the generated plans are made of: goals, activities, indicators, texts."""
 
 from __future__ import annotations
 

@@ -20,86 +20,54 @@ from __future__ import annotations
 import datetime
 import random
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.models import User
-from django.db import models, transaction
+from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
+from programme.demo.common import BATCH_SIZE, STATUSES, PlanOrder, Result, bulk_save, near
+from programme.demo.follow_ups import links_by_goal, write_follow_ups
 from programme.demo.plan_content import (
     ACTIVITIES,
     CITY_SIZE,
-    COMMENTS,
     COUNCIL_INDICATORS,
     DEMO_BODIES,
     DEMO_SIZE,
     GOALS,
     INDICATORS,
-    MOTIVATIONS,
-    NARRATIVE,
-    RETURN_COMMENT,
-    SITUATION_PICTURE,
     UNITS,
-    PlanSize,
 )
 
 # The demo and city-scale plans link the focus areas the product's own rule puts in force.
 from programme.lineage import focus_areas_in_force
 from programme.models import (
     Activity,
-    ActivityReport,
     ActivityStatus,
     Body,
     BodyRole,
     Confidentiality,
     CouncilGoal,
     CouncilIndicator,
-    FollowUp,
     FollowUpDeadline,
     FollowUpPeriod,
     FollowUpState,
     GlobalRole,
     GlobalRoleKind,
     Goal,
-    GoalJudgement,
     Indicator,
-    IndicatorOutcome,
-    Judgement,
     Membership,
     Perspective,
     Plan,
 )
 from programme.models.year_settings import DEFAULT_COUNCIL_GOAL_TITLE
 
-BATCH_SIZE = 2000
-STATUSES = [str(status) for status in ActivityStatus]
-PERIODS = (FollowUpPeriod.T1, FollowUpPeriod.T2, FollowUpPeriod.ANNUAL)
-
-
 # --- What the made-up plans say ------------------------------------------------------------
 
 
 # --- Sizes ------------------------------------------------------------------------------------
-
-
-@dataclass
-class Result:
-    """What one run added, counted per kind of record."""
-
-    counts: dict[str, int] = field(default_factory=dict)
-
-    def add(self, name: str, number: int) -> None:
-        """Count ``number`` more records of ``name``."""
-        self.counts[name] = self.counts.get(name, 0) + number
-
-    def summary(self) -> str:
-        """One line of counts, as the command prints it."""
-        if not any(self.counts.values()):
-            return "Nothing to add: every plan asked for exists already."
-        return "Added " + ", ".join(f"{n} {name}" for name, n in self.counts.items() if n) + "."
 
 
 # --- Settings of the year ----------------------------------------------------------------------
@@ -137,7 +105,7 @@ def ensure_year_settings(year: int, result: Result, rng: random.Random) -> None:
             unit=spec.unit,
             direction=spec.direction,
             target=Decimal(spec.target),
-            outcome=_near(rng, spec.target) if past else None,
+            outcome=near(rng, spec.target) if past else None,
         )
         for position, spec in enumerate(COUNCIL_INDICATORS, start=1)
     ]
@@ -149,7 +117,7 @@ def ensure_year_settings(year: int, result: Result, rng: random.Random) -> None:
 # --- Reading what the plans build on -----------------------------------------------------------
 
 
-def _people(bodies: Iterable[Body]) -> tuple[dict[int, User], User | None]:
+def people_of(bodies: Iterable[Body]) -> tuple[dict[int, User], User | None]:
     """Each body's first administrator and the first SLK reviewer: real users, or none."""
     administrators: dict[int, User] = {}
     memberships = Membership.objects.filter(
@@ -166,35 +134,10 @@ def _people(bodies: Iterable[Body]) -> tuple[dict[int, User], User | None]:
     return administrators, role.user if role is not None else None
 
 
-def _near(rng: random.Random, value: int) -> Decimal:
-    """A made-up outcome within a fifth of ``value``, to two decimals."""
-    return Decimal(str(round(value * rng.uniform(0.8, 1.2), 2))).quantize(Decimal("0.01"))
-
-
 # --- Writing plans ------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class PlanOrder:
-    """One plan to make: a body, a year, its size and each period's follow-up state."""
-
-    body: Body
-    year: int
-    size: PlanSize
-    states: Sequence[str | None]
-
-
-def _bulk(model: type[models.Model], rows: list[Any], with_history: bool) -> list[Any]:
-    """Insert ``rows`` in batches, with history rows where asked (the demo's pages show them)."""
-    if not rows:
-        return rows
-    if with_history:
-        created: list[Any] = bulk_create_with_history(rows, model, batch_size=BATCH_SIZE)
-        return created
-    return model._default_manager.bulk_create(rows, batch_size=BATCH_SIZE)
-
-
-def _status_weights(done_share: float) -> tuple[list[str], list[float]]:
+def status_weights(done_share: float) -> tuple[list[str], list[float]]:
     """The activity statuses and their weights, by how far the year has come."""
     weights = {
         ActivityStatus.PLANNED: 3 * (1 - done_share),
@@ -211,7 +154,7 @@ def write_plans(orders: Sequence[PlanOrder], seed: str, with_history: bool, resu
     if not orders:
         return
     today = timezone.localdate()
-    administrators, reviewer = _people(order.body for order in orders)
+    administrators, reviewer = people_of(order.body for order in orders)
     focus_by_year = {year: focus_areas_in_force(year) for year in {o.year for o in orders}}
     deadlines = {
         (d.year, d.period): d.due_on
@@ -219,7 +162,7 @@ def write_plans(orders: Sequence[PlanOrder], seed: str, with_history: bool, resu
     }
     rngs = [random.Random(f"{seed}:{o.body.slug}:{o.year}") for o in orders]
 
-    plans = _bulk(Plan, [Plan(body=o.body, year=o.year) for o in orders], with_history)
+    plans = bulk_save(Plan, [Plan(body=o.body, year=o.year) for o in orders], with_history)
     result.add("plans", len(plans))
 
     goals: list[Goal] = []
@@ -244,7 +187,7 @@ def write_plans(orders: Sequence[PlanOrder], seed: str, with_history: bool, resu
                     ),
                 )
             )
-    goals = _bulk(Goal, goals, with_history)
+    goals = bulk_save(Goal, goals, with_history)
     result.add("goals", len(goals))
     goals_by_plan: dict[int, list[Goal]] = {}
     for goal in goals:
@@ -259,7 +202,7 @@ def write_plans(orders: Sequence[PlanOrder], seed: str, with_history: bool, resu
         areas = focus_by_year[order.year]
         plan_goals = goals_by_plan[plan.pk]
         year_done = 1.0 if order.year < today.year else (today.timetuple().tm_yday / 366)
-        choices, weights = _status_weights(year_done)
+        choices, weights = status_weights(year_done)
         for goal in plan_goals:
             for area in rng.sample(areas, k=min(2, len(areas))):
                 goal_links.append(Goal.focus_areas.through(goal_id=goal.pk, focusarea_id=area.pk))
@@ -303,11 +246,11 @@ def write_plans(orders: Sequence[PlanOrder], seed: str, with_history: bool, resu
                     confidentiality=rng.choice([Confidentiality.OPEN, Confidentiality.INTERNAL]),
                 )
             )
-    activities = _bulk(Activity, activities, with_history)
-    indicators = _bulk(Indicator, indicators, with_history)
+    activities = bulk_save(Activity, activities, with_history)
+    indicators = bulk_save(Indicator, indicators, with_history)
     result.add("activities", len(activities))
     result.add("indicators", len(indicators))
-    area_ids = _links_by_goal(goal_links)
+    area_ids = links_by_goal(goal_links)
     for activity in activities:
         for area_id in area_ids.get(activity.goal_id, [])[: 1 + activity.pk % 2]:
             activity_links.append(
@@ -326,7 +269,7 @@ def write_plans(orders: Sequence[PlanOrder], seed: str, with_history: bool, resu
     for through, links in throughs:
         through.objects.bulk_create(links, batch_size=BATCH_SIZE)
 
-    _write_follow_ups(
+    write_follow_ups(
         orders,
         plans,
         rngs,
@@ -339,149 +282,6 @@ def write_plans(orders: Sequence[PlanOrder], seed: str, with_history: bool, resu
         with_history,
         result,
     )
-
-
-def _links_by_goal(links: list[Any]) -> dict[int, list[int]]:
-    """The focus area ids of each goal, from its link rows."""
-    by_goal: dict[int, list[int]] = {}
-    for link in links:
-        by_goal.setdefault(link.goal_id, []).append(link.focusarea_id)
-    return by_goal
-
-
-def _write_follow_ups(
-    orders: Sequence[PlanOrder],
-    plans: list[Plan],
-    rngs: list[random.Random],
-    goals_by_plan: dict[int, list[Goal]],
-    activities: list[Activity],
-    indicators: list[Indicator],
-    deadlines: dict[tuple[int, str], datetime.date],
-    administrators: dict[int, User],
-    reviewer: User | None,
-    with_history: bool,
-    result: Result,
-) -> None:
-    """Each plan's follow-ups in the states ordered, with their reports, outcomes, judgements."""
-    now = timezone.now()
-    activities_by_plan: dict[int, list[Activity]] = {}
-    goal_plan = {goal.pk: plan_id for plan_id, goals in goals_by_plan.items() for goal in goals}
-    for activity in activities:
-        activities_by_plan.setdefault(goal_plan[activity.goal_id], []).append(activity)
-    indicators_by_plan: dict[int, list[Indicator]] = {}
-    for indicator in indicators:
-        indicators_by_plan.setdefault(goal_plan[indicator.goal_id], []).append(indicator)
-
-    follow_ups: list[FollowUp] = []
-    for order, plan in zip(orders, plans, strict=True):
-        author = administrators.get(order.body.pk)
-        for period, state in zip(PERIODS, order.states, strict=True):
-            if state is None:
-                continue
-            due = deadlines.get((order.year, period))
-            handed_in = (
-                timezone.make_aware(datetime.datetime.combine(due, datetime.time(10)))
-                - datetime.timedelta(days=2)
-                if due is not None
-                else now
-            )
-            handed_in = min(handed_in, now - datetime.timedelta(days=3))
-            submitted = state != FollowUpState.DRAFT
-            reviewed = state in (FollowUpState.RETURNED, FollowUpState.APPROVED)
-            follow_ups.append(
-                FollowUp(
-                    plan=plan,
-                    period=period,
-                    state=state,
-                    narrative=NARRATIVE,
-                    situation_picture=SITUATION_PICTURE,
-                    council_goal_judgement=(
-                        Judgement.PARTLY_MET if period == FollowUpPeriod.ANNUAL else ""
-                    ),
-                    council_goal_motivation=(
-                        MOTIVATIONS[Judgement.PARTLY_MET] if period == FollowUpPeriod.ANNUAL else ""
-                    ),
-                    review_comment=RETURN_COMMENT if state == FollowUpState.RETURNED else "",
-                    submitted_at=handed_in if submitted else None,
-                    submitted_by=author if submitted else None,
-                    reviewed_at=handed_in + datetime.timedelta(days=2) if reviewed else None,
-                    reviewed_by=reviewer if reviewed else None,
-                )
-            )
-    follow_ups = _bulk(FollowUp, follow_ups, with_history)
-    result.add("follow-ups", len(follow_ups))
-
-    rng_of = {plan.pk: rng for plan, rng in zip(plans, rngs, strict=True)}
-    reports: list[ActivityReport] = []
-    outcomes: list[IndicatorOutcome] = []
-    judgements: list[GoalJudgement] = []
-    latest_status: dict[int, str] = {}
-    for follow_up in follow_ups:
-        rng = rng_of[follow_up.plan_id]
-        for activity in activities_by_plan.get(follow_up.plan_id, []):
-            status = (
-                activity.status
-                if follow_up.period != FollowUpPeriod.T1
-                else (
-                    ActivityStatus.ONGOING
-                    if activity.status == ActivityStatus.DONE
-                    else activity.status
-                )
-            )
-            latest_status[activity.pk] = status
-            reports.append(
-                ActivityReport(
-                    follow_up=follow_up, activity=activity, status=status, comment=COMMENTS[status]
-                )
-            )
-        for indicator in indicators_by_plan.get(follow_up.plan_id, []):
-            target = int(indicator.target or 0)
-            women = _near(rng, target) if indicator.by_sex else None
-            men = _near(rng, target) if indicator.by_sex else None
-            outcomes.append(
-                IndicatorOutcome(
-                    follow_up=follow_up,
-                    indicator=indicator,
-                    value=((women + men) / 2).quantize(Decimal("0.01"))
-                    if women is not None and men is not None
-                    else _near(rng, target),
-                    value_women=women,
-                    value_men=men,
-                )
-            )
-        approved = follow_up.state == FollowUpState.APPROVED
-        for goal in goals_by_plan[follow_up.plan_id]:
-            judgement = rng.choices(
-                [Judgement.FULLY_MET, Judgement.PARTLY_MET, Judgement.NOT_MET], [4, 5, 1]
-            )[0]
-            # SLK mostly agrees; now and then it judges a goal more strictly.
-            slk = (Judgement.PARTLY_MET if rng.random() < 0.15 else judgement) if approved else ""
-            judgements.append(
-                GoalJudgement(
-                    follow_up=follow_up,
-                    goal=goal,
-                    judgement=judgement,
-                    motivation=MOTIVATIONS[judgement],
-                    slk_judgement=slk,
-                    slk_motivation=(
-                        "Stadsledningskontoret bedömer att målet uppnås delvis."
-                        if slk and slk != judgement
-                        else ""
-                    ),
-                )
-            )
-    for model, rows, name in (
-        (ActivityReport, reports, "activity reports"),
-        (IndicatorOutcome, outcomes, "indicator outcomes"),
-        (GoalJudgement, judgements, "goal judgements"),
-    ):
-        _bulk(model, rows, with_history)
-        result.add(name, len(rows))
-    # An activity's status is the one of its latest follow-up.
-    changed = [a for a in activities if latest_status.get(a.pk, a.status) != a.status]
-    for activity in changed:
-        activity.status = latest_status[activity.pk]
-    Activity.objects.bulk_update(changed, ["status"], batch_size=BATCH_SIZE)
 
 
 def _missing(orders: Iterable[PlanOrder]) -> list[PlanOrder]:

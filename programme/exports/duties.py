@@ -1,4 +1,4 @@
-"""TODO."""
+"""The duty overview of a year as an Excel file."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""TODO."""
+"""A follow-up's snapshot as an Excel file, with only the rows its reader may see."""
 
 from __future__ import annotations
 
@@ -37,7 +37,7 @@ def follow_up_filename(body: Body, follow_up: FollowUp) -> str:
 def follow_up_workbook(body: Body, follow_up: FollowUp, sections: Sequence[GoalSection]) -> bytes:
     """A follow-up's judgements, activity reports and outcomes, a sheet each.
 
-    ``sections`` come from ``follow_up_pages.snapshot_sections``, which read through
+    ``sections`` come from ``queries.follow_ups.snapshot_sections``, which read through
     ``programme.access``: a row the user may not see is not among them.
     """
     title = _("%(period)s %(year)s %(body)s") % {

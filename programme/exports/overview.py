@@ -1,4 +1,4 @@
-"""TODO."""
+"""SLK's follow-up overview of a period as an Excel file."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Excel exports (openpyxl) of the lists a user may see, with confidentiality applied.
+"""A plan and the city's activities of a year as Excel files, with confidentiality applied.
 
 Every export reads through ``programme.access`` exactly as its page does, so a row the
 reader may not see never reaches the file, and the file says nothing about rows left

@@ -1,7 +1,7 @@
 """Forms of SLK's maintenance pages: programme versions, focus areas, bodies and merges.
 
 The forms parse and check the input; the rules that change data live in
-``programme.maintenance``, which the views call with the cleaned data.
+``programme.services.maintenance``, which the views call with the cleaned data.
 """
 
 from __future__ import annotations

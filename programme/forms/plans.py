@@ -2,7 +2,7 @@
 
 Each form carries the version of the record it was opened at in a hidden field, so a
 save over someone else's newer change is refused (``programme.locking``). The rules
-are checked by the services in ``programme.plans``; the forms only parse.
+are checked by the services in ``programme.services.plan_records``; the forms only parse.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Forms of SLK's yearly settings: the follow-up deadlines, the council goal, its indicators.
 
 The forms parse the input (dates, decimals written the Swedish way with a comma); the
-rules live in ``programme.year_settings``, which the views call with the cleaned data.
+rules live in ``programme.services.year_settings``, which the views call with the cleaned data.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""TODO."""
+"""What the body pages read: every body grouped by kind, with its mergers and renames."""
 
 from __future__ import annotations
 

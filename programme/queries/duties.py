@@ -1,4 +1,4 @@
-"""TODO."""
+"""What the duty pages read: a body's checklist, the city's overview, a record and its files."""
 
 from __future__ import annotations
 

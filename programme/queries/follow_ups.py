@@ -2,7 +2,7 @@
 
 Every read goes through ``programme.access`` and takes a fixed number of queries however
 many rows the follow-up has (pinned in ``tests/test_follow_up_views.py``). The changes
-themselves are in ``programme.follow_ups``.
+themselves are in ``programme.services.follow_ups``.
 """
 
 from __future__ import annotations

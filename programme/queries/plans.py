@@ -2,7 +2,7 @@
 
 Every read goes through ``programme.access`` and costs a fixed number of queries however
 many goals, activities and indicators a plan has. The rules and changes are in
-``programme.plans``.
+``programme.services.plans``.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""TODO."""
+"""What SLK's yearly settings pages read, and the follow-up calendar: period ends, deadlines."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Programme duties: what their pages read, and every change to them and their evidence.
+"""Programme duties: every change to a duty record and its evidence files.
 
 Each body has, each year, the six duties the programme sets (``DutyKind``). A duty is
 recorded in a ``DutyRecord``; evidence that it was met is kept in ``EvidenceFile`` rows

@@ -1,4 +1,4 @@
-"""TODO."""
+"""Reading and checking the programme fixture files (TOML) before anything is written."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Every state change of the programme app goes through a function here.
+"""Loading the real programme versions and bodies from ``fixtures/`` into the database.
 
 ``load_programme_data`` reads the real programme versions and bodies from the TOML files
 in ``fixtures/`` and brings the database in line with them. It first reads and checks

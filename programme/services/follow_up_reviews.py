@@ -1,4 +1,4 @@
-"""TODO."""
+"""SLK's review of a follow-up: return it with comments, approve it, record SLK's judgements."""
 
 from __future__ import annotations
 

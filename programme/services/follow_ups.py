@@ -6,7 +6,8 @@ beside it, SLK's). The body edits a draft or a returned follow-up and submits it
 returns it with a comment or approves it, and an approved follow-up is locked. Each of
 these changes is one function here, which checks every rule before it writes anything,
 so a refused change leaves the database as it was, and records who made it in the
-history. What the pages read is in ``programme.follow_up_pages``.
+history. What the pages read is in ``programme.queries.follow_ups``; SLK's review is in
+``programme.services.follow_up_reviews``.
 
 Access is decided by the caller through ``programme.access``; the services check again
 the one thing that makes a transition legal for its actor (the body's administrators

@@ -1,4 +1,4 @@
-"""TODO."""
+"""Changes to a plan's records: goals, activities and indicators, created, edited and deleted."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from programme.access import AnyUser
 from programme.history import set_history_user
-from programme.lineage import _in_force, focus_areas_in_force
+from programme.lineage import focus_areas_in_force, in_force_queryset
 from programme.locking import lock_version, save_next_version
 from programme.models import (
     Activity,
@@ -28,7 +28,7 @@ from programme.models import (
 )
 from programme.numbers import NumberError, number_error_message, parse_number
 from programme.rich_text import clean_rich_text
-from programme.services.plans import RecordT, _refusal
+from programme.services.plans import RecordT, refusal
 
 # What the forms edit of each kind of record, in the order the services take it.
 GOAL_FIELDS = ("title", "description", "focus_areas", "confidentiality")
@@ -97,7 +97,7 @@ def _check_focus_areas(year: int, chosen: list[int], kept: set[int]) -> list[str
     area the record already links to (kept by a copy) may stay.
     """
     allowed = set(
-        FocusArea.objects.filter(programme__in=_in_force(year)).values_list("pk", flat=True)
+        FocusArea.objects.filter(programme__in=in_force_queryset(year)).values_list("pk", flat=True)
     )
     if set(chosen) - allowed - kept:
         return [
@@ -193,7 +193,7 @@ def _next_position(queryset: models.QuerySet[Any]) -> int:
 def _check_plan_open(plan: Plan) -> None:
     """Refuse new goals on a plan another plan took over in a merger."""
     if plan.taken_over_by_id is not None:
-        raise _refusal(
+        raise refusal(
             _(
                 "This plan was taken over by the successor's plan in a merger; add goals to "
                 "that plan instead."
@@ -264,7 +264,7 @@ def update_indicator(
 def _refuse_if_reported(reported: bool, message: str) -> None:
     """Refuse to delete a record that a submitted, returned or approved follow-up reports on."""
     if reported:
-        raise _refusal(message)
+        raise refusal(message)
 
 
 def _submitted(queryset: models.QuerySet[Any]) -> bool:

@@ -1,4 +1,4 @@
-"""Plans: the programme versions in force, a body's plan for a year, and every change to it.
+"""Plans: making a body's plan for a year, copying last year's, taking over a merged body's.
 
 A body has one plan per year. Its goals link to focus areas of every programme version
 in force that year; activities and indicators hang under the goals. A plan is made
@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 
 from programme import access
 from programme.history import set_history_user
-from programme.lineage import LineageMapping, _in_force, map_focus_areas
+from programme.lineage import LineageMapping, in_force_queryset, map_focus_areas
 from programme.locking import save_next_version
 from programme.models import (
     FINISHED_ACTIVITY_STATUSES,
@@ -44,7 +44,7 @@ AnyUser = access.AnyUser
 RecordT = TypeVar("RecordT", Goal, Activity, Indicator)
 
 
-def _refusal(message: str) -> ValidationError:
+def refusal(message: str) -> ValidationError:
     """A refusal that concerns the whole request, not one field."""
     return ValidationError({NON_FIELD_ERRORS: [message]})
 
@@ -65,7 +65,7 @@ def _plan_year_errors(body: Body, year: int) -> list[str]:
     errors = []
     if not body.existed_in(year):
         errors.append(_("%(body)s did not exist in %(year)s.") % {"body": body.name, "year": year})
-    if not _in_force(year).exists():
+    if not in_force_queryset(year).exists():
         errors.append(
             _("No programme version is in force in %(year)s, so no plan can be made for it.")
             % {"year": year}
@@ -82,7 +82,7 @@ def _new_plan(user: AnyUser | None, body: Body, year: int) -> Plan:
             plan.save()
     except IntegrityError:
         # Someone made the same plan between the check and the save.
-        raise _refusal(
+        raise refusal(
             _("%(body)s already has a plan for %(year)s.") % {"body": body.name, "year": year}
         ) from None
     return plan

@@ -1,7 +1,7 @@
 """The programme duty pages: a body's duties across years, a year's checklist, one duty
 with its evidence files and history, the edit form, and SLK's overview of every body.
 
-Every view opens with ``programme.access`` (through ``programme.duties``): a record the
+Every view opens with ``programme.access`` (through ``programme.queries.duties``): a record the
 user may not see answers 404, one the user may see but not change answers 403.
 """
 

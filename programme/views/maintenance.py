@@ -3,7 +3,7 @@
 Only SLK reviewers may open them (``access.require_slk_reviewer``); everyone else signed
 in gets 403. Each view binds its form with ``kept_form_data`` (so a form posted after
 the session ended comes back after signing in), calls one service of
-``programme.maintenance`` and redirects with a message, or shows the form again with the
+``programme.services.maintenance`` and redirects with a message, or shows the form again with the
 service's refusal next to the fields it concerns.
 """
 

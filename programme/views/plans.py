@@ -3,7 +3,8 @@ indicators, the forms that add, change and delete them, and the buttons that mak
 and settle a plan.
 
 Every view opens with ``programme.access``: a record the user may not see answers 404,
-one the user may see but not change answers 403. The rules live in ``programme.plans``.
+one the user may see but not change answers 403. The rules live in
+``programme.services.plans`` and ``programme.services.plan_records``.
 """
 
 from __future__ import annotations

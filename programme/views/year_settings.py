@@ -2,7 +2,7 @@
 
 Only SLK reviewers may open these pages (``access.require_slk_reviewer``); everyone
 else signed in gets 403. Each view binds its form with ``kept_form_data``, calls one
-service of ``programme.year_settings`` and redirects with a message, or shows the form
+service of ``programme.services.year_settings`` and redirects with a message, or shows the form
 again with the service's refusal next to the fields it concerns.
 """
 
