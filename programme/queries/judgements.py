@@ -1,4 +1,4 @@
-"""Goal judgements counted as the city's annual report counts them, committees and companies apart."""
+"""Goal judgements counted as the city's annual report does, committees and companies apart."""
 
 from __future__ import annotations
 
