@@ -34,6 +34,10 @@ class BodyQuerySet(models.QuerySet["Body"]):
             Q(valid_to__isnull=True) | Q(valid_to__gte=day),
         )
 
+    def not_ended_by(self, day: datetime.date) -> BodyQuerySet:
+        """Bodies that had not ceased to exist before ``day`` (``Body.has_ended_by`` in Python)."""
+        return self.exclude(valid_to__lt=day)
+
     def existing_in(self, year: int) -> BodyQuerySet:
         """Bodies that existed on at least one day of ``year`` (``Body.existed_in`` in Python)."""
         return self.exclude(valid_from__gt=datetime.date(year, 12, 31)).exclude(

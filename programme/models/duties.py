@@ -6,13 +6,13 @@ import uuid
 
 from django.conf import settings
 from django.core.files.storage import Storage, storages
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from programme.models.bodies import BodyOwned
+from programme.years import YEAR_VALIDATORS
 
 # --- Programme duties ------------------------------------------------------------------
 
@@ -51,9 +51,7 @@ class DutyStatus(models.TextChoices):
 class DutyRecord(BodyOwned):
     """One programme duty of one body in one year: its state, who or when, and a note."""
 
-    year = models.PositiveSmallIntegerField(
-        _("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
-    )
+    year = models.PositiveSmallIntegerField(_("year"), validators=YEAR_VALIDATORS)
     duty = models.CharField(_("duty"), max_length=40, choices=DutyKind.choices)
     status = models.CharField(
         _("status"), max_length=16, choices=DutyStatus.choices, default=DutyStatus.NOT_STARTED

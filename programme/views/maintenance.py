@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -198,7 +197,7 @@ def body_merge(request: HttpRequest) -> HttpResponse:
     """Merge two or more bodies into a new one from a given date."""
     today = timezone.localdate()
     # Bodies that have not ended: those a merge can still end.
-    bodies = Body.objects.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=today))
+    bodies = Body.objects.not_ended_by(today)
     form = MergeForm(kept_form_data(request), bodies=bodies)
     if request.method == "POST" and form.is_valid():
         try:
