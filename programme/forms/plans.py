@@ -24,6 +24,7 @@ from programme.models import (
     Perspective,
 )
 from programme.numbers import NumberField
+from programme.services.plan_records import ACTIVITY_FIELDS, GOAL_FIELDS, INDICATOR_FIELDS
 
 
 def _capitalised(choices: type[models.TextChoices]) -> list[tuple[str, Any]]:
@@ -95,7 +96,7 @@ class GoalForm(FocusAreaForm):
         help_text=CONFIDENTIALITY_HELP,
     )
 
-    field_order = ["title", "description", "focus_areas", "confidentiality"]
+    field_order = list(GOAL_FIELDS)
 
 
 class ActivityForm(FocusAreaForm):
@@ -132,17 +133,7 @@ class ActivityForm(FocusAreaForm):
         help_text=CONFIDENTIALITY_HELP,
     )
 
-    field_order = [
-        "title",
-        "description",
-        "responsible_unit",
-        "starts_on",
-        "ends_on",
-        "status",
-        "focus_areas",
-        "perspectives",
-        "confidentiality",
-    ]
+    field_order = list(ACTIVITY_FIELDS)
 
 
 class IndicatorForm(FocusAreaForm):
@@ -182,16 +173,7 @@ class IndicatorForm(FocusAreaForm):
         help_text=CONFIDENTIALITY_HELP,
     )
 
-    field_order = [
-        "name",
-        "unit",
-        "direction",
-        "baseline",
-        "target",
-        "by_sex",
-        "focus_areas",
-        "confidentiality",
-    ]
+    field_order = list(INDICATOR_FIELDS)
 
 
 class DeleteForm(VersionedForm):
