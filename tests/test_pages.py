@@ -453,3 +453,26 @@ def test_body_list_links_to_the_duties_of_exactly_the_bodies_one_may_read(
     assert duty_links("admin_b") == {"skarholmen"}
     assert duty_links("official") == set()
     assert duty_links("slk") == set(Body.objects.values_list("slug", flat=True))
+
+
+def test_the_start_page_lists_the_versions_in_force_this_year_by_the_lineage_rule(
+    signed_in: Client, loaded_data: LoadResult, monkeypatch: pytest.MonkeyPatch
+):
+    from django.utils import timezone
+
+    monkeypatch.setattr(timezone, "localdate", lambda: datetime.date(2022, 6, 1))
+    in_2022 = text_of(signed_in.get(reverse("start")))
+    monkeypatch.setattr(timezone, "localdate", lambda: datetime.date(2026, 6, 1))
+    in_2026 = text_of(signed_in.get(reverse("start")))
+
+    assert "Gällande program 2022" in in_2022
+    # In 2022 both versions of 2020 are in force, and the 2018 version they replaced is not.
+    assert "Stockholms stads trygghetsprogram 2020–2023" in in_2022
+    assert "Stockholms stads säkerhetsprogram 2020–2023" in in_2022
+    assert "2018–2021" not in in_2022
+    # The säkerhetsprogram of 2024 supersedes the säkerhetsprogram only: the
+    # trygghetsprogram, past its last year but superseded by nothing, is still in force.
+    assert "Gällande program 2026" in in_2026
+    assert "Stockholms stads trygghetsprogram 2020–2023" in in_2026
+    assert "Stockholms stads säkerhetsprogram 2020–2023" not in in_2026
+    assert "Stockholms stads säkerhetsprogram</a>" in signed_in.get(reverse("start")).text
