@@ -10,7 +10,8 @@ one the user may see but not change answers 403. The rules live in
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, cast
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -19,7 +20,9 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDi
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_stubs_ext import StrOrPromise
 
 from config.middleware import kept_form_data
 from programme import access
@@ -248,109 +251,113 @@ def goal_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET", "POST"])
-def activity_create(request: HttpRequest, pk: int) -> HttpResponse:
-    """Add an activity under a goal."""
+@dataclass(frozen=True)
+class GoalChild:
+    """What differs between the pages of the two kinds of record under a goal."""
+
+    kind: str
+    model: type[Activity] | type[Indicator]
+    form: type[ActivityForm] | type[IndicatorForm]
+    fields: tuple[str, ...]
+    create: Callable[[access.AnyUser, Goal, dict[str, Any]], models.Model]
+    update: Callable[[access.AnyUser, Any, int | None, dict[str, Any]], models.Model]
+    new_heading: StrOrPromise
+    edit_heading: StrOrPromise
+    saved_message: StrOrPromise
+
+
+ACTIVITY = GoalChild(
+    kind="activity",
+    model=Activity,
+    form=ActivityForm,
+    fields=plan_records.ACTIVITY_FIELDS,
+    create=plan_records.create_activity,
+    update=plan_records.update_activity,
+    new_heading=gettext_lazy("New activity"),
+    edit_heading=gettext_lazy("Edit activity"),
+    saved_message=gettext_lazy("The activity was saved."),
+)
+INDICATOR = GoalChild(
+    kind="indicator",
+    model=Indicator,
+    form=IndicatorForm,
+    fields=plan_records.INDICATOR_FIELDS,
+    create=plan_records.create_indicator,
+    update=plan_records.update_indicator,
+    new_heading=gettext_lazy("New indicator"),
+    edit_heading=gettext_lazy("Edit indicator"),
+    saved_message=gettext_lazy("The indicator was saved."),
+)
+
+
+def _child_create(request: HttpRequest, pk: int, child: GoalChild) -> HttpResponse:
+    """Add an activity or an indicator under a goal, with the goal's focus areas ticked."""
     user = _user(request)
     goal = _goal_for_change(request, pk)
     areas = plan_records.focus_area_choices(goal.plan.year, None)
     initial = {"version": 1, "focus_areas": [area.pk for area in goal.focus_areas.all()]}
     return _form_page(
         request,
-        make_form=lambda data: ActivityForm(data, initial=initial, focus_areas=areas),
-        save=lambda form: plan_records.create_activity(
-            user, goal, _values(form, plan_records.ACTIVITY_FIELDS)
-        ),
-        context={"heading": _("New activity"), "kind": "activity", "goal": goal},
-        saved_message=_("The activity was saved."),
-        anchor=lambda record: f"activity-{record.pk}",
+        make_form=lambda data: child.form(data, initial=initial, focus_areas=areas),
+        save=lambda form: child.create(user, goal, _values(form, child.fields)),
+        context={"heading": child.new_heading, "kind": child.kind, "goal": goal},
+        saved_message=str(child.saved_message),
+        anchor=lambda record: f"{child.kind}-{record.pk}",
         plan=goal.plan,
     )
+
+
+def _child_edit(request: HttpRequest, pk: int, child: GoalChild) -> HttpResponse:
+    """Change an activity or an indicator."""
+    user = _user(request)
+    queryset = child.model.objects.select_related("goal__plan__body")
+    record = cast(
+        Activity | Indicator,
+        access.get_for_user_or_404(user, queryset, access.Action.CHANGE, pk=pk),
+    )
+    plan = record.goal.plan
+    areas = plan_records.focus_area_choices(plan.year, record)
+    initial = initial_of(record, child.fields)
+    return _form_page(
+        request,
+        make_form=lambda data: child.form(data, initial=initial, focus_areas=areas),
+        save=lambda form: child.update(
+            user, record, form.cleaned_data["version"], _values(form, child.fields)
+        ),
+        context={
+            "heading": child.edit_heading,
+            "kind": child.kind,
+            "record": record,
+            "goal": record.goal,
+        },
+        saved_message=str(child.saved_message),
+        anchor=lambda saved: f"{child.kind}-{saved.pk}",
+        plan=plan,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def activity_create(request: HttpRequest, pk: int) -> HttpResponse:
+    """Add an activity under a goal."""
+    return _child_create(request, pk, ACTIVITY)
 
 
 @require_http_methods(["GET", "POST"])
 def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Change an activity."""
-    user = _user(request)
-    activity = access.get_for_user_or_404(
-        user, Activity.objects.select_related("goal__plan__body"), access.Action.CHANGE, pk=pk
-    )
-    plan = activity.goal.plan
-    areas = plan_records.focus_area_choices(plan.year, activity)
-    initial = initial_of(activity, plan_records.ACTIVITY_FIELDS)
-    return _form_page(
-        request,
-        make_form=lambda data: ActivityForm(data, initial=initial, focus_areas=areas),
-        save=lambda form: plan_records.update_activity(
-            user,
-            activity,
-            form.cleaned_data["version"],
-            _values(form, plan_records.ACTIVITY_FIELDS),
-        ),
-        context={
-            "heading": _("Edit activity"),
-            "kind": "activity",
-            "record": activity,
-            "goal": activity.goal,
-        },
-        saved_message=_("The activity was saved."),
-        anchor=lambda record: f"activity-{record.pk}",
-        plan=plan,
-    )
+    return _child_edit(request, pk, ACTIVITY)
 
 
 @require_http_methods(["GET", "POST"])
 def indicator_create(request: HttpRequest, pk: int) -> HttpResponse:
     """Add an indicator to a goal."""
-    user = _user(request)
-    goal = _goal_for_change(request, pk)
-    areas = plan_records.focus_area_choices(goal.plan.year, None)
-    initial = {"version": 1, "focus_areas": [area.pk for area in goal.focus_areas.all()]}
-    return _form_page(
-        request,
-        make_form=lambda data: IndicatorForm(data, initial=initial, focus_areas=areas),
-        save=lambda form: plan_records.create_indicator(
-            user, goal, _values(form, plan_records.INDICATOR_FIELDS)
-        ),
-        context={"heading": _("New indicator"), "kind": "indicator", "goal": goal},
-        saved_message=_("The indicator was saved."),
-        anchor=lambda record: f"indicator-{record.pk}",
-        plan=goal.plan,
-    )
+    return _child_create(request, pk, INDICATOR)
 
 
 @require_http_methods(["GET", "POST"])
 def indicator_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Change an indicator."""
-    user = _user(request)
-    indicator = access.get_for_user_or_404(
-        user, Indicator.objects.select_related("goal__plan__body"), access.Action.CHANGE, pk=pk
-    )
-    plan = indicator.goal.plan
-    areas = plan_records.focus_area_choices(plan.year, indicator)
-    initial = initial_of(indicator, plan_records.INDICATOR_FIELDS)
-    return _form_page(
-        request,
-        make_form=lambda data: IndicatorForm(data, initial=initial, focus_areas=areas),
-        save=lambda form: plan_records.update_indicator(
-            user,
-            indicator,
-            form.cleaned_data["version"],
-            _values(form, plan_records.INDICATOR_FIELDS),
-        ),
-        context={
-            "heading": _("Edit indicator"),
-            "kind": "indicator",
-            "record": indicator,
-            "goal": indicator.goal,
-        },
-        saved_message=_("The indicator was saved."),
-        anchor=lambda record: f"indicator-{record.pk}",
-        plan=plan,
-    )
-
-
-# --- Deleting ----------------------------------------------------------------------------
+    return _child_edit(request, pk, INDICATOR)
 
 
 def _delete_page(
