@@ -261,9 +261,13 @@ class GoalChild:
     fields: tuple[str, ...]
     create: Callable[[access.AnyUser, Goal, dict[str, Any]], models.Model]
     update: Callable[[access.AnyUser, Any, int | None, dict[str, Any]], models.Model]
+    delete: Callable[[access.AnyUser, Any, int | None], None]
     new_heading: StrOrPromise
     edit_heading: StrOrPromise
     saved_message: StrOrPromise
+    delete_heading: StrOrPromise
+    delete_warning: StrOrPromise
+    deleted_message: StrOrPromise
 
 
 ACTIVITY = GoalChild(
@@ -273,9 +277,15 @@ ACTIVITY = GoalChild(
     fields=plan_records.ACTIVITY_FIELDS,
     create=plan_records.create_activity,
     update=plan_records.update_activity,
+    delete=plan_records.delete_activity,
     new_heading=gettext_lazy("New activity"),
     edit_heading=gettext_lazy("Edit activity"),
     saved_message=gettext_lazy("The activity was saved."),
+    delete_heading=gettext_lazy("Delete activity"),
+    delete_warning=gettext_lazy(
+        "An activity that will not be carried out can instead be set to cancelled."
+    ),
+    deleted_message=gettext_lazy("The activity was deleted."),
 )
 INDICATOR = GoalChild(
     kind="indicator",
@@ -284,10 +294,23 @@ INDICATOR = GoalChild(
     fields=plan_records.INDICATOR_FIELDS,
     create=plan_records.create_indicator,
     update=plan_records.update_indicator,
+    delete=plan_records.delete_indicator,
     new_heading=gettext_lazy("New indicator"),
     edit_heading=gettext_lazy("Edit indicator"),
     saved_message=gettext_lazy("The indicator was saved."),
+    delete_heading=gettext_lazy("Delete indicator"),
+    delete_warning=gettext_lazy("The indicator is deleted with its outcomes in draft follow-ups."),
+    deleted_message=gettext_lazy("The indicator was deleted."),
 )
+
+
+def _child_for_change(request: HttpRequest, pk: int, child: GoalChild) -> Activity | Indicator:
+    """The activity or indicator the user may change: 404 if unseen, 403 if read only."""
+    queryset = child.model.objects.select_related("goal__plan__body")
+    return cast(
+        Activity | Indicator,
+        access.get_for_user_or_404(_user(request), queryset, access.Action.CHANGE, pk=pk),
+    )
 
 
 def _child_create(request: HttpRequest, pk: int, child: GoalChild) -> HttpResponse:
@@ -310,11 +333,7 @@ def _child_create(request: HttpRequest, pk: int, child: GoalChild) -> HttpRespon
 def _child_edit(request: HttpRequest, pk: int, child: GoalChild) -> HttpResponse:
     """Change an activity or an indicator."""
     user = _user(request)
-    queryset = child.model.objects.select_related("goal__plan__body")
-    record = cast(
-        Activity | Indicator,
-        access.get_for_user_or_404(user, queryset, access.Action.CHANGE, pk=pk),
-    )
+    record = _child_for_change(request, pk, child)
     plan = record.goal.plan
     areas = plan_records.focus_area_choices(plan.year, record)
     initial = initial_of(record, child.fields)
@@ -417,37 +436,28 @@ def goal_delete(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _child_delete(request: HttpRequest, pk: int, child: GoalChild) -> HttpResponse:
+    """Delete an activity or an indicator, after asking."""
+    user = _user(request)
+    record = _child_for_change(request, pk, child)
+    return _delete_page(
+        request,
+        record=record,
+        plan=record.goal.plan,
+        delete=lambda version: child.delete(user, record, version),
+        heading=str(child.delete_heading),
+        warning=str(child.delete_warning),
+        deleted_message=str(child.deleted_message),
+    )
+
+
 @require_http_methods(["GET", "POST"])
 def activity_delete(request: HttpRequest, pk: int) -> HttpResponse:
     """Delete an activity, after asking."""
-    user = _user(request)
-    activity = access.get_for_user_or_404(
-        user, Activity.objects.select_related("goal__plan__body"), access.Action.CHANGE, pk=pk
-    )
-    return _delete_page(
-        request,
-        record=activity,
-        plan=activity.goal.plan,
-        delete=lambda version: plan_records.delete_activity(user, activity, version),
-        heading=_("Delete activity"),
-        warning=_("An activity that will not be carried out can instead be set to cancelled."),
-        deleted_message=_("The activity was deleted."),
-    )
+    return _child_delete(request, pk, ACTIVITY)
 
 
 @require_http_methods(["GET", "POST"])
 def indicator_delete(request: HttpRequest, pk: int) -> HttpResponse:
     """Delete an indicator, after asking."""
-    user = _user(request)
-    indicator = access.get_for_user_or_404(
-        user, Indicator.objects.select_related("goal__plan__body"), access.Action.CHANGE, pk=pk
-    )
-    return _delete_page(
-        request,
-        record=indicator,
-        plan=indicator.goal.plan,
-        delete=lambda version: plan_records.delete_indicator(user, indicator, version),
-        heading=_("Delete indicator"),
-        warning=_("The indicator is deleted with its outcomes in draft follow-ups."),
-        deleted_message=_("The indicator was deleted."),
-    )
+    return _child_delete(request, pk, INDICATOR)
