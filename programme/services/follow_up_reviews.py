@@ -46,6 +46,16 @@ def _review_state_refusal(follow_up: FollowUp) -> str | None:
     return None
 
 
+def _lock_for_review(follow_up: FollowUp, seen_version: int | None) -> FollowUp:
+    """Lock the follow-up and refuse unless it waits for review, unchanged since it was seen."""
+    current = lock_follow_up(follow_up)
+    refusal = _review_state_refusal(current)
+    if refusal:
+        refuse(refusal)
+    check_follow_up_version(current, seen_version)
+    return current
+
+
 def return_follow_up(
     user: AnyUser, follow_up: FollowUp, comment: str, seen_version: int | None = None
 ) -> FollowUp:
@@ -53,11 +63,7 @@ def return_follow_up(
     _require_slk(user, _("Only SLK can return a follow-up."))
     cleaned = clean_text(comment)
     with transaction.atomic():
-        current = lock_follow_up(follow_up)
-        refusal = _review_state_refusal(current)
-        if refusal:
-            refuse(refusal)
-        check_follow_up_version(current, seen_version)
+        current = _lock_for_review(follow_up, seen_version)
         if not cleaned:
             raise ValidationError(
                 {"comment": [str(_("Write what the body should correct before you return it."))]}
@@ -76,11 +82,7 @@ def approve_follow_up(
     """SLK approves a submitted follow-up: its snapshot is locked from then on."""
     _require_slk(user, _("Only SLK can approve a follow-up."))
     with transaction.atomic():
-        current = lock_follow_up(follow_up)
-        refusal = _review_state_refusal(current)
-        if refusal:
-            refuse(refusal)
-        check_follow_up_version(current, seen_version)
+        current = _lock_for_review(follow_up, seen_version)
         current.state = FollowUpState.APPROVED
         current.reviewed_at = timezone.now()
         current.reviewed_by = history_user(user)
@@ -101,11 +103,7 @@ def record_slk_judgements(
     """
     _require_slk(user, _("Only SLK can record its judgements."))
     with transaction.atomic():
-        current = lock_follow_up(follow_up)
-        refusal = _review_state_refusal(current)
-        if refusal:
-            refuse(refusal)
-        check_follow_up_version(current, seen_version)
+        current = _lock_for_review(follow_up, seen_version)
         rows = {row.goal_id: row for row in GoalJudgement.objects.filter(follow_up=current)}
         if not set(judgements) <= rows.keys():
             refuse(unknown_rows_message())
