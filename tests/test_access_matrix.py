@@ -42,14 +42,13 @@ from programme.models import (
     Membership,
     Programme,
 )
-from programme.services import load_programme_data
 from tests import (
     matrix_rows_follow_ups,
     matrix_rows_overview,
     matrix_rows_plans,
     matrix_rows_settings,
 )
-from tests.conftest import PERSONAS, Cast, build_cast
+from tests.conftest import PERSONAS, Cast, existing_cast
 from tests.matrix_support import (
     CHANGES_A,
     CHANGES_A_CONFIDENTIAL,
@@ -125,9 +124,8 @@ def world(
 
 
 def make_cast() -> Cast:
-    """The ``cast`` fixture's personas, over the real data."""
-    load_programme_data(settings.BASE_DIR / "fixtures")
-    return build_cast()
+    """The ``cast`` fixture's personas, over the real data (both built once per session)."""
+    return existing_cast()
 
 
 def make_world() -> World:
