@@ -22,6 +22,7 @@ import pytest
 from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.models import User
+from django.core.management import call_command
 from django.db import connection, transaction
 from django.test import override_settings
 
@@ -248,6 +249,9 @@ def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
     """pytest-django's test database, with the shared world built in it once."""
     SHARED_WORLD.blocker = django_db_blocker
     with django_db_blocker.unblock():
+        if world_is_there():
+            # A database kept with --reuse-db still holds the last run's world.
+            call_command("flush", interactive=False, verbosity=0)
         build_world()
 
 
