@@ -42,6 +42,7 @@ from programme.models import (
     Membership,
     Programme,
 )
+from programme.services import load_programme_data
 from tests import (
     matrix_rows_follow_ups,
     matrix_rows_overview,
@@ -124,7 +125,8 @@ def world(
 
 
 def make_cast() -> Cast:
-    """The ``cast`` fixture's personas, over the real data (both built once per session)."""
+    """The ``cast`` fixture's personas, over the real data (both already in the shared world)."""
+    load_programme_data(settings.BASE_DIR / "fixtures")
     return existing_cast()
 
 
