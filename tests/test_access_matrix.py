@@ -49,7 +49,7 @@ from tests import (
     matrix_rows_plans,
     matrix_rows_settings,
 )
-from tests.conftest import PERSONAS, Cast, build_cast
+from tests.conftest import PERSONAS, Cast, existing_cast
 from tests.matrix_support import (
     CHANGES_A,
     CHANGES_A_CONFIDENTIAL,
@@ -125,9 +125,9 @@ def world(
 
 
 def make_cast() -> Cast:
-    """The ``cast`` fixture's personas, over the real data."""
+    """The ``cast`` fixture's personas, over the real data (both already in the shared world)."""
     load_programme_data(settings.BASE_DIR / "fixtures")
-    return build_cast()
+    return existing_cast()
 
 
 def make_world() -> World:

@@ -19,7 +19,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from programme.models import FollowUpDeadline, FollowUpPeriod
 from programme.services.fixtures import LoadResult
-from tests.conftest import PERSONA_PASSWORD, build_cast
+from tests.conftest import PERSONA_PASSWORD
 from tests.test_browser import WIDE, browser, check_page  # noqa: F401 (a fixture)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -34,8 +34,10 @@ INDICATOR = "Andel som känner sig trygga"
 
 @pytest.fixture
 def review_site(live_server: Any, loaded_data: LoadResult) -> str:
-    """The live server with the personas and this year's T1 deadline, before Playwright starts."""
-    build_cast()
+    """The live server with the personas and this year's T1 deadline, before Playwright starts.
+
+    The personas are the shared world's cast, there with the programme data.
+    """
     FollowUpDeadline.objects.create(
         year=YEAR, period=FollowUpPeriod.T1, due_on=datetime.date(YEAR, 5, 15)
     )

@@ -21,7 +21,7 @@ from programme.models import (
     Plan,
 )
 from programme.services.fixtures import LoadResult
-from tests.conftest import PERSONA_PASSWORD, make_user
+from tests.conftest import PERSONA_PASSWORD
 from tests.test_browser import WIDE, browser, check_page  # noqa: F401 (a fixture)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -32,8 +32,9 @@ YEAR = 2024
 @pytest.fixture
 def overview_site(live_server: Any, loaded_data: LoadResult) -> str:
     """An SLK reviewer and annual follow-ups of 2024 with judgements, before Playwright starts."""
-    slk = make_user("slk", "Sara", "Stadsledningskontoret")
-    GlobalRole.objects.create(user=slk, role=GlobalRoleKind.SLK_REVIEWER)
+    # The SLK reviewer is the shared world's, there with the programme data.
+    slk_reviewers = GlobalRole.objects.filter(role=GlobalRoleKind.SLK_REVIEWER)
+    assert slk_reviewers.filter(user__username="slk").exists()
     area = FocusArea.objects.get(programme__slug="sakerhetsprogram-2024", position=1)
     judgements = {
         "jarva": Judgement.FULLY_MET,

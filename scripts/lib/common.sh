@@ -1,6 +1,7 @@
 # Shared by scripts/start, scripts/test and .ci/run; sourced from the project's root.
-# Finds a suitable Python, creates .venv and installs the project's dependencies into it
-# whenever pyproject.toml has changed since the last install.
+# Finds a suitable Python, installs the Debian packages a script needs, creates .venv and
+# installs the project's dependencies into it whenever pyproject.toml has changed since the
+# last install.
 
 PYTHON="${PYTHON:-python3}"
 VENV_DIR=".venv"
@@ -59,4 +60,57 @@ ensure_venv() {
     if [[ -n $extra ]]; then
         echo "$digest" >"$VENV_DIR/.installed"
     fi
+}
+
+# --- Debian packages ---------------------------------------------------------------------
+
+# What WeasyPrint needs from Debian: Pango, HarfBuzz with its subsetter (without it PDFs
+# render about 40 % slower) and a font.
+WEASYPRINT_PACKAGES=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 libharfbuzz0b fonts-dejavu-core)
+# What the tests need besides: Chromium for the browser tests, gettext for the translation
+# checks and poppler-utils to read PDF files back.
+TEST_PACKAGES=(chromium chromium-driver gettext poppler-utils)
+
+# Print each of the given Debian packages that is not installed, one a line, and
+# python3-venv where Debian's own Python lacks it. Prints nothing where there is no dpkg.
+missing_debian_packages() {
+    local package
+    command -v dpkg-query >/dev/null 2>&1 || return 0
+    for package in "$@"; do
+        if [[ "$(dpkg-query -W -f='${Status}' "$package" 2>/dev/null)" != "install ok installed" ]]; then
+            echo "$package"
+        fi
+    done
+    # Debian's own Python needs python3-venv to create a virtual environment.
+    if ! python_can_make_venvs && [[ "$(command -v "$PYTHON")" == /usr/bin/* ]]; then
+        echo python3-venv
+    fi
+}
+
+# Install whichever of the given Debian packages are missing, as root or through sudo.
+# Without either, print the exact command to run as root and return 1: the caller decides
+# whether it can go on without them.
+install_debian_packages() {
+    local missing sudo=()
+    mapfile -t missing < <(missing_debian_packages "$@")
+    if [[ ${#missing[@]} -eq 0 ]]; then
+        echo "The Debian packages are installed."
+        return 0
+    fi
+    if [[ $EUID -ne 0 ]]; then
+        if command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+            sudo=(sudo -n)
+        else
+            echo "Missing Debian packages: ${missing[*]}"
+            echo "Install them as root with:"
+            echo "  apt-get update && apt-get install -y --no-install-recommends ${missing[*]}"
+            return 1
+        fi
+    fi
+    echo "Installing ${missing[*]}"
+    "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -q \
+        || die "apt-get update failed"
+    "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive \
+        apt-get install -y -q --no-install-recommends "${missing[@]}" \
+        || die "apt-get install of ${missing[*]} failed"
 }
