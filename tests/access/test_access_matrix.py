@@ -43,14 +43,13 @@ from programme.models import (
     Programme,
 )
 from programme.services.fixtures import load_programme_data
-from tests import (
+from tests.access import (
     matrix_rows_follow_ups,
     matrix_rows_overview,
     matrix_rows_plans,
     matrix_rows_settings,
 )
-from tests.conftest import PERSONAS, Cast, existing_cast
-from tests.matrix_support import (
+from tests.access.matrix_support import (
     CHANGES_A,
     CHANGES_A_CONFIDENTIAL,
     PDF_BYTES,
@@ -69,6 +68,7 @@ from tests.matrix_support import (
     programme_url,
     this_year,
 )
+from tests.conftest import PERSONAS, Cast, existing_cast
 
 # --- The URLconf ------------------------------------------------------------------------
 

@@ -22,7 +22,7 @@ from programme.demo.plans import generate_demo_year
 from tests.conftest import Cast
 
 # Pages left out of the walk: signing out ends the session, the admin is tested on its
-# own (tests/test_admin_access.py), and static files are not pages.
+# own (tests/access/test_admin_access.py), and static files are not pages.
 SKIP = ("/admin/", "/static/", "/logga-ut/")
 # How many pages one persona's walk may visit; the demo has fewer.
 LIMIT = 400

@@ -17,7 +17,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from programme.demo.users import set_up_demo
 from programme.services.fixtures import LoadResult
-from tests.test_browser import WIDE, browser, check_page  # noqa: F401 (a fixture)
+from tests.browser.test_browser import WIDE, browser, check_page  # noqa: F401 (a fixture)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

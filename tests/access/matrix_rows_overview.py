@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.matrix_support import (
+from tests.access.matrix_support import (
     SEES_A,
     Row,
     World,
@@ -54,7 +54,7 @@ def rows() -> list[Row]:
             answers(404, admin_b=200, slk=200),
         ),
         # Everyone signed in gets the activities they may see: none, for those without
-        # a body (tests/test_exports.py shows which rows each reader gets).
+        # a body (tests/programme/test_exports.py shows which rows each reader gets).
         Row(
             "programme:activity-export",
             "programme:activity-export",

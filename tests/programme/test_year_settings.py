@@ -23,8 +23,8 @@ from programme.models import (
 )
 from programme.models.year_settings import DEFAULT_COUNCIL_GOAL_TITLE
 from programme.services import year_settings as year_setting_services
+from tests.browser.test_browser import CHROMIUM, CHROMIUM_ARGS, WIDE, check_page
 from tests.conftest import PERSONA_PASSWORD, Cast
-from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, WIDE, check_page
 
 pytestmark = pytest.mark.django_db
 

@@ -21,8 +21,8 @@ from programme.models import (
     Plan,
 )
 from programme.services.fixtures import LoadResult
+from tests.browser.test_browser import WIDE, browser, check_page  # noqa: F401 (a fixture)
 from tests.conftest import PERSONA_PASSWORD
-from tests.test_browser import WIDE, browser, check_page  # noqa: F401 (a fixture)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

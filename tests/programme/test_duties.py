@@ -28,8 +28,8 @@ from programme.models import (
 )
 from programme.services import duties as duty_services
 from programme.years import FIRST_YEAR, last_record_year
+from tests.browser.test_browser import CHROMIUM, CHROMIUM_ARGS, WIDE, check_page
 from tests.conftest import PERSONA_PASSWORD, Cast, make_user
-from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, WIDE, check_page
 
 pytestmark = pytest.mark.django_db
 

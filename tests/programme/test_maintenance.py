@@ -25,8 +25,8 @@ from programme.models import (
     ProgrammeStatus,
 )
 from programme.services import maintenance
+from tests.browser.test_browser import CHROMIUM, CHROMIUM_ARGS, WIDE, check_page
 from tests.conftest import PERSONA_PASSWORD, PERSONAS, Cast
-from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, WIDE, check_page
 
 pytestmark = pytest.mark.django_db
 

@@ -32,8 +32,8 @@ from programme.models import (
     Plan,
 )
 from programme.services.follow_ups import get_or_start_follow_up
+from tests.access.matrix_support import PlanWorld, make_plan_world
 from tests.conftest import Cast
-from tests.matrix_support import PlanWorld, make_plan_world
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from tests.matrix_support import (
+from tests.access.matrix_support import (
     CHANGES_A,
     CHANGES_A_CONFIDENTIAL,
     SEES_A,

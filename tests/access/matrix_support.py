@@ -1,7 +1,7 @@
 """What the access matrix's rows are built from: the world of records and the Row type.
 
-``tests/test_access_matrix.py`` makes the world once per module and asks every row;
-the rows of each part of the site live in ``tests/matrix_rows_*.py`` and are built with
+``tests/access/test_access_matrix.py`` makes the world once per module and asks every row;
+the rows of each part of the site live in ``tests/access/matrix_rows_*.py`` and are built with
 the helpers here.
 """
 

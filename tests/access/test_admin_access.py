@@ -214,7 +214,7 @@ def test_admin_pages_break_no_content_security_rule_in_a_browser(
 ):
     from playwright.sync_api import sync_playwright
 
-    from tests.test_browser import CHROMIUM, CHROMIUM_ARGS
+    from tests.browser.test_browser import CHROMIUM, CHROMIUM_ARGS
 
     user_pk = cast.reader_a.pk
     pages = [

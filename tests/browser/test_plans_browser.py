@@ -12,8 +12,8 @@ from django.test import Client
 from playwright.sync_api import Browser, Page, expect
 
 from programme.models import Activity, ActivityStatus, FocusArea, Goal, Plan
+from tests.browser.test_browser import WIDE, browser, check_page  # noqa: F401 (a fixture)
 from tests.conftest import Cast
-from tests.test_browser import WIDE, browser, check_page  # noqa: F401 (a fixture)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -24,7 +24,7 @@ PLAN_2024 = "/namnder/jarva/planer/2024/"
 def plan_site(live_server: Any, cast: Cast) -> tuple[str, str]:
     """The live server, and Järva's administrator's session, with Järva's 2023 plan.
 
-    Made before the browser fixture starts Playwright (see ``tests.test_browser.site``).
+    Made before the browser fixture starts Playwright (see ``tests.browser.test_browser.site``).
     The 2023 goal links the säkerhetsprogram 2020–2023's focus area on undue influence
     and threats, which does not map one to one into 2024.
     """

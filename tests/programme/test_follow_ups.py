@@ -1,6 +1,6 @@
 """The follow-up services: the snapshot, saving, the review workflow and its refusals.
 
-Body A's plan (from ``tests.matrix_support.make_plan_world``) has an open goal with an
+Body A's plan (from ``tests.access.matrix_support.make_plan_world``) has an open goal with an
 internal and a confidential activity and an open indicator, and a confidential goal;
 its T1 follow-up is a draft.
 """
@@ -40,8 +40,8 @@ from programme.queries import follow_ups as follow_up_queries
 from programme.services import follow_up_reviews as review_services
 from programme.services import follow_ups as follow_up_services
 from programme.services.follow_ups import ActivityInput, FollowUpInput, JudgementInput, OutcomeInput
+from tests.access.matrix_support import PlanWorld, make_plan_world
 from tests.conftest import Cast
-from tests.matrix_support import PlanWorld, make_plan_world
 
 pytestmark = pytest.mark.django_db
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from programme.models import CouncilGoal, CouncilIndicator
 from programme.models.year_settings import DEFAULT_COUNCIL_GOAL_TITLE
-from tests.matrix_support import Row, World, answers, programme_url, this_year
+from tests.access.matrix_support import Row, World, answers, programme_url, this_year
 
 
 def council_indicator_pk(world: World) -> int:

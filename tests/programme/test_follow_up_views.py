@@ -33,9 +33,9 @@ from programme.models import (
 )
 from programme.services import follow_up_reviews as review_services
 from programme.services import follow_ups as follow_up_services
+from tests.access.matrix_support import PlanWorld, make_plan_world
 from tests.conftest import Cast
-from tests.matrix_support import PlanWorld, make_plan_world
-from tests.test_follow_ups import snapshot
+from tests.programme.test_follow_ups import snapshot
 
 pytestmark = pytest.mark.django_db
 

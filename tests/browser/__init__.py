@@ -1,0 +1,1 @@
+"""Pages driven in real headless Chromium, checked with axe-core."""

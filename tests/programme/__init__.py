@@ -1,0 +1,1 @@
+"""Tests of the programme app: the programme, bodies, duties, plans, follow-ups."""

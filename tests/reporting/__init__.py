@@ -1,0 +1,1 @@
+"""Tests of the reports app (reporting/): rendering, storage and downloads of the reports."""
