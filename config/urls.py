@@ -9,11 +9,11 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from config.forms import SignInForm
-from programme.views import pages as programme_pages
+from programme.views import programmes as programme_views
 
 urlpatterns = [
     # Named without a namespace: LOGIN_REDIRECT_URL refers to it as "start".
-    path("", programme_pages.start, name="start"),
+    path("", programme_views.start, name="start"),
     path("", include("programme.urls")),
     path("logga-in/", auth_views.LoginView.as_view(authentication_form=SignInForm), name="login"),
     path("logga-ut/", auth_views.LogoutView.as_view(), name="logout"),

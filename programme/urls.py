@@ -7,19 +7,20 @@ from __future__ import annotations
 
 from django.urls import path
 
-from programme.views import account, duties, pages
+from programme.views import account, duties
 from programme.views import follow_ups as follow_up_views
 from programme.views import maintenance as maintenance_views
 from programme.views import overview as overview_views
 from programme.views import plans as plan_views
+from programme.views import programmes as programme_views
 from programme.views import year_settings as year_settings_views
 
 app_name = "programme"
 
 urlpatterns = [
-    path("program/", pages.programme_list, name="list"),
-    path("program/<slug:slug>/", pages.programme_detail, name="detail"),
-    path("namnder/", pages.body_list, name="body-list"),
+    path("program/", programme_views.programme_list, name="list"),
+    path("program/<slug:slug>/", programme_views.programme_detail, name="detail"),
+    path("namnder/", programme_views.body_list, name="body-list"),
     # --- the user's own page (account) ---
     path("konto/", account.account, name="account"),
     # --- programme duties and their evidence files (duties) ---

@@ -1,4 +1,4 @@
-"""The programme pages: thin views that read through ``programme.queries`` and render."""
+"""The programme and body pages: thin views that read through ``programme.queries`` and render."""
 
 from __future__ import annotations
 
