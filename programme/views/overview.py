@@ -12,7 +12,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
-from programme import access, charts, excel, lineage
+from programme import access, excel, judgement_charts, lineage
 from programme.exports import duties as duty_exports
 from programme.exports import overview as overview_exports
 from programme.exports import plans as plan_exports
@@ -70,8 +70,10 @@ def _render_overview(
             "periods": list(FollowUpPeriod),
             "rows": page.rows,
             "state_counts": overview_queries.state_counts(page.rows),
-            "judgement_chart": charts.judgement_chart(page.judgements),
-            "council_chart": charts.council_goal_chart(page.council) if page.council else None,
+            "judgement_chart": judgement_charts.judgement_chart(page.judgements),
+            "council_chart": judgement_charts.council_goal_chart(page.council)
+            if page.council
+            else None,
             "has_judgements": any(counts.total for _area, counts in page.judgements),
             "export_url": f"{export_url}?{query}" if query else export_url,
             "previous_year": page.year - 1 if page.year - 1 in years else None,

@@ -8,7 +8,7 @@ import xml.etree.ElementTree as ET
 import pytest
 from django.utils import translation
 
-from programme import charts
+from programme import charts, judgement_charts
 from programme.queries.judgements import (
     BodyGroup,
     CouncilGoalCount,
@@ -101,7 +101,7 @@ def two_bars() -> str:
             chart_id="test-chart",
             title="Bedömningar",
             summary="Sammanfattning.",
-            series=charts.judgement_series(),
+            series=judgement_charts.judgement_series(),
             bars=[
                 charts.Bar(label="Beredskap", values=[6, 2, 0, 1]),
                 charts.Bar(label="Säkerhetsskydd", values=[1, 0, 3, 0]),
@@ -156,7 +156,7 @@ def test_labels_are_escaped():
         chart_id="x",
         title="<b>T</b>",
         summary="S & S",
-        series=charts.judgement_series(),
+        series=judgement_charts.judgement_series(),
         bars=[charts.Bar(label='<script>alert("x")</script>', values=[1, 0, 0, 0])],
     )
 
@@ -171,7 +171,7 @@ def test_a_chart_of_nothing_draws_no_bars():
             chart_id="empty",
             title="Tomt",
             summary="",
-            series=charts.judgement_series(),
+            series=judgement_charts.judgement_series(),
             bars=[charts.Bar(label="Beredskap", values=[0, 0, 0, 0])],
         )
     )
@@ -186,7 +186,7 @@ def test_the_council_chart_has_a_bar_for_committees_and_one_for_companies():
     ]
 
     with translation.override("sv"):
-        svg = parse(charts.council_goal_chart(council))
+        svg = parse(judgement_charts.council_goal_chart(council))
 
     desc = svg[1].text or ""
     assert "23 av 30 nämnder bedömer att målet uppnås helt och 7 delvis." in desc
