@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime
 import re
-from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
@@ -12,7 +11,6 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
-from playwright.sync_api import Browser, expect, sync_playwright
 
 from programme.models import (
     CouncilGoal,
@@ -23,8 +21,7 @@ from programme.models import (
 )
 from programme.models.year_settings import DEFAULT_COUNCIL_GOAL_TITLE
 from programme.services import year_settings as year_setting_services
-from tests.browser.test_browser import CHROMIUM, CHROMIUM_ARGS, WIDE, check_page
-from tests.conftest import PERSONA_PASSWORD, Cast
+from tests.conftest import Cast
 
 pytestmark = pytest.mark.django_db
 
@@ -470,62 +467,3 @@ def test_the_settings_page_reads_in_a_fixed_number_of_queries(
     assert response.status_code == 200
     assert len(response.context["settings"].indicators) == indicators
     assert len(response.context["history"]) >= indicators
-
-
-# --- In a real browser ---------------------------------------------------------------------
-
-
-@pytest.fixture
-def slk_site(live_server: Any, cast: Cast) -> str:
-    """The live server's address, with the real data and the cast (made before Playwright)."""
-    return str(live_server.url)
-
-
-@pytest.fixture
-def browser() -> Iterator[Browser]:
-    """Headless Chromium from the system, never a downloaded browser."""
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
-        )
-        yield chromium
-        chromium.close()
-
-
-@pytest.mark.browser
-@pytest.mark.django_db(transaction=True)
-def test_slk_sets_a_years_deadlines_and_indicators_in_a_browser(slk_site: str, browser: Browser):
-    year = datetime.date.today().year
-    page = browser.new_page(viewport=WIDE)
-    page.goto(f"{slk_site}/logga-in/")
-    page.get_by_label("Användarnamn").fill("slk")
-    page.get_by_label("Lösenord").fill(PERSONA_PASSWORD)
-    page.get_by_role("button", name="Logga in").click()
-
-    page.goto(f"{slk_site}{reverse('programme:list')}")
-    page.get_by_role("link", name=f"Sista dagar och kommunfullmäktiges mål för {year}").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text(f"Inställningar för {year}")
-    check_page(page)
-    page.get_by_label("Sista dag för tertialrapport 1").fill(f"{year}-09-15")
-    page.get_by_label("Sista dag för tertialrapport 2").fill(f"{year}-05-15")
-    page.get_by_label("Sista dag för verksamhetsberättelsen").fill(f"{year + 1}-02-01")
-    page.get_by_role("button", name="Spara tidsfristerna").click()
-    expect(page.get_by_role("heading", name="Inget sparades")).to_be_visible()
-    check_page(page)
-    page.get_by_label("Sista dag för tertialrapport 1").fill(f"{year}-05-15")
-    page.get_by_label("Sista dag för tertialrapport 2").fill(f"{year}-09-15")
-    page.get_by_role("button", name="Spara tidsfristerna").click()
-    expect(page.get_by_role("status")).to_contain_text("sparades")
-
-    page.get_by_role("button", name="Spara kommunfullmäktiges mål").click()
-    expect(page.get_by_role("status")).to_contain_text("sparades")
-    page.get_by_role("link", name="Lägg till en indikator").click()
-    check_page(page)
-    page.get_by_label("Namn").fill("Andel invånare som känner sig trygga")
-    page.get_by_label("Enhet").fill("%")
-    page.get_by_label("Årsmål").fill("82,5")
-    page.get_by_role("button", name="Lägg till indikatorn").click()
-    expect(page.get_by_role("status")).to_contain_text("lades till")
-    expect(page.get_by_role("cell", name="82,50", exact=True)).to_be_visible()
-    expect(page.get_by_role("cell", name="Sara Stadsledningskontoret").first).to_be_visible()
-    check_page(page)
