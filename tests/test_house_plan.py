@@ -205,3 +205,13 @@ def test_every_question_of_the_architecture_table_names_one_module() -> None:
     ):
         assert question in answers, f"the table does not answer {question!r}"
         assert re.search(r"`[\w/]+\.py`", answers[question]), question
+
+
+def test_browser_tests_live_in_the_browser_folder() -> None:
+    outside = [
+        relative(path)
+        for path in (ROOT / "tests").rglob("test_*.py")
+        if "browser" not in path.relative_to(ROOT / "tests").parts[:1]
+        and re.search(r"mark\.browser\b", path.read_text())
+    ]
+    assert outside == []
