@@ -281,7 +281,7 @@ def period_or_404(value: str) -> FollowUpPeriod:
 HISTORY_NOISE = ("version", "duty_states")
 
 
-def changes_since(follow_up: FollowUp, seen_version: int) -> list[HistoryEntry]:
+def follow_up_changes_since(follow_up: FollowUp, seen_version: int) -> list[HistoryEntry]:
     """What was saved to the follow-up and its rows after it stood at ``seen_version``.
 
     The follow-up's own changes, then each changed row's, each entry naming its row.

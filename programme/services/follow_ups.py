@@ -46,7 +46,7 @@ from programme.models import (
     Plan,
 )
 from programme.numbers import NumberError, number_error_message, parse_number
-from programme.queries.follow_ups import changes_since
+from programme.queries.follow_ups import follow_up_changes_since
 from programme.rich_text import clean_rich_text
 
 AnyUser = access.AnyUser
@@ -234,7 +234,7 @@ def _may_change(user: AnyUser, follow_up: FollowUp) -> bool:
 def check_follow_up_version(follow_up: FollowUp, seen_version: int | None) -> None:
     """Refuse a save made from an older version, with what changed since."""
     if seen_version is not None and follow_up.version != seen_version:
-        raise EditConflict(follow_up, changes_since(follow_up, seen_version))
+        raise EditConflict(follow_up, follow_up_changes_since(follow_up, seen_version))
 
 
 def check_choice(
