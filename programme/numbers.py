@@ -54,10 +54,11 @@ def parse_number(value: Any) -> Decimal | None:
             raise NumberError(value, "invalid") from None
     if not number.is_finite():
         raise NumberError(value, "invalid")
-    if number != number.quantize(NUMBER_PLACES):
-        raise NumberError(value, "decimals")
+    # The size first: quantizing a number of more digits than the context holds fails.
     if abs(number) >= NUMBER_LIMIT:
         raise NumberError(value, "too_large")
+    if number != number.quantize(NUMBER_PLACES):
+        raise NumberError(value, "decimals")
     return number.quantize(NUMBER_PLACES)
 
 
