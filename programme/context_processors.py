@@ -15,7 +15,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from programme import access
-from programme.models import BodyRole, Membership
+from programme.models import Membership
 from programme.sorting import swedish_sort_key
 
 _CACHE = "_programme_user_roles"
@@ -40,11 +40,6 @@ class UserRoles:
             or self.is_system_administrator
             or self.memberships
         )
-
-    @property
-    def administered(self) -> list[Membership]:
-        """The memberships that let the user change the body's records."""
-        return [m for m in self.memberships if m.role == BodyRole.ADMINISTRATOR]
 
 
 NO_ROLES = UserRoles(

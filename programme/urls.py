@@ -1,6 +1,6 @@
 """URLs of the programme pages (the start page is named in ``config.urls``).
 
-Every address here must have a row in the access matrix (tests/test_access_matrix.py).
+Every address here must have a row in the access matrix (tests/access/test_access_matrix.py).
 """
 
 from __future__ import annotations

@@ -64,12 +64,6 @@ from programme.models import (
 )
 from programme.models.year_settings import DEFAULT_COUNCIL_GOAL_TITLE
 
-# --- What the made-up plans say ------------------------------------------------------------
-
-
-# --- Sizes ------------------------------------------------------------------------------------
-
-
 # --- Settings of the year ----------------------------------------------------------------------
 
 

@@ -21,7 +21,7 @@ def duty_overview_filename(year: int) -> str:
 
 
 def duty_overview_workbook(rows: Sequence[DutyOverviewRow], year: int) -> bytes:
-    """SLK's duty overview (``programme.duties.overview_for``) as a sheet (no query)."""
+    """SLK's duty overview (``programme.queries.duties.overview_for``) as a sheet (no query)."""
     title = _("Programme duties %(year)s") % {"year": year}
     workbook = new_workbook(title)
     sheet = add_sheet(

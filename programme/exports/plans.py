@@ -71,9 +71,6 @@ def perspective_labels(values: tuple[str, ...], language: str | None) -> str:
     return ", ".join(str(label) for value, label in Perspective.choices if value in chosen)
 
 
-# --- SLK's follow-up overview ------------------------------------------------------------
-
-
 # --- Every activity the user may see in a year -------------------------------------------
 
 ACTIVITY_FIELDS = (
@@ -296,6 +293,3 @@ def goal_focus_area_names(goals: QuerySet[Goal]) -> dict[int, list[str]]:
     for goal_id, number, title in rows:
         names[goal_id].append(f"{number}. {title}" if number is not None else title)
     return names
-
-
-# --- SLK's duty overview -----------------------------------------------------------------

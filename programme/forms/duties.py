@@ -41,7 +41,7 @@ class DutyRecordForm(forms.Form):
     """One duty of one body in one year: status, who or when, confidentiality, a note.
 
     The coordinator duties ask for a name, the others for a date; the rules that tie
-    them to the status are checked by ``programme.duties.save_duty_record``.
+    them to the status are checked by ``programme.services.duties.save_duty_record``.
     """
 
     status = forms.ChoiceField(label=_("Status"), choices=_capitalised(DutyStatus))

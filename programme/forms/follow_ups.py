@@ -1,7 +1,7 @@
 """Forms of the follow-up pages: the body's report, SLK's judgements, and SLK's return.
 
 The report form has a field for every row of the snapshot, named as
-``programme.follow_ups.row_field`` names them, so a refusal from the service lands
+``programme.services.follow_ups.row_field`` names them, so a refusal from the service lands
 beside its field. Outcomes are text fields: the service decides what is a number, so
 the form and the service cannot disagree about it.
 """

@@ -1,7 +1,7 @@
 """What the follow-up pages read: the snapshot grouped by goal, the duties, the page itself.
 
 Every read goes through ``programme.access`` and takes a fixed number of queries however
-many rows the follow-up has (pinned in ``tests/test_follow_up_views.py``). The changes
+many rows the follow-up has (pinned in ``tests/programme/test_follow_up_views.py``). The changes
 themselves are in ``programme.services.follow_ups``.
 """
 

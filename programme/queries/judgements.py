@@ -22,12 +22,7 @@ from programme.models import (
     Judgement,
 )
 
-# The kinds the city counts as committees (nämnder) and as companies (bolag).
-COMMITTEE_KINDS = frozenset(
-    {BodyKind.DISTRICT_COMMITTEE, BodyKind.SPECIALIST_COMMITTEE, BodyKind.EXECUTIVE_BOARD}
-)
-
-
+# The kinds the city counts as companies (bolag); every other body is a committee (nämnd).
 COMPANY_KINDS = frozenset({BodyKind.COMPANY_BOARD})
 
 

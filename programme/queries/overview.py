@@ -58,9 +58,6 @@ class OverviewState(models.TextChoices):
     OVERDUE = "overdue", _("overdue")
 
 
-# --- Years and periods ------------------------------------------------------------------
-
-
 # --- The list of bodies -------------------------------------------------------------------
 
 
@@ -250,12 +247,6 @@ def activity_matrix(
     ]
     totals = [sum(row.counts[index] for row in rows) for index in range(len(focus_areas))]
     return Matrix(focus_areas=focus_areas, rows=rows, column_totals=totals)
-
-
-# --- Goal judgements per focus area ------------------------------------------------------
-
-
-# --- The council goal, counted as the annual report does ---------------------------------
 
 
 # --- The whole page ----------------------------------------------------------------------

@@ -33,11 +33,6 @@ class YearSettings:
     indicators: list[CouncilIndicator]
     history: list[HistoryEntry]
 
-    @property
-    def deadline_list(self) -> list[tuple[str, FollowUpDeadline | None]]:
-        """Each period's label and its deadline (None where none is set), in period order."""
-        return [(str(label), self.deadlines.get(value)) for value, label in FollowUpPeriod.choices]
-
 
 def year_settings(year: int) -> YearSettings:
     """The year's deadlines, council goal, indicators and their history (six queries)."""

@@ -46,10 +46,7 @@ AnyUser = access.AnyUser
 NEW_RECORD_FINGERPRINT = "new"
 
 
-# --- Years and duties --------------------------------------------------------------------
-
-
-# --- What the pages read -----------------------------------------------------------------
+# --- Telling a changed record apart ------------------------------------------------------
 
 
 def record_fingerprint(record: DutyRecord | None) -> str:

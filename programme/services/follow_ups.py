@@ -1,10 +1,11 @@
-"""Follow-ups: starting one, saving it, and moving it through SLK's review.
+"""Follow-ups: starting one, saving it and submitting it to SLK.
 
 A follow-up is a snapshot of a plan at one period: a row per activity (its status and
 comment then), per indicator (its outcome then) and per goal (the body's judgement and,
 beside it, SLK's). The body edits a draft or a returned follow-up and submits it; SLK
-returns it with a comment or approves it, and an approved follow-up is locked. Each of
-these changes is one function here, which checks every rule before it writes anything,
+then returns it with a comment or approves it (``programme.services.follow_up_reviews``),
+and an approved follow-up is locked. Each of the body's changes is one function here,
+which checks every rule before it writes anything,
 so a refused change leaves the database as it was, and records who made it in the
 history. What the pages read is in ``programme.queries.follow_ups``; SLK's review is in
 ``programme.services.follow_up_reviews``.

@@ -49,9 +49,6 @@ def refusal(message: str) -> ValidationError:
     return ValidationError({NON_FIELD_ERRORS: [message]})
 
 
-# --- Years and the programme versions in force ------------------------------------------
-
-
 # --- Making a plan -----------------------------------------------------------------------
 
 

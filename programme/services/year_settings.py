@@ -5,7 +5,8 @@ due, and keeps the city council's goal for safety and security with its indicato
 their annual targets and outcomes. Every change is one named function that runs in one
 transaction; each checks its rules before it writes and raises ``ValidationError`` keyed
 by the form field concerned, so bad input changes nothing. The person who made the
-change is kept in the record's history, which ``year_history`` reads for the page.
+change is kept in the record's history, which
+``programme.queries.year_settings.year_history`` reads for the page.
 """
 
 from __future__ import annotations
@@ -67,9 +68,6 @@ def check_year(year: int) -> None:
                 % {"first": FIRST_YEAR, "last": LAST_YEAR}
             }
         )
-
-
-# --- Reading one year's settings -----------------------------------------------------------
 
 
 # --- Deadlines -----------------------------------------------------------------------------
@@ -265,6 +263,3 @@ def delete_council_indicator(by: AnyUser | None, indicator: CouncilIndicator) ->
         return
     set_history_user(current, by)
     current.delete()
-
-
-# --- History -----------------------------------------------------------------------------------

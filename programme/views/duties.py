@@ -36,7 +36,7 @@ from programme.history import history_for
 from programme.models import DutyKind, DutyRecord
 from programme.queries import duties as duty_queries
 from programme.services import duties as duty_services
-from programme.years import FIRST_YEAR, is_record_year, last_record_year
+from programme.years import FIRST_YEAR, is_record_year, last_record_year, record_years
 
 # What the user edits, in the order the service takes it.
 DUTY_FIELDS = ("status", "confidentiality", "person_name", "completed_on", "description")
@@ -300,6 +300,6 @@ def duty_overview(request: HttpRequest, year: int) -> HttpResponse:
             "year": year,
             "rows": rows,
             "kinds": list(DutyKind),
-            **_year_links(range(FIRST_YEAR, last_record_year() + 1), year),
+            **_year_links(record_years(), year),
         },
     )

@@ -1,9 +1,10 @@
 """Views of the follow-ups: the page, the body's form and submission, and SLK's review.
 
 Each view opens with the one door (``programme.access``), calls one service from
-``programme.services.follow_ups`` and renders or redirects. Another body's follow-up answers 404;
-a follow-up the user may see but not change (a reader; SLK on the body's form; the body
-on SLK's review) answers 403.
+``programme.services.follow_ups`` (the body's changes) or
+``programme.services.follow_up_reviews`` (SLK's) and renders or redirects. Another
+body's follow-up answers 404; a follow-up the user may see but not change (a reader; SLK
+on the body's form; the body on SLK's review) answers 403.
 """
 
 from __future__ import annotations

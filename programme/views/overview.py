@@ -22,7 +22,7 @@ from programme.queries import duties as duty_queries
 from programme.queries import overview as overview_queries
 from programme.queries import year_settings as year_setting_queries
 from programme.queries.overview import OverviewFilters, OverviewPage
-from programme.years import FIRST_YEAR, is_record_year, last_record_year
+from programme.years import is_record_year, record_years
 
 
 def _user(request: HttpRequest) -> access.AnyUser:
@@ -58,7 +58,7 @@ def _render_overview(
         "programme:follow-up-overview-export",
         kwargs={"year": page.year, "period": page.period.value},
     )
-    years = range(FIRST_YEAR, last_record_year() + 1)
+    years = record_years()
     return render(
         request,
         "programme/overview/overview.html",

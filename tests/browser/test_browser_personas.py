@@ -1,6 +1,6 @@
 """Each demo persona signs in through the real sign-in page and sees what its role allows.
 
-The users are made by the demo command's own function (``programme.demo.set_up_demo``),
+The users are made by the demo command's own function (``programme.demo.users.set_up_demo``),
 with its demo duty records: Järva has a confidential crisis plan. axe-core checks every
 new page a persona visits (the account page, checklists, record pages, the overview and
 the maintenance pages).
