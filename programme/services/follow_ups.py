@@ -1,18 +1,17 @@
-"""Follow-ups: starting one, saving it and submitting it to SLK.
+"""Follow-ups: starting one and saving the body's draft.
 
 A follow-up is a snapshot of a plan at one period: a row per activity (its status and
 comment then), per indicator (its outcome then) and per goal (the body's judgement and,
-beside it, SLK's). The body edits a draft or a returned follow-up and submits it; SLK
-then returns it with a comment or approves it (``programme.services.follow_up_reviews``),
-and an approved follow-up is locked. Each of the body's changes is one function here,
-which checks every rule before it writes anything,
-so a refused change leaves the database as it was, and records who made it in the
-history. What the pages read is in ``programme.queries.follow_ups``; SLK's review is in
-``programme.services.follow_up_reviews``.
+beside it, SLK's). The body edits a draft or a returned follow-up here; submitting it,
+SLK's return or approval and the lock of an approved one are in
+``programme.services.follow_up_workflow``. Each change is one function, which checks
+every rule before it writes anything, so a refused change leaves the database as it was,
+and records who made it in the history. What the pages read is in
+``programme.queries.follow_ups``.
 
 Access is decided by the caller through ``programme.access``; the services check again
-the one thing that makes a transition legal for its actor (the body's administrators
-save and submit, SLK reviews), so no caller can skip it.
+the one thing that makes a change legal for its actor (the body's administrators save),
+so no caller can skip it.
 """
 
 from __future__ import annotations
@@ -23,7 +22,6 @@ from typing import Any, NoReturn
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
@@ -34,8 +32,6 @@ from programme.models import (
     Activity,
     ActivityReport,
     ActivityStatus,
-    DutyKind,
-    DutyRecord,
     FollowUp,
     FollowUpPeriod,
     FollowUpState,
@@ -51,9 +47,6 @@ from programme.queries.follow_ups import follow_up_changes_since
 from programme.rich_text import clean_rich_text
 
 AnyUser = access.AnyUser
-
-# The periods in the order of the year: a later period's report is the newer one.
-PERIOD_ORDER: tuple[str, ...] = tuple(FollowUpPeriod.values)
 
 
 # --- Names of the form fields, shared by the service's errors and the forms ---------------
@@ -223,7 +216,7 @@ def _state_refusal(follow_up: FollowUp) -> str | None:
     return None
 
 
-def _may_change(user: AnyUser, follow_up: FollowUp) -> bool:
+def may_change_follow_up(user: AnyUser, follow_up: FollowUp) -> bool:
     """Whether the user administers the follow-up's body (one query)."""
     return (
         access.restrict(FollowUp.objects.filter(pk=follow_up.pk), user, access.Action.CHANGE)
@@ -266,7 +259,7 @@ def save_follow_up(
     """
     with transaction.atomic():
         current = lock_version(FollowUp.objects.select_related("plan"), follow_up.pk, None)
-        if not _may_change(user, current):
+        if not may_change_follow_up(user, current):
             refuse(_("Only the body's administrators can change its follow-up."))
         refusal = _state_refusal(current)
         if refusal:
@@ -400,78 +393,4 @@ def lock_follow_up(follow_up: FollowUp) -> FollowUp:
     return lock_version(FollowUp.objects.select_related("plan"), follow_up.pk, None)
 
 
-def submit_follow_up(
-    user: AnyUser, follow_up: FollowUp, seen_version: int | None = None
-) -> FollowUp:
-    """The body submits its draft or returned follow-up to SLK.
-
-    The annual follow-up keeps the state of the body's programme duties that year.
-    When this is the plan's latest reported period, each activity's reported status
-    becomes its current status in the plan.
-    """
-    with transaction.atomic():
-        current = lock_follow_up(follow_up)
-        if not _may_change(user, current):
-            refuse(_("Only the body's administrators can submit its follow-up."))
-        if current.state == FollowUpState.SUBMITTED:
-            refuse(_("The follow-up has already been submitted and waits for SLK's review."))
-        if current.state == FollowUpState.APPROVED:
-            refuse(_("The follow-up has been approved by SLK and is locked."))
-        check_follow_up_version(current, seen_version)
-        add_missing_rows(user, current)
-        if current.period == FollowUpPeriod.ANNUAL:
-            current.duty_states = duty_snapshot(current.plan.body_id, current.plan.year)
-        current.state = FollowUpState.SUBMITTED
-        current.submitted_at = timezone.now()
-        current.submitted_by = history_user(user)
-        save_next_version(current, user)
-        if _is_latest_reported(current):
-            _copy_statuses_to_plan(user, current)
-    return current
-
-
-def duty_snapshot(body_id: int, year: int) -> list[dict[str, str]]:
-    """The body's duty records of ``year`` as the annual follow-up keeps them (one query)."""
-    order = {kind: index for index, kind in enumerate(DutyKind.values)}
-    records = sorted(
-        DutyRecord.objects.filter(body_id=body_id, year=year),
-        key=lambda record: order.get(record.duty, len(order)),
-    )
-    return [
-        {
-            "duty": record.duty,
-            "status": record.status,
-            "confidentiality": record.confidentiality,
-            "person_name": record.person_name,
-            "completed_on": record.completed_on.isoformat() if record.completed_on else "",
-        }
-        for record in records
-    ]
-
-
 # --- What changed since a version: for the refusal of a stale save -----------------------
-
-
-def _is_latest_reported(follow_up: FollowUp) -> bool:
-    """Whether no later period of the plan has been reported yet."""
-    later = PERIOD_ORDER[PERIOD_ORDER.index(follow_up.period) + 1 :]
-    return not FollowUp.objects.filter(
-        plan_id=follow_up.plan_id,
-        period__in=later,
-        submitted_at__isnull=False,
-    ).exists()
-
-
-def _copy_statuses_to_plan(user: AnyUser, follow_up: FollowUp) -> None:
-    """Make each activity's reported status its current status in the plan.
-
-    Each changed activity is saved as its next version (so a plan form opened before
-    sees the change) one by one: the activity's history also keeps its focus areas,
-    which a bulk update would not record.
-    """
-    reports = ActivityReport.objects.filter(follow_up=follow_up).select_related("activity")
-    for report in reports:
-        activity = report.activity
-        if activity.status != report.status:
-            activity.status = report.status
-            save_next_version(activity, user, update_fields=["status", "version"])

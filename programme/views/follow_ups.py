@@ -2,7 +2,7 @@
 
 Each view opens with the one door (``programme.access``), calls one service from
 ``programme.services.follow_ups`` (the body's changes) or
-``programme.services.follow_up_reviews`` (SLK's) and renders or redirects. Another
+``programme.services.follow_up_workflow`` (SLK's) and renders or redirects. Another
 body's follow-up answers 404; a follow-up the user may see but not change (a reader; SLK
 on the body's form; the body on SLK's review) answers 403.
 """
@@ -33,7 +33,7 @@ from programme.forms.follow_ups import (
 from programme.locking import EditConflict
 from programme.models import Body, FollowUp, FollowUpState
 from programme.queries import follow_ups as follow_up_queries
-from programme.services import follow_up_reviews as review_services
+from programme.services import follow_up_workflow as workflow
 from programme.services import follow_ups as follow_up_services
 
 
@@ -164,7 +164,7 @@ def follow_up_submit(request: HttpRequest, slug: str, year: int, period: str) ->
     if version is None:
         return HttpResponseRedirect(detail_url)
     try:
-        follow_up_services.submit_follow_up(user, follow_up, version)
+        workflow.submit_follow_up(user, follow_up, version)
     except EditConflict as conflict:
         messages.error(request, conflict.message)
     except ValidationError as error:
@@ -232,7 +232,7 @@ def follow_up_review(request: HttpRequest, slug: str, year: int, period: str) ->
     # Kept data (after the session ended) is shown for checking, saved only when posted.
     if form.is_valid() and request.method == "POST":
         try:
-            review_services.record_slk_judgements(
+            workflow.record_slk_judgements(
                 user, follow_up, form.to_input(), form.cleaned_data["version"]
             )
         except EditConflict as conflict:
@@ -263,7 +263,7 @@ def follow_up_return(request: HttpRequest, slug: str, year: int, period: str) ->
     form = ReturnForm(request.POST)
     if form.is_valid():
         try:
-            review_services.return_follow_up(
+            workflow.return_follow_up(
                 user, follow_up, form.cleaned_data["comment"], form.cleaned_data["version"]
             )
         except (EditConflict, ValidationError) as error:
@@ -286,7 +286,7 @@ def follow_up_approve(request: HttpRequest, slug: str, year: int, period: str) -
     if version is None:
         return HttpResponseRedirect(_url("follow-up-review", body, year, follow_up.period))
     try:
-        review_services.approve_follow_up(user, follow_up, version)
+        workflow.approve_follow_up(user, follow_up, version)
     except EditConflict as conflict:
         messages.error(request, conflict.message)
     except ValidationError as error:

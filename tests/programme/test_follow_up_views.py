@@ -31,7 +31,7 @@ from programme.models import (
     IndicatorOutcome,
     Judgement,
 )
-from programme.services import follow_up_reviews as review_services
+from programme.services import follow_up_workflow as workflow
 from programme.services import follow_ups as follow_up_services
 from tests.access.matrix_support import PlanWorld, make_plan_world
 from tests.conftest import Cast
@@ -261,8 +261,8 @@ def test_a_report_posted_after_the_session_ended_comes_back_after_signing_in(
 def test_an_approved_follow_up_opens_as_locked_and_an_edit_is_refused(cast: Cast, world: PlanWorld):
     client = client_for(cast, "admin_a")
     data = form_data(client.get(url("follow-up-edit")))
-    follow_up = follow_up_services.submit_follow_up(cast.admin_a, fu_a())
-    review_services.approve_follow_up(cast.slk, follow_up)
+    follow_up = workflow.submit_follow_up(cast.admin_a, fu_a())
+    workflow.approve_follow_up(cast.slk, follow_up)
     before = snapshot(fu_a())
 
     opened = client.get(url("follow-up-edit"))
@@ -353,8 +353,8 @@ def test_slk_judging_otherwise_is_highlighted_in_words_not_only_colour(
     follow_up = follow_up_services.get_or_start_follow_up(
         cast.admin_a, world.plan_a, FollowUpPeriod.T1
     )
-    follow_up = follow_up_services.submit_follow_up(cast.admin_a, follow_up)
-    review_services.record_slk_judgements(
+    follow_up = workflow.submit_follow_up(cast.admin_a, follow_up)
+    workflow.record_slk_judgements(
         cast.slk,
         follow_up,
         {world.goal_a.pk: follow_up_services.JudgementInput(Judgement.NOT_MET, "Inget har hänt.")},
@@ -374,7 +374,7 @@ def test_the_review_page_is_for_slk_only(cast: Cast, world: PlanWorld):
     assert client_for(cast, "reader_a").get(url("follow-up-review")).status_code == 403
     assert client_for(cast, "admin_b").get(url("follow-up-review")).status_code == 404
     before = snapshot(world.follow_up_a)
-    follow_up_services.submit_follow_up(cast.admin_a, world.follow_up_a)
+    workflow.submit_follow_up(cast.admin_a, world.follow_up_a)
     submitted = snapshot(world.follow_up_a)
 
     for persona in ("admin_a", "reader_a"):
@@ -430,8 +430,8 @@ def started_and_judged(cast: Cast, world: PlanWorld) -> FollowUp:
     follow_up = follow_up_services.get_or_start_follow_up(
         cast.admin_a, world.plan_a, FollowUpPeriod.T1
     )
-    follow_up = follow_up_services.submit_follow_up(cast.admin_a, follow_up)
-    review_services.record_slk_judgements(
+    follow_up = workflow.submit_follow_up(cast.admin_a, follow_up)
+    workflow.record_slk_judgements(
         cast.slk,
         follow_up,
         {
@@ -495,7 +495,7 @@ def test_the_annual_page_with_its_duties_reads_in_a_fixed_number_of_queries(
     annual = follow_up_services.get_or_start_follow_up(
         cast.admin_a, world.plan_a, FollowUpPeriod.ANNUAL
     )
-    follow_up_services.submit_follow_up(cast.admin_a, annual)
+    workflow.submit_follow_up(cast.admin_a, annual)
     client = client_for(cast, "reader_a")
     client.get(url("follow-up-detail", FollowUpPeriod.ANNUAL))
 

@@ -37,7 +37,7 @@ from programme.models import (
     Judgement,
 )
 from programme.queries import follow_ups as follow_up_queries
-from programme.services import follow_up_reviews as review_services
+from programme.services import follow_up_workflow as workflow
 from programme.services import follow_ups as follow_up_services
 from programme.services.follow_ups import ActivityInput, FollowUpInput, JudgementInput, OutcomeInput
 from tests.access.matrix_support import PlanWorld, make_plan_world
@@ -128,11 +128,11 @@ def move_to(cast: Cast, follow_up: FollowUp, state: FollowUpState) -> FollowUp:
     """The follow-up brought to ``state`` through the services, as people would."""
     if state == FollowUpState.DRAFT:
         return follow_up
-    follow_up = follow_up_services.submit_follow_up(cast.admin_a, follow_up)
+    follow_up = workflow.submit_follow_up(cast.admin_a, follow_up)
     if state == FollowUpState.RETURNED:
-        follow_up = review_services.return_follow_up(cast.slk, follow_up, "Komplettera målen.")
+        follow_up = workflow.return_follow_up(cast.slk, follow_up, "Komplettera målen.")
     elif state == FollowUpState.APPROVED:
-        follow_up = review_services.approve_follow_up(cast.slk, follow_up)
+        follow_up = workflow.approve_follow_up(cast.slk, follow_up)
     return follow_up
 
 
@@ -196,7 +196,7 @@ def test_items_added_to_the_plan_later_get_rows_when_the_draft_is_saved(
 def test_a_submitted_snapshot_gains_no_rows_for_items_added_later(
     cast: Cast, world: PlanWorld, started: FollowUp
 ):
-    follow_up = follow_up_services.submit_follow_up(cast.admin_a, started)
+    follow_up = workflow.submit_follow_up(cast.admin_a, started)
     activity = Activity.objects.create(goal=world.goal_a, title="För sent")
 
     follow_up_services.get_or_start_follow_up(cast.admin_a, follow_up.plan, FollowUpPeriod.T1)
@@ -392,10 +392,10 @@ def test_the_whole_review_workflow_is_recorded_step_by_step(
     cast: Cast, world: PlanWorld, started: FollowUp
 ):
     follow_up_services.save_follow_up(cast.admin_a, started, started.version, report_input(started))
-    follow_up = follow_up_services.submit_follow_up(cast.admin_a, started)
+    follow_up = workflow.submit_follow_up(cast.admin_a, started)
     assert (follow_up.state, follow_up.submitted_by) == (FollowUpState.SUBMITTED, cast.admin_a)
 
-    follow_up = review_services.return_follow_up(
+    follow_up = workflow.return_follow_up(
         cast.slk, follow_up, "Motivera bedömningen <script>x</script>"
     )
     assert follow_up.state == FollowUpState.RETURNED
@@ -404,10 +404,10 @@ def test_the_whole_review_workflow_is_recorded_step_by_step(
 
     corrected = report_input(follow_up, narrative="Rättad text")
     follow_up_services.save_follow_up(cast.admin_a, follow_up, follow_up.version, corrected)
-    follow_up = follow_up_services.submit_follow_up(cast.admin_a, follow_up)
+    follow_up = workflow.submit_follow_up(cast.admin_a, follow_up)
     assert follow_up.state == FollowUpState.SUBMITTED
 
-    follow_up = review_services.approve_follow_up(cast.slk, follow_up)
+    follow_up = workflow.approve_follow_up(cast.slk, follow_up)
     follow_up.refresh_from_db()
     assert follow_up.state == FollowUpState.APPROVED
     assert follow_up.is_locked
@@ -437,7 +437,7 @@ def test_submitting_the_latest_period_makes_its_statuses_the_activities_current_
     follow_up_services.save_follow_up(cast.admin_a, started, started.version, data)
     version_before = Activity.objects.get(pk=world.activity_a.pk).version
 
-    follow_up_services.submit_follow_up(cast.admin_a, started)
+    workflow.submit_follow_up(cast.admin_a, started)
 
     activity = Activity.objects.get(pk=world.activity_a.pk)
     assert activity.status == ActivityStatus.DELAYED
@@ -449,18 +449,18 @@ def test_submitting_the_latest_period_makes_its_statuses_the_activities_current_
 def test_resubmitting_an_earlier_period_leaves_a_later_periods_statuses_in_the_plan(
     cast: Cast, world: PlanWorld, started: FollowUp
 ):
-    t1 = follow_up_services.submit_follow_up(cast.admin_a, started)
-    t1 = review_services.return_follow_up(cast.slk, t1, "Komplettera.")
+    t1 = workflow.submit_follow_up(cast.admin_a, started)
+    t1 = workflow.return_follow_up(cast.slk, t1, "Komplettera.")
     t2 = follow_up_services.get_or_start_follow_up(cast.admin_a, world.plan_a, FollowUpPeriod.T2)
     later = report_input(t2)
     later.activities[world.activity_a.pk] = ActivityInput(ActivityStatus.DONE)
     follow_up_services.save_follow_up(cast.admin_a, t2, t2.version, later)
-    follow_up_services.submit_follow_up(cast.admin_a, t2)
+    workflow.submit_follow_up(cast.admin_a, t2)
     earlier = report_input(t1)
     earlier.activities[world.activity_a.pk] = ActivityInput(ActivityStatus.ONGOING)
     follow_up_services.save_follow_up(cast.admin_a, t1, t1.version, earlier)
 
-    follow_up_services.submit_follow_up(cast.admin_a, t1)
+    workflow.submit_follow_up(cast.admin_a, t1)
 
     assert Activity.objects.get(pk=world.activity_a.pk).status == ActivityStatus.DONE
 
@@ -488,7 +488,7 @@ def test_submitting_the_annual_follow_up_keeps_the_duties_of_the_year(cast: Cast
         cast.admin_a, world.plan_a, FollowUpPeriod.ANNUAL
     )
 
-    annual = follow_up_services.submit_follow_up(cast.admin_a, annual)
+    annual = workflow.submit_follow_up(cast.admin_a, annual)
 
     assert [(d["duty"], d["status"], d["confidentiality"]) for d in annual.duty_states] == [
         (DutyKind.SECURITY_COORDINATOR, DutyStatus.MET, Confidentiality.INTERNAL),
@@ -523,9 +523,9 @@ def test_slk_records_its_judgement_beside_the_bodys_and_a_disagreement_shows(
     data = report_input(started)
     data.judgements[world.goal_a.pk] = JudgementInput(Judgement.FULLY_MET, "Helt")
     follow_up_services.save_follow_up(cast.admin_a, started, started.version, data)
-    follow_up = follow_up_services.submit_follow_up(cast.admin_a, started)
+    follow_up = workflow.submit_follow_up(cast.admin_a, started)
 
-    review_services.record_slk_judgements(
+    workflow.record_slk_judgements(
         cast.slk,
         follow_up,
         {
@@ -552,24 +552,22 @@ def test_slk_records_its_judgement_beside_the_bodys_and_a_disagreement_shows(
 
 
 def submit(cast: Cast, persona: str) -> Callable[[FollowUp], Any]:
-    return lambda follow_up: follow_up_services.submit_follow_up(cast.by_name(persona), follow_up)
+    return lambda follow_up: workflow.submit_follow_up(cast.by_name(persona), follow_up)
 
 
 def give_back(cast: Cast, persona: str, comment: str = "Komplettera.") -> Callable[[FollowUp], Any]:
-    return lambda follow_up: review_services.return_follow_up(
-        cast.by_name(persona), follow_up, comment
-    )
+    return lambda follow_up: workflow.return_follow_up(cast.by_name(persona), follow_up, comment)
 
 
 def approve(cast: Cast, persona: str) -> Callable[[FollowUp], Any]:
-    return lambda follow_up: review_services.approve_follow_up(cast.by_name(persona), follow_up)
+    return lambda follow_up: workflow.approve_follow_up(cast.by_name(persona), follow_up)
 
 
 def judge(cast: Cast, persona: str) -> Callable[[FollowUp], Any]:
     def run(follow_up: FollowUp) -> Any:
         goal = follow_up.goal_judgements.first()
         assert goal is not None
-        return review_services.record_slk_judgements(
+        return workflow.record_slk_judgements(
             cast.by_name(persona), follow_up, {goal.goal_id: JudgementInput(Judgement.NOT_MET)}
         )
 
@@ -630,7 +628,7 @@ def test_returning_without_a_comment_is_refused_and_changes_nothing(
     before = snapshot(follow_up)
 
     with pytest.raises(ValidationError) as refused:
-        review_services.return_follow_up(cast.slk, follow_up, comment)
+        workflow.return_follow_up(cast.slk, follow_up, comment)
 
     assert list(refused.value.message_dict) == ["comment"]
     assert snapshot(follow_up) == before
@@ -639,11 +637,11 @@ def test_returning_without_a_comment_is_refused_and_changes_nothing(
 def test_a_transition_from_an_older_version_is_refused(cast: Cast, started: FollowUp):
     follow_up = move_to(cast, started, FollowUpState.SUBMITTED)
     seen = follow_up.version
-    review_services.record_slk_judgements(cast.slk, follow_up, {}, seen)
+    workflow.record_slk_judgements(cast.slk, follow_up, {}, seen)
     before = snapshot(follow_up)
 
     with pytest.raises(EditConflict):
-        review_services.approve_follow_up(cast.slk, follow_up, seen)
+        workflow.approve_follow_up(cast.slk, follow_up, seen)
 
     assert snapshot(follow_up) == before
 
@@ -688,7 +686,7 @@ def test_the_page_shows_the_deadline_and_overdue_only_while_the_body_has_it(
 
     page.today = datetime.date(YEAR, 5, 16)
     assert page.is_overdue
-    page.follow_up = follow_up_services.submit_follow_up(cast.admin_a, started)
+    page.follow_up = workflow.submit_follow_up(cast.admin_a, started)
     assert not page.is_overdue
 
 
