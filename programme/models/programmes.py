@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+# While a version's goal or focus areas are renumbered, the rows are first moved out of
+# the way, so that swapping two positions never trips a unique constraint halfway through.
+PARKING_OFFSET = 10_000
+
+
+def park_positions(queryset: models.QuerySet[Any], **also: Any) -> None:
+    """Move every row of ``queryset`` past the positions in use (and set ``also``)."""
+    queryset.update(position=models.F("position") + PARKING_OFFSET, **also)
 
 
 class ProgrammeKind(models.TextChoices):

@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
-from django.db.models import F, ProtectedError, RestrictedError
+from django.db.models import ProtectedError, RestrictedError
 
 from programme.models import (
     Body,
@@ -23,6 +23,7 @@ from programme.models import (
     GoalArea,
     Programme,
 )
+from programme.models.programmes import park_positions
 from programme.services.fixture_files import (
     BODIES_FILE,
     PROGRAMMES_FILE,
@@ -32,11 +33,6 @@ from programme.services.fixture_files import (
     read_bodies,
     read_programmes,
 )
-
-# While a version's goal and focus areas are renumbered, the existing rows are first
-# moved out of the way, so that swapping two positions never trips the unique
-# constraints halfway through.
-PARKING_OFFSET = 10_000
 
 ModelT = TypeVar("ModelT", bound=models.Model)
 
@@ -109,7 +105,7 @@ def _write_programme(
         path,
         spec.entry,
     )
-    GoalArea.objects.filter(programme=programme).update(position=F("position") + PARKING_OFFSET)
+    park_positions(GoalArea.objects.filter(programme=programme))
     goal_areas: dict[str, GoalArea] = {}
     for position, (name, entry) in enumerate(
         zip(spec.goal_areas, spec.goal_area_entries, strict=True), start=1
@@ -122,9 +118,7 @@ def _write_programme(
     removed += _delete(
         FocusArea.objects.filter(programme=programme).exclude(title__in=titles), path, spec.entry
     )
-    FocusArea.objects.filter(programme=programme).update(
-        position=F("position") + PARKING_OFFSET, number=None
-    )
+    park_positions(FocusArea.objects.filter(programme=programme), number=None)
     focus_areas: dict[str, FocusArea] = {}
     for position, area in enumerate(spec.focus_areas, start=1):
         focus_area = _save(

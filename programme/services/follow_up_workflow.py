@@ -44,6 +44,83 @@ from programme.services.follow_ups import (
     unknown_rows_message,
 )
 
+# The periods in the order of the year: a later period's report is the newer one.
+PERIOD_ORDER: tuple[str, ...] = tuple(FollowUpPeriod.values)
+
+
+def submit_follow_up(
+    user: AnyUser, follow_up: FollowUp, seen_version: int | None = None
+) -> FollowUp:
+    """The body submits its draft or returned follow-up to SLK.
+
+    The annual follow-up keeps the state of the body's programme duties that year.
+    When this is the plan's latest reported period, each activity's reported status
+    becomes its current status in the plan.
+    """
+    with transaction.atomic():
+        current = lock_follow_up(follow_up)
+        if not may_change_follow_up(user, current):
+            refuse(_("Only the body's administrators can submit its follow-up."))
+        if current.state == FollowUpState.SUBMITTED:
+            refuse(_("The follow-up has already been submitted and waits for SLK's review."))
+        if current.state == FollowUpState.APPROVED:
+            refuse(_("The follow-up has been approved by SLK and is locked."))
+        check_follow_up_version(current, seen_version)
+        add_missing_rows(user, current)
+        if current.period == FollowUpPeriod.ANNUAL:
+            current.duty_states = duty_snapshot(current.plan.body_id, current.plan.year)
+        current.state = FollowUpState.SUBMITTED
+        current.submitted_at = timezone.now()
+        current.submitted_by = history_user(user)
+        save_next_version(current, user)
+        if _is_latest_reported(current):
+            _copy_statuses_to_plan(user, current)
+    return current
+
+
+def duty_snapshot(body_id: int, year: int) -> list[dict[str, str]]:
+    """The body's duty records of ``year`` as the annual follow-up keeps them (one query)."""
+    order = {kind: index for index, kind in enumerate(DutyKind.values)}
+    records = sorted(
+        DutyRecord.objects.filter(body_id=body_id, year=year),
+        key=lambda record: order.get(record.duty, len(order)),
+    )
+    return [
+        {
+            "duty": record.duty,
+            "status": record.status,
+            "confidentiality": record.confidentiality,
+            "person_name": record.person_name,
+            "completed_on": record.completed_on.isoformat() if record.completed_on else "",
+        }
+        for record in records
+    ]
+
+
+def _is_latest_reported(follow_up: FollowUp) -> bool:
+    """Whether no later period of the plan has been reported yet."""
+    later = PERIOD_ORDER[PERIOD_ORDER.index(follow_up.period) + 1 :]
+    return not FollowUp.objects.filter(
+        plan_id=follow_up.plan_id,
+        period__in=later,
+        submitted_at__isnull=False,
+    ).exists()
+
+
+def _copy_statuses_to_plan(user: AnyUser, follow_up: FollowUp) -> None:
+    """Make each activity's reported status its current status in the plan.
+
+    Each changed activity is saved as its next version (so a plan form opened before
+    sees the change) one by one: the activity's history also keeps its focus areas,
+    which a bulk update would not record.
+    """
+    reports = ActivityReport.objects.filter(follow_up=follow_up).select_related("activity")
+    for report in reports:
+        activity = report.activity
+        if activity.status != report.status:
+            activity.status = report.status
+            save_next_version(activity, user, update_fields=["status", "version"])
+
 
 def _require_slk(user: AnyUser, message: Any) -> None:
     if not access.is_slk_reviewer(user):
@@ -143,81 +220,3 @@ def record_slk_judgements(
             )
         save_next_version(current, user)
     return current
-
-
-# The periods in the order of the year: a later period's report is the newer one.
-PERIOD_ORDER: tuple[str, ...] = tuple(FollowUpPeriod.values)
-
-
-def submit_follow_up(
-    user: AnyUser, follow_up: FollowUp, seen_version: int | None = None
-) -> FollowUp:
-    """The body submits its draft or returned follow-up to SLK.
-
-    The annual follow-up keeps the state of the body's programme duties that year.
-    When this is the plan's latest reported period, each activity's reported status
-    becomes its current status in the plan.
-    """
-    with transaction.atomic():
-        current = lock_follow_up(follow_up)
-        if not may_change_follow_up(user, current):
-            refuse(_("Only the body's administrators can submit its follow-up."))
-        if current.state == FollowUpState.SUBMITTED:
-            refuse(_("The follow-up has already been submitted and waits for SLK's review."))
-        if current.state == FollowUpState.APPROVED:
-            refuse(_("The follow-up has been approved by SLK and is locked."))
-        check_follow_up_version(current, seen_version)
-        add_missing_rows(user, current)
-        if current.period == FollowUpPeriod.ANNUAL:
-            current.duty_states = duty_snapshot(current.plan.body_id, current.plan.year)
-        current.state = FollowUpState.SUBMITTED
-        current.submitted_at = timezone.now()
-        current.submitted_by = history_user(user)
-        save_next_version(current, user)
-        if _is_latest_reported(current):
-            _copy_statuses_to_plan(user, current)
-    return current
-
-
-def duty_snapshot(body_id: int, year: int) -> list[dict[str, str]]:
-    """The body's duty records of ``year`` as the annual follow-up keeps them (one query)."""
-    order = {kind: index for index, kind in enumerate(DutyKind.values)}
-    records = sorted(
-        DutyRecord.objects.filter(body_id=body_id, year=year),
-        key=lambda record: order.get(record.duty, len(order)),
-    )
-    return [
-        {
-            "duty": record.duty,
-            "status": record.status,
-            "confidentiality": record.confidentiality,
-            "person_name": record.person_name,
-            "completed_on": record.completed_on.isoformat() if record.completed_on else "",
-        }
-        for record in records
-    ]
-
-
-def _is_latest_reported(follow_up: FollowUp) -> bool:
-    """Whether no later period of the plan has been reported yet."""
-    later = PERIOD_ORDER[PERIOD_ORDER.index(follow_up.period) + 1 :]
-    return not FollowUp.objects.filter(
-        plan_id=follow_up.plan_id,
-        period__in=later,
-        submitted_at__isnull=False,
-    ).exists()
-
-
-def _copy_statuses_to_plan(user: AnyUser, follow_up: FollowUp) -> None:
-    """Make each activity's reported status its current status in the plan.
-
-    Each changed activity is saved as its next version (so a plan form opened before
-    sees the change) one by one: the activity's history also keeps its focus areas,
-    which a bulk update would not record.
-    """
-    reports = ActivityReport.objects.filter(follow_up=follow_up).select_related("activity")
-    for report in reports:
-        activity = report.activity
-        if activity.status != report.status:
-            activity.status = report.status
-            save_next_version(activity, user, update_fields=["status", "version"])

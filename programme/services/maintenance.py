@@ -16,12 +16,12 @@ from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, models, transaction
-from django.db.models import F
 from django.utils.translation import gettext as _
 
 from programme.access import AnyUser
 from programme.history import set_history_user, written_date
 from programme.models import Body, FocusArea, GoalArea, Programme
+from programme.models.programmes import park_positions
 from programme.services.plans import take_over_plans
 
 # The fields of a programme version that SLK edits; "goal_areas" is edited beside them.
@@ -44,9 +44,6 @@ FOCUS_AREA_FIELDS = ("number", "position", "title", "description", "goals", "wor
 BODY_FIELDS = ("kind", "name", "slug", "administration_name", "valid_from", "valid_to")
 MERGED_BODY_FIELDS = ("kind", "name", "slug", "administration_name")
 
-# While a version's goal areas are renumbered the rows are first moved out of the way,
-# so that reordering never trips the unique position constraint halfway through.
-PARKING_OFFSET = 10_000
 
 GOAL_AREA_NAME_LENGTH = GoalArea._meta.get_field("name").max_length or 200
 
@@ -163,7 +160,7 @@ def _save_goal_areas(programme: Programme, names: Sequence[str], by: AnyUser | N
     by_name = {area.name: area for area in existing}
     kept = {name: by_name[name] for name in names if name in by_name}
     spare = [area for area in existing if area.name not in kept]
-    GoalArea.objects.filter(programme=programme).update(position=F("position") + PARKING_OFFSET)
+    park_positions(GoalArea.objects.filter(programme=programme))
     new_names = [name for name in names if name not in kept]
     renamed = dict(zip(new_names, spare, strict=False))
     for removed in spare[len(new_names) :]:
