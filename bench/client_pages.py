@@ -6,6 +6,7 @@ Run through ``bench/pages.py --client`` (see there for the options).
 from __future__ import annotations
 
 import os
+import secrets
 import statistics
 import tempfile
 import time
@@ -23,6 +24,8 @@ def client_bench(requests: int, extra_bodies: int, duty_years: int) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     os.environ["VAR_DIR"] = tempfile.mkdtemp(prefix="ppm-bench-")
     os.environ["DEBUG"] = "false"
+    # Debug off needs a real key (config.settings): one for this run.
+    os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
 
     import django
     from django.conf import settings

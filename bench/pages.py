@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import secrets
 import shutil
 import socket
 import statistics
@@ -119,6 +120,9 @@ def _environment(args: argparse.Namespace, var_dir: str) -> dict[str, str]:
     return os.environ | {
         "DATABASE_URL": f"{args.postgres.rstrip('/')}/{args.database}",
         "DEBUG": "false",
+        # Debug off needs a real key (config.settings): one for this run, shared by every
+        # process of it so that the sign-in cookies hold.
+        "SECRET_KEY": os.environ.get("SECRET_KEY") or secrets.token_urlsafe(50),
         # A worker keeps its connection: what a production deployment does.
         "DATABASE_CONN_MAX_AGE": "60",
         "DJANGO_SETTINGS_MODULE": "config.settings",

@@ -1,9 +1,12 @@
 """Settings read from environment variables, with defaults that work on a new machine.
 
-Without any variable set the site runs on SQLite under ``var/`` with a broker that
-needs no server. ``DATABASE_URL`` selects PostgreSQL (psycopg 3), ``CELERY_BROKER_URL``
-selects Redis or RabbitMQ. Production uses ``config.production``, which refuses to
-start without a secret key.
+They refuse to start until told where they run: ``DEBUG=1`` for development on one's own
+machine (debug pages and a development key), or a real ``SECRET_KEY`` anywhere else.
+Nothing ever runs with debug off and the development key, which is public in this file.
+With ``DEBUG=1`` and nothing else the site runs on SQLite under ``var/`` with a broker
+that needs no server. ``DATABASE_URL`` selects PostgreSQL (psycopg 3),
+``CELERY_BROKER_URL`` selects Redis or RabbitMQ. Production uses ``config.production``,
+which also refuses debug and requires ``ALLOWED_HOSTS``.
 """
 
 from __future__ import annotations
@@ -15,7 +18,10 @@ from pathlib import Path
 import dj_database_url
 import django_stubs_ext
 from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+
+from config.environment import env_bool, env_list
 
 # Lets admin and queryset classes be subscripted at run time, as the type stubs declare them.
 django_stubs_ext.monkeypatch()
@@ -23,27 +29,18 @@ django_stubs_ext.monkeypatch()
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("VAR_DIR", BASE_DIR / "var"))
 
-
-def env_bool(name: str, default: bool) -> bool:
-    """Read a yes/no environment variable; anything but a clear yes is no."""
-    value = os.environ.get(name)
-    if value is None:
-        return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
-
-
-def env_list(name: str, default: list[str]) -> list[str]:
-    """Read a comma-separated environment variable."""
-    value = os.environ.get(name)
-    if value is None:
-        return default
-    return [item.strip() for item in value.split(",") if item.strip()]
-
-
-DEBUG = env_bool("DEBUG", True)
-# The development fallback key is only ever used with DEBUG on a developer's machine;
-# config.production refuses to start without SECRET_KEY.
-SECRET_KEY = os.environ.get("SECRET_KEY", "development-only-key-never-used-in-production")
+# Debug is on only when asked for; the development key only with debug on.
+DEVELOPMENT_SECRET_KEY = "development-only-key-never-used-in-production"
+DEBUG = env_bool("DEBUG", False)
+SECRET_KEY = os.environ.get("SECRET_KEY") or DEVELOPMENT_SECRET_KEY
+if not DEBUG and SECRET_KEY == DEVELOPMENT_SECRET_KEY:
+    raise ImproperlyConfigured(
+        "Refusing to start: DEBUG is off and SECRET_KEY is unset or the development key, "
+        "which is public. For development on your own machine set DEBUG=1. Anywhere else "
+        "set SECRET_KEY to a long random value, for example the output of "
+        "python -c 'import secrets; print(secrets.token_urlsafe(50))', "
+        "and in production DJANGO_SETTINGS_MODULE=config.production."
+    )
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 

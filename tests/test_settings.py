@@ -1,6 +1,8 @@
-"""The settings: chosen by environment variables, production refuses to start unsafe.
+"""The settings: chosen by environment variables, safe by default, production hardened.
 
-Each case runs in a fresh interpreter, since settings are read once per process.
+Each case runs in a fresh interpreter, since settings are read once per process, with an
+environment the test controls whole: PATH and HOME, and only what the test sets. Nothing
+the calling shell exported (DEBUG, DATABASE_URL, SECRET_KEY, ...) reaches it.
 """
 
 from __future__ import annotations
@@ -12,56 +14,122 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from django.conf import settings
+
+from config.settings import DEVELOPMENT_SECRET_KEY
 
 PRINT_SETTINGS = (
     "import json, django; django.setup(); from django.conf import settings as s; "
     "print(json.dumps({'engine': s.DATABASES['default']['ENGINE'], "
     "'name': str(s.DATABASES['default']['NAME']), 'debug': s.DEBUG, "
+    "'development_key': s.SECRET_KEY == s.DEVELOPMENT_SECRET_KEY, "
     "'hosts': s.ALLOWED_HOSTS, 'broker': s.CELERY_BROKER_URL, "
     "'secure_cookie': s.SESSION_COOKIE_SECURE, 'hsts': s.SECURE_HSTS_SECONDS}))"
 )
+DEPLOY_CHECK = ["manage.py", "check", "--deploy", "--fail-level", "WARNING"]
 
 
-def run_python(code: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    """Run ``code`` in a new interpreter in the project folder with exactly ``env`` added."""
-    base = {
-        key: value
-        for key, value in os.environ.items()
-        if key
-        not in {
-            "DATABASE_URL",
-            "SECRET_KEY",
-            "DEBUG",
-            "ALLOWED_HOSTS",
-            "CELERY_BROKER_URL",
-            "DJANGO_SETTINGS_MODULE",
-        }
+def clean_environment(env: dict[str, str]) -> dict[str, str]:
+    """A new process's whole environment: PATH and HOME, and ``env``; nothing inherited."""
+    return {
+        "PATH": os.environ.get("PATH", os.defpath),
+        "HOME": os.environ.get("HOME", "/"),
+        **env,
     }
+
+
+def run(arguments: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """Run Python with ``arguments`` in the project folder under exactly ``env``, PATH, HOME."""
     return subprocess.run(
-        [sys.executable, "-c", code],
+        [sys.executable, *arguments],
         cwd=settings.BASE_DIR,
-        env={**base, **env},
+        env=clean_environment(env),
         capture_output=True,
         text=True,
         timeout=120,
     )
 
 
-def read_settings(env: dict[str, str]) -> dict[str, object]:
+def run_python(code: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """Run ``code`` in a new interpreter under ``env``."""
+    return run(["-c", code], env)
+
+
+def read_settings(env: dict[str, str], code: str = PRINT_SETTINGS) -> dict[str, object]:
     """The settings a new process sees under ``env``."""
-    result = run_python(PRINT_SETTINGS, env)
+    result = run_python(code, env)
     assert result.returncode == 0, result.stderr
     loaded: dict[str, object] = json.loads(result.stdout.strip().splitlines()[-1])
     return loaded
 
 
-def test_defaults_need_no_server(tmp_path: Path) -> None:
-    seen = read_settings({"DJANGO_SETTINGS_MODULE": "config.settings", "VAR_DIR": str(tmp_path)})
+def assert_refused(result: subprocess.CompletedProcess[str], *words: str) -> None:
+    """The process refused to start, with ImproperlyConfigured naming each of ``words``."""
+    assert result.returncode != 0, result.stdout
+    assert "ImproperlyConfigured" in result.stderr, result.stderr
+    message = result.stderr.strip().splitlines()[-1]
+    for word in words:
+        assert word in message, message
+
+
+# --- config.settings: told where it runs, or it refuses ---------------------------------------
+
+
+def test_without_an_environment_the_site_refuses_and_says_what_to_set() -> None:
+    result = run(["manage.py", "check"], {})
+
+    assert_refused(result, "DEBUG=1", "SECRET_KEY", "long random value")
+
+
+@pytest.mark.parametrize(
+    "env",
+    [
+        {"DEBUG": "0"},
+        {"DEBUG": "false", "SECRET_KEY": ""},
+        {"SECRET_KEY": DEVELOPMENT_SECRET_KEY},
+        {"DEBUG": "0", "SECRET_KEY": DEVELOPMENT_SECRET_KEY},
+    ],
+    ids=["debug-off", "empty-key", "development-key", "debug-off-development-key"],
+)
+def test_debug_off_with_the_development_key_refuses(env: dict[str, str], tmp_path: Path) -> None:
+    result = run_python(
+        "import django; django.setup()",
+        {"DJANGO_SETTINGS_MODULE": "config.settings", "VAR_DIR": str(tmp_path), **env},
+    )
+
+    assert_refused(result, "DEBUG=1", "SECRET_KEY")
+
+
+def test_debug_on_starts_for_development_with_no_server(tmp_path: Path) -> None:
+    seen = read_settings(
+        {"DJANGO_SETTINGS_MODULE": "config.settings", "VAR_DIR": str(tmp_path), "DEBUG": "1"}
+    )
+    assert seen["debug"] is True
+    assert seen["development_key"] is True
     assert seen["engine"] == "django.db.backends.sqlite3"
     assert seen["name"] == str(tmp_path / "db.sqlite3")
     assert seen["broker"] == "filesystem://"
     assert (tmp_path / "broker" / "queue").is_dir()
+
+
+def test_manage_py_check_passes_with_debug_on(tmp_path: Path) -> None:
+    result = run(["manage.py", "check"], {"DEBUG": "1", "VAR_DIR": str(tmp_path)})
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+def test_a_real_secret_key_starts_with_debug_off(tmp_path: Path) -> None:
+    seen = read_settings(
+        {
+            "DJANGO_SETTINGS_MODULE": "config.settings",
+            "VAR_DIR": str(tmp_path),
+            "SECRET_KEY": secrets.token_urlsafe(50),
+        }
+    )
+    assert seen["debug"] is False
+    assert seen["development_key"] is False
 
 
 def test_database_url_selects_postgresql(tmp_path: Path) -> None:
@@ -69,6 +137,7 @@ def test_database_url_selects_postgresql(tmp_path: Path) -> None:
         {
             "DJANGO_SETTINGS_MODULE": "config.settings",
             "VAR_DIR": str(tmp_path),
+            "DEBUG": "1",
             "DATABASE_URL": "postgres://someone@db.example:5432/programme",
         }
     )
@@ -76,45 +145,31 @@ def test_database_url_selects_postgresql(tmp_path: Path) -> None:
     assert seen["name"] == "programme"
 
 
-def test_production_refuses_to_start_without_a_secret_key(tmp_path: Path) -> None:
-    result = run_python(
-        "import django; django.setup()",
-        {
-            "DJANGO_SETTINGS_MODULE": "config.production",
-            "VAR_DIR": str(tmp_path),
-            "ALLOWED_HOSTS": "program.example.se",
-        },
+def test_plain_pytest_needs_no_exported_variable() -> None:
+    """pytest loads tests/settings.py, which turns debug on for the suite and its processes."""
+    result = run(
+        [
+            "-m",
+            "pytest",
+            "--collect-only",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "tests/test_settings.py",
+        ],
+        {},
     )
-    assert result.returncode != 0
-    assert "SECRET_KEY must be set" in result.stderr
+    assert result.returncode == 0, result.stdout + result.stderr
 
-
-def test_production_refuses_to_start_without_allowed_hosts(tmp_path: Path) -> None:
-    result = run_python(
-        "import django; django.setup()",
-        {
-            "DJANGO_SETTINGS_MODULE": "config.production",
-            "VAR_DIR": str(tmp_path),
-            "SECRET_KEY": "x" * 60,
-        },
-    )
-    assert result.returncode != 0
-    assert "ALLOWED_HOSTS must be set" in result.stderr
-
-
-def test_production_is_hardened_when_configured(tmp_path: Path) -> None:
     seen = read_settings(
-        {
-            "DJANGO_SETTINGS_MODULE": "config.production",
-            "VAR_DIR": str(tmp_path),
-            "SECRET_KEY": "a-long-random-production-secret-" + "q" * 40,
-            "ALLOWED_HOSTS": "program.example.se",
-        }
+        {"DJANGO_SETTINGS_MODULE": "tests.settings"},
+        "import json, os, django; django.setup(); from django.conf import settings as s; "
+        "print(json.dumps({'debug': s.DEBUG, 'exported': os.environ['DEBUG']}))",
     )
-    assert seen["debug"] is False
-    assert seen["hosts"] == ["program.example.se"]
-    assert seen["secure_cookie"] is True
-    assert isinstance(seen["hsts"], int) and seen["hsts"] >= 31536000
+    assert seen == {"debug": True, "exported": "1"}
+
+
+# --- config.production: hardened, and refuses what is unsafe ----------------------------------
 
 
 def production_environment(tmp_path: Path) -> dict[str, str]:
@@ -127,19 +182,66 @@ def production_environment(tmp_path: Path) -> dict[str, str]:
     }
 
 
-def test_deployment_check_finds_nothing_in_production(tmp_path: Path) -> None:
-    base = {key: value for key, value in os.environ.items() if key != "DATABASE_URL"}
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=settings.BASE_DIR,
-        env={**base, **production_environment(tmp_path)},
-        capture_output=True,
-        text=True,
-        timeout=120,
+@pytest.mark.parametrize("debug", [{}, {"DEBUG": "1"}], ids=["debug-unset", "debug-on"])
+def test_production_refuses_to_start_without_a_secret_key(
+    debug: dict[str, str], tmp_path: Path
+) -> None:
+    env = production_environment(tmp_path)
+    del env["SECRET_KEY"]
+
+    result = run_python("import django; django.setup()", {**env, **debug})
+
+    assert_refused(result, "SECRET_KEY must be set")
+
+
+def test_production_refuses_the_development_key(tmp_path: Path) -> None:
+    result = run_python(
+        "import django; django.setup()",
+        {**production_environment(tmp_path), "SECRET_KEY": DEVELOPMENT_SECRET_KEY},
     )
 
+    assert_refused(result, "SECRET_KEY", "development key")
+
+
+def test_production_refuses_to_start_without_allowed_hosts(tmp_path: Path) -> None:
+    env = production_environment(tmp_path)
+    del env["ALLOWED_HOSTS"]
+
+    result = run_python("import django; django.setup()", env)
+
+    assert_refused(result, "ALLOWED_HOSTS must be set")
+
+
+def test_production_refuses_debug_on_rather_than_ignoring_it(tmp_path: Path) -> None:
+    result = run(DEPLOY_CHECK, {**production_environment(tmp_path), "DEBUG": "1"})
+
+    assert_refused(result, "DEBUG", "never runs with debug on")
+
+
+def test_production_is_hardened_when_configured(tmp_path: Path) -> None:
+    seen = read_settings({**production_environment(tmp_path), "DEBUG": "0"})
+    assert seen["debug"] is False
+    assert seen["development_key"] is False
+    assert seen["hosts"] == ["program.example.se"]
+    assert seen["secure_cookie"] is True
+    assert isinstance(seen["hsts"], int) and seen["hsts"] >= 31536000
+
+
+def test_deployment_check_is_clean_whatever_the_shell_exported(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A hostile calling shell: each of these would make the check fail if it leaked in
+    # (production refuses debug; dj-database-url refuses an unknown scheme).
+    monkeypatch.setenv("DEBUG", "1")
+    monkeypatch.setenv("DATABASE_URL", "bogus://leaked-from-the-calling-shell")
+    monkeypatch.setenv("SECRET_KEY", DEVELOPMENT_SECRET_KEY)
+    monkeypatch.setenv("DJANGO_SETTINGS_MODULE", "config.settings")
+
+    result = run(DEPLOY_CHECK, production_environment(tmp_path))
+
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "System check identified no issues (0 silenced)." in result.stdout
+    # The one silenced is security.W021: HSTS preloading is off by default (below).
+    assert "System check identified no issues (1 silenced)." in result.stdout
 
 
 PRINT_SECURITY = (
@@ -148,6 +250,7 @@ PRINT_SECURITY = (
     "'csrf_secure': s.CSRF_COOKIE_SECURE, 'session_httponly': s.SESSION_COOKIE_HTTPONLY, "
     "'ssl_redirect': s.SECURE_SSL_REDIRECT, 'hsts': s.SECURE_HSTS_SECONDS, "
     "'hsts_subdomains': s.SECURE_HSTS_INCLUDE_SUBDOMAINS, 'hsts_preload': s.SECURE_HSTS_PRELOAD, "
+    "'silenced': s.SILENCED_SYSTEM_CHECKS, "
     "'proxy_header': s.SECURE_PROXY_SSL_HEADER, 'session_age': s.SESSION_COOKIE_AGE, "
     "'axes_limit': s.AXES_FAILURE_LIMIT, 'axes_minutes': s.AXES_COOLOFF_TIME.seconds // 60, "
     "'csp': s.CONTENT_SECURITY_POLICY['DIRECTIVES']}))"
@@ -155,28 +258,34 @@ PRINT_SECURITY = (
 
 
 def test_production_sends_cookies_over_https_only_with_hsts(tmp_path: Path) -> None:
-    result = run_python(PRINT_SECURITY, production_environment(tmp_path))
-    assert result.returncode == 0, result.stderr
-    seen = json.loads(result.stdout.strip().splitlines()[-1])
+    seen = read_settings(production_environment(tmp_path), PRINT_SECURITY)
 
     assert seen["session_secure"] is True
     assert seen["csrf_secure"] is True
     assert seen["session_httponly"] is True
     assert seen["ssl_redirect"] is True
-    assert seen["hsts"] >= 31536000
-    assert seen["hsts_subdomains"] is True
-    assert seen["hsts_preload"] is True
     assert seen["proxy_header"] == ["HTTP_X_FORWARDED_PROTO", "https"]
     assert seen["session_age"] == 8 * 60 * 60
     assert (seen["axes_limit"], seen["axes_minutes"]) == (5, 15)
+    csp = seen["csp"]
+    assert isinstance(csp, dict)
     for directive in ("default-src", "script-src", "style-src"):
-        assert seen["csp"][directive] == ["'self'"]
+        assert csp[directive] == ["'self'"]
 
 
-def test_hsts_preload_can_be_turned_off(tmp_path: Path) -> None:
-    result = run_python(
-        PRINT_SECURITY, {**production_environment(tmp_path), "SECURE_HSTS_PRELOAD": "false"}
-    )
-    assert result.returncode == 0, result.stderr
+def test_hsts_preload_is_opt_in_with_w021_silenced_and_hsts_kept(tmp_path: Path) -> None:
+    seen = read_settings(production_environment(tmp_path), PRINT_SECURITY)
 
-    assert json.loads(result.stdout.strip().splitlines()[-1])["hsts_preload"] is False
+    assert seen["hsts_preload"] is False
+    assert seen["silenced"] == ["security.W021"]
+    assert isinstance(seen["hsts"], int) and seen["hsts"] >= 31536000
+    assert seen["hsts_subdomains"] is True
+
+
+def test_hsts_preload_is_on_when_opted_in(tmp_path: Path) -> None:
+    env = {**production_environment(tmp_path), "SECURE_HSTS_PRELOAD": "1"}
+
+    assert read_settings(env, PRINT_SECURITY)["hsts_preload"] is True
+    result = run(DEPLOY_CHECK, env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues (0 silenced)." in result.stdout
