@@ -4,6 +4,13 @@ Every record two people may edit at once carries ``version`` (``models.plans.Ver
 A form sends the version it was opened at; the service locks the row, compares, and
 either saves with the next version or raises ``EditConflict`` with what the other
 person changed, read from the record's history, so the page can show it.
+
+Services that check a rule and then write lock what the rule reads, in one fixed order
+so that two of them can never wait on each other: the plan, then its records (goals,
+then activities and indicators), then the plan's follow-ups, then their rows. Every
+lock here names its own table only (``of=("self",)``): a ``select_related`` join must
+not lock the joined rows as well, out of that order. A version is raised from the value
+read under the lock, never from one read before it.
 """
 
 from __future__ import annotations
@@ -15,6 +22,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from programme.history import HistoryEntry, history_for, set_history_user
+from programme.models import Plan
 
 VersionedT = TypeVar("VersionedT", bound=models.Model)
 
@@ -45,6 +53,21 @@ def changes_since(record: models.Model, seen_version: int) -> list[HistoryEntry]
     return history_for(record, limit=newer) if newer else []
 
 
+def for_update(queryset: models.QuerySet[VersionedT]) -> models.QuerySet[VersionedT]:
+    """``queryset`` locking its own rows only (not the rows a ``select_related`` joins)."""
+    return queryset.select_for_update(of=("self",))
+
+
+def lock_rows(queryset: models.QuerySet[VersionedT]) -> list[VersionedT]:
+    """Every row of ``queryset`` locked, taken in primary-key order (call inside a transaction)."""
+    return list(for_update(queryset).order_by("pk"))
+
+
+def lock_plan(plan_id: int) -> Plan:
+    """The plan locked for update: the first lock of any change to a plan or its follow-ups."""
+    return for_update(Plan.objects.select_related("body")).get(pk=plan_id)
+
+
 def lock_version(
     queryset: models.QuerySet[VersionedT], pk: Any, seen_version: int | None
 ) -> VersionedT:
@@ -53,7 +76,7 @@ def lock_version(
     Call inside ``transaction.atomic``. ``seen_version`` None skips the check (a service
     called by code, not by a form).
     """
-    record = queryset.select_for_update().get(pk=pk)
+    record = for_update(queryset).get(pk=pk)
     current = record.version  # type: ignore[attr-defined]
     if seen_version is not None and current != seen_version:
         raise EditConflict(record, changes_since(record, seen_version))

@@ -20,8 +20,9 @@ from simple_history.utils import bulk_update_with_history
 from programme import access
 from programme.access import AnyUser
 from programme.history import history_user
-from programme.locking import save_next_version
+from programme.locking import lock_rows, save_next_version
 from programme.models import (
+    Activity,
     ActivityReport,
     DutyKind,
     DutyRecord,
@@ -98,7 +99,11 @@ def duty_snapshot(body_id: int, year: int) -> list[dict[str, str]]:
 
 
 def _is_latest_reported(follow_up: FollowUp) -> bool:
-    """Whether no later period of the plan has been reported yet."""
+    """Whether no later period of the plan has been reported yet.
+
+    Asked under the plan's lock (``lock_follow_up``), which every submission takes
+    first: T1 and T2 submitted at once are decided one after the other.
+    """
     later = PERIOD_ORDER[PERIOD_ORDER.index(follow_up.period) + 1 :]
     return not FollowUp.objects.filter(
         plan_id=follow_up.plan_id,
@@ -114,11 +119,15 @@ def _copy_statuses_to_plan(user: AnyUser, follow_up: FollowUp) -> None:
     sees the change) one by one: the activity's history also keeps its focus areas,
     which a bulk update would not record.
     """
-    reports = ActivityReport.objects.filter(follow_up=follow_up).select_related("activity")
-    for report in reports:
-        activity = report.activity
-        if activity.status != report.status:
-            activity.status = report.status
+    reported = dict(
+        ActivityReport.objects.filter(follow_up=follow_up).values_list("activity_id", "status")
+    )
+    # Locked before they are read: a plan form saved meanwhile waits, then is refused
+    # as stale, instead of sharing a version number with this copy.
+    for activity in lock_rows(Activity.objects.filter(pk__in=reported)):
+        status = reported[activity.pk]
+        if activity.status != status:
+            activity.status = status
             save_next_version(activity, user, update_fields=["status", "version"])
 
 

@@ -27,7 +27,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from programme import access
 from programme.history import history_user, set_history_user
-from programme.locking import EditConflict, lock_version, save_next_version
+from programme.locking import EditConflict, lock_plan, lock_version, save_next_version
 from programme.models import (
     Activity,
     ActivityReport,
@@ -149,8 +149,9 @@ def add_missing_rows(user: AnyUser, follow_up: FollowUp) -> None:
     if not follow_up.is_editable_by_body or not any(_missing_items(follow_up)):
         return
     with transaction.atomic():
-        # Two people opening the form at once must not both add the same rows.
-        FollowUp.objects.select_for_update().filter(pk=follow_up.pk).first()
+        # Two people starting at once must not both add the same rows; an item deleted
+        # meanwhile must not gain one.
+        lock_follow_up(follow_up)
         activities, indicators, goals = _missing_items(follow_up)
         actor = history_user(user)
         if activities:
@@ -258,7 +259,7 @@ def save_follow_up(
     the fields).
     """
     with transaction.atomic():
-        current = lock_version(FollowUp.objects.select_related("plan"), follow_up.pk, None)
+        current = lock_follow_up(follow_up)
         if not may_change_follow_up(user, current):
             refuse(_("Only the body's administrators can change its follow-up."))
         refusal = _state_refusal(current)
@@ -389,8 +390,16 @@ def _apply_judgements(
 
 
 def lock_follow_up(follow_up: FollowUp) -> FollowUp:
-    """The follow-up locked for update, as it stands now (call inside a transaction)."""
-    return lock_version(FollowUp.objects.select_related("plan"), follow_up.pk, None)
+    """The follow-up locked for update, as it stands now (call inside a transaction).
+
+    Its plan is locked first (``programme.locking``'s order): whatever reads the plan's
+    follow-ups to decide (is this the latest period reported, does a submitted one report
+    on this activity) waits until this change commits.
+    """
+    plan = lock_plan(follow_up.plan_id)
+    current = lock_version(FollowUp.objects.all(), follow_up.pk, None)
+    current.plan = plan
+    return current
 
 
 # --- What changed since a version: for the refusal of a stale save -----------------------

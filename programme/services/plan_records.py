@@ -13,11 +13,12 @@ from django.utils.translation import gettext as _
 from programme.access import AnyUser
 from programme.history import set_history_user
 from programme.lineage import focus_areas_in_force, in_force_queryset
-from programme.locking import lock_version, save_next_version
+from programme.locking import lock_plan, lock_rows, lock_version, save_next_version
 from programme.models import (
     Activity,
     ActivityReport,
     FocusArea,
+    FollowUp,
     FollowUpState,
     Goal,
     GoalJudgement,
@@ -201,9 +202,31 @@ def _check_plan_open(plan: Plan) -> None:
         )
 
 
+def _lock_plan_of(record: Goal | Activity | Indicator) -> Plan:
+    """Lock the plan a record belongs to, first of all (``programme.locking``'s order).
+
+    A goal moves to another plan only when that plan takes its plan over; if that
+    happened between reading the record and taking the lock, the new plan is locked.
+    """
+    plan_id = _plan_id_of(record)
+    while True:
+        plan = lock_plan(plan_id)
+        now = _plan_id_of(type(record).objects.get(pk=record.pk))
+        if now == plan_id:
+            return plan
+        plan_id = now
+
+
+def _plan_id_of(record: Goal | Activity | Indicator) -> int:
+    if isinstance(record, Goal):
+        return record.plan_id
+    return Goal.objects.values_list("plan_id", flat=True).get(pk=record.goal_id)
+
+
 @transaction.atomic
 def create_goal(user: AnyUser | None, plan: Plan, values: Mapping[str, Any]) -> Goal:
     """Add a goal to the plan, after the last one."""
+    plan = lock_plan(plan.pk)
     _check_plan_open(plan)
     goal = Goal(plan=plan, position=_next_position(plan.goals.all()))
     focus_ids = _prepare(goal, values, GOAL_FIELDS, plan.year)
@@ -215,6 +238,7 @@ def update_goal(
     user: AnyUser | None, goal: Goal, seen_version: int | None, values: Mapping[str, Any]
 ) -> Goal:
     """Change a goal saved at ``seen_version``; ``EditConflict`` if it moved on since."""
+    _lock_plan_of(goal)
     current = lock_version(Goal.objects.select_related("plan"), goal.pk, seen_version)
     focus_ids = _prepare(current, values, GOAL_FIELDS, current.plan.year)
     return _save(current, user, focus_ids)
@@ -223,6 +247,8 @@ def update_goal(
 @transaction.atomic
 def create_activity(user: AnyUser | None, goal: Goal, values: Mapping[str, Any]) -> Activity:
     """Add an activity to the goal, after the last one."""
+    _lock_plan_of(goal)
+    goal = lock_version(Goal.objects.select_related("plan"), goal.pk, None)
     activity = Activity(goal=goal, position=_next_position(goal.activities.all()))
     focus_ids = _prepare(activity, values, ACTIVITY_FIELDS, goal.plan.year)
     return _save(activity, user, focus_ids)
@@ -233,6 +259,7 @@ def update_activity(
     user: AnyUser | None, activity: Activity, seen_version: int | None, values: Mapping[str, Any]
 ) -> Activity:
     """Change an activity saved at ``seen_version``; ``EditConflict`` if it moved on since."""
+    _lock_plan_of(activity)
     current = lock_version(Activity.objects.select_related("goal__plan"), activity.pk, seen_version)
     focus_ids = _prepare(current, values, ACTIVITY_FIELDS, current.goal.plan.year)
     return _save(current, user, focus_ids)
@@ -241,6 +268,8 @@ def update_activity(
 @transaction.atomic
 def create_indicator(user: AnyUser | None, goal: Goal, values: Mapping[str, Any]) -> Indicator:
     """Add an indicator to the goal, after the last one."""
+    _lock_plan_of(goal)
+    goal = lock_version(Goal.objects.select_related("plan"), goal.pk, None)
     indicator = Indicator(goal=goal, position=_next_position(goal.indicators.all()))
     focus_ids = _prepare(indicator, values, INDICATOR_FIELDS, goal.plan.year)
     return _save(indicator, user, focus_ids)
@@ -254,6 +283,7 @@ def update_indicator(
     values: Mapping[str, Any],
 ) -> Indicator:
     """Change an indicator saved at ``seen_version``; ``EditConflict`` if it moved on since."""
+    _lock_plan_of(indicator)
     current = lock_version(
         Indicator.objects.select_related("goal__plan"), indicator.pk, seen_version
     )
@@ -268,14 +298,26 @@ def _refuse_if_reported(reported: bool, message: str) -> None:
 
 
 def _submitted(queryset: models.QuerySet[Any]) -> bool:
-    """Whether any row of a follow-up snapshot belongs to a follow-up beyond its draft."""
+    """Whether any row of a follow-up snapshot belongs to a follow-up beyond its draft.
+
+    Asked with the plan and its follow-ups locked (``_lock_for_delete``): a submission
+    waits until the deletion has committed, and then no longer has the row.
+    """
     return queryset.exclude(follow_up__state=FollowUpState.DRAFT).exists()
+
+
+def _lock_for_delete(record: RecordT, seen_version: int | None) -> RecordT:
+    """Lock the record's plan, the record at ``seen_version`` and the plan's follow-ups."""
+    plan = _lock_plan_of(record)
+    current = lock_version(type(record).objects.all(), record.pk, seen_version)
+    lock_rows(FollowUp.objects.filter(plan=plan))
+    return current
 
 
 @transaction.atomic
 def delete_activity(user: AnyUser | None, activity: Activity, seen_version: int | None) -> None:
     """Delete an activity, and its lines in draft follow-ups; refused once reported on."""
-    current = lock_version(Activity.objects.all(), activity.pk, seen_version)
+    current = _lock_for_delete(activity, seen_version)
     reports = ActivityReport.objects.filter(activity=current)
     _refuse_if_reported(
         _submitted(reports),
@@ -292,7 +334,7 @@ def delete_activity(user: AnyUser | None, activity: Activity, seen_version: int 
 @transaction.atomic
 def delete_indicator(user: AnyUser | None, indicator: Indicator, seen_version: int | None) -> None:
     """Delete an indicator, and its outcomes in draft follow-ups; refused once reported on."""
-    current = lock_version(Indicator.objects.all(), indicator.pk, seen_version)
+    current = _lock_for_delete(indicator, seen_version)
     outcomes = IndicatorOutcome.objects.filter(indicator=current)
     _refuse_if_reported(
         _submitted(outcomes),
@@ -309,7 +351,7 @@ def delete_indicator(user: AnyUser | None, indicator: Indicator, seen_version: i
 @transaction.atomic
 def delete_goal(user: AnyUser | None, goal: Goal, seen_version: int | None) -> None:
     """Delete a goal with its activities and indicators; refused once any is reported on."""
-    current = lock_version(Goal.objects.all(), goal.pk, seen_version)
+    current = _lock_for_delete(goal, seen_version)
     reports = ActivityReport.objects.filter(activity__goal=current)
     outcomes = IndicatorOutcome.objects.filter(indicator__goal=current)
     judgements = GoalJudgement.objects.filter(goal=current)

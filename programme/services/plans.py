@@ -20,14 +20,14 @@ from typing import TypeVar
 from django.contrib.auth.models import User
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Max, Prefetch
+from django.db.models import Max, Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from programme import access
 from programme.history import set_history_user
 from programme.lineage import LineageMapping, in_force_queryset, map_focus_areas
-from programme.locking import save_next_version
+from programme.locking import lock_rows, save_next_version
 from programme.models import (
     FINISHED_ACTIVITY_STATUSES,
     Activity,
@@ -139,6 +139,12 @@ def copy_plan(user: AnyUser | None, body: Body, year: int) -> Plan:
     one to one is flagged as a carry-over issue on the new plan, never dropped. Refused
     when there is no plan of the year before, or the plan of ``year`` has goals already.
     """
+    # Both plans locked first (``programme.locking``'s order), so the copy reads a source
+    # no one is changing and no one adds goals to the target meanwhile.
+    locked = {
+        plan.year: plan
+        for plan in lock_rows(Plan.objects.filter(body=body, year__in=(year - 1, year)))
+    }
     source = (
         Plan.objects.filter(body=body, year=year - 1)
         .prefetch_related(
@@ -150,7 +156,7 @@ def copy_plan(user: AnyUser | None, body: Body, year: int) -> Plan:
         )
         .first()
     )
-    target = Plan.objects.select_for_update().filter(body=body, year=year).first()
+    target = locked.get(year)
     errors: list[str] = []
     if source is None:
         errors.append(
@@ -256,21 +262,32 @@ def take_over_plans(user: AnyUser | None, successor: Body, year: int) -> Plan | 
     follow-ups stay with it. Safe to run twice: a plan taken over is not taken again.
     Returns the successor's plan, or None when there was nothing to take over and no plan.
     """
-    taken = list(
-        Plan.objects.select_for_update()
-        .filter(body__in=successor.predecessors.all(), year=year, taken_over_by__isnull=True)
-        .exclude(body=successor)
-        .select_related("body")
-        .order_by("body__name", "pk")
+    # The predecessors' plans and the successor's, locked in one go (in primary-key
+    # order), then the goals that move: a goal edited or added meanwhile waits.
+    plans = lock_rows(
+        Plan.objects.filter(
+            Q(body__in=successor.predecessors.all(), taken_over_by__isnull=True)
+            | Q(body=successor),
+            year=year,
+        ).select_related("body")
     )
-    target = Plan.objects.filter(body=successor, year=year).first()
+    target = next((plan for plan in plans if plan.body_id == successor.pk), None)
+    taken = sorted(
+        (plan for plan in plans if plan.body_id != successor.pk),
+        key=lambda plan: (plan.body.name, plan.pk),
+    )
     if not taken:
         return target
     if target is None:
         target = _new_plan(user, successor, year)
     position = (target.goals.aggregate(last=Max("position"))["last"] or 0) + 1
+    moving = lock_rows(Goal.objects.filter(plan__in=taken))
     for plan in taken:
-        for goal in plan.goals.order_by("position", "pk"):
+        goals = sorted(
+            (goal for goal in moving if goal.plan_id == plan.pk),
+            key=lambda goal: (goal.position, goal.pk),
+        )
+        for goal in goals:
             goal.plan = target
             goal.position = position
             position += 1
