@@ -6,24 +6,71 @@ records are never shown here, so every read of them goes through ``programme.acc
 
 from __future__ import annotations
 
+from typing import Any
+
+from django import forms
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from programme.locking import EditConflict, check_version, lock_one
 from programme.models import GlobalRole, Membership
 
 User = get_user_model()
 
 
+class VersionCheckedForm(forms.ModelForm):
+    """An admin form that names the version it was opened at, as the product's forms do.
+
+    A change saved from an older version is refused with what the other person changed;
+    a saved change raises the version. The admin runs each save in a transaction, so
+    the row is locked from the check to the write.
+    """
+
+    seen_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            self.fields["seen_version"].initial = self.instance.version
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if self.instance.pk is None or not self.has_changed():
+            return cleaned
+        seen = cleaned.get("seen_version")
+        if seen is None:
+            raise forms.ValidationError(
+                _("The form is missing the version it was opened at. Open the page again.")
+            )
+        current = lock_one(type(self.instance).objects.all(), self.instance.pk)
+        try:
+            check_version(current, seen)
+        except EditConflict as conflict:
+            lines = [conflict.message]
+            for entry in conflict.changes:
+                for change in entry.changes:
+                    lines.append(f"{entry.who}: {change.field}: {change.old} → {change.new}")
+            raise forms.ValidationError(lines) from None
+        return cleaned
+
+    def save(self, commit: bool = True) -> Any:
+        if self.instance.pk is not None and self.has_changed():
+            self.instance.version = self.instance.version + 1
+        return super().save(commit)
+
+
 class MembershipInline(admin.TabularInline[Membership, Membership]):
     model = Membership
+    form = VersionCheckedForm
     extra = 0
 
 
 class GlobalRoleInline(admin.TabularInline[GlobalRole, GlobalRole]):
     model = GlobalRole
+    form = VersionCheckedForm
     extra = 0
 
 
@@ -51,6 +98,7 @@ class UserWithRolesAdmin(UserAdmin):
 
 @admin.register(Membership)
 class MembershipAdmin(SimpleHistoryAdmin):
+    form = VersionCheckedForm
     list_display = ["user", "body", "role"]
     list_filter = ["role", "body__kind"]
     search_fields = ["user__username", "user__first_name", "user__last_name", "body__name"]
@@ -59,6 +107,7 @@ class MembershipAdmin(SimpleHistoryAdmin):
 
 @admin.register(GlobalRole)
 class GlobalRoleAdmin(SimpleHistoryAdmin):
+    form = VersionCheckedForm
     list_display = ["user", "role"]
     list_filter = ["role"]
     search_fields = ["user__username", "user__first_name", "user__last_name"]

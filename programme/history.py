@@ -32,6 +32,9 @@ def set_history_user(instance: models.Model, user: User | AnonymousUser | None) 
         instance._history_user = author  # type: ignore[attr-defined]
 
 
+# Fields a person reading a record's history does not need: the lock's counter.
+UNSHOWN = ("version",)
+
 # The newest entries a record's page shows; older ones stay in the database.
 HISTORY_LIMIT = 50
 
@@ -96,7 +99,7 @@ def history_for(instance: models.Model, limit: int = HISTORY_LIMIT) -> list[Hist
         changes: list[tuple[Any, Any, Any]] = []
         if previous is not None and record.history_type == "~":
             delta = record.diff_against(
-                previous, excluded_fields=m2m_names, foreign_keys_are_objs=False
+                previous, excluded_fields=[*m2m_names, *UNSHOWN], foreign_keys_are_objs=False
             )
             for change in delta.changes:
                 field = _field(model, change.field)

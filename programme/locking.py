@@ -15,7 +15,8 @@ read under the lock, never from one read before it.
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+import enum
+from typing import Any, Literal, TypeVar
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.db import models
@@ -25,6 +26,19 @@ from programme.history import HistoryEntry, history_for, set_history_user
 from programme.models import Plan
 
 VersionedT = TypeVar("VersionedT", bound=models.Model)
+
+
+class Overwrite(enum.Enum):
+    """Code that means to overwrite whatever a record holds now says so by name: ``OVERWRITE``."""
+
+    OVERWRITE = "overwrite"
+
+
+OVERWRITE = Overwrite.OVERWRITE
+# What a change names: the version the person saw (0 for a record not there yet), or
+# ``OVERWRITE``. There is no default: a service that could skip the check by omission
+# would.
+SeenVersion = int | Literal[Overwrite.OVERWRITE]
 
 
 class EditConflict(Exception):
@@ -68,19 +82,45 @@ def lock_plan(plan_id: int) -> Plan:
     return for_update(Plan.objects.select_related("body")).get(pk=plan_id)
 
 
+def check_version(record: models.Model, seen_version: SeenVersion) -> None:
+    """``EditConflict`` when ``record``, read under its lock, moved past the version seen."""
+    if seen_version is OVERWRITE:
+        return
+    if not isinstance(seen_version, int) or isinstance(seen_version, bool):
+        raise TypeError(
+            f"A change must name the version the person saw, or OVERWRITE; got {seen_version!r}."
+        )
+    if record.version != seen_version:  # type: ignore[attr-defined]
+        raise EditConflict(record, changes_since(record, seen_version))
+
+
+def lock_one(queryset: models.QuerySet[VersionedT], pk: Any) -> VersionedT:
+    """The row ``pk`` locked for update, to decide on (call inside ``transaction.atomic``)."""
+    return for_update(queryset).get(pk=pk)
+
+
 def lock_version(
-    queryset: models.QuerySet[VersionedT], pk: Any, seen_version: int | None
+    queryset: models.QuerySet[VersionedT], pk: Any, seen_version: SeenVersion
 ) -> VersionedT:
     """The row ``pk`` locked for update, or ``EditConflict`` if it moved past ``seen_version``.
 
-    Call inside ``transaction.atomic``. ``seen_version`` None skips the check (a service
-    called by code, not by a form).
+    Call inside ``transaction.atomic``. ``OVERWRITE`` skips the check (code that means to
+    overwrite, not a person's form).
     """
-    record = for_update(queryset).get(pk=pk)
-    current = record.version  # type: ignore[attr-defined]
-    if seen_version is not None and current != seen_version:
-        raise EditConflict(record, changes_since(record, seen_version))
+    record = lock_one(queryset, pk)
+    check_version(record, seen_version)
     return record
+
+
+def save_new_or_next_version(
+    record: models.Model, user: User | AnonymousUser | None, **save_kwargs: Any
+) -> None:
+    """Save a new record as version 1, an existing one as its next version."""
+    if record.pk is None:
+        set_history_user(record, user)
+        record.save(**save_kwargs)
+    else:
+        save_next_version(record, user, **save_kwargs)
 
 
 def save_next_version(

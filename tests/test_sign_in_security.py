@@ -571,7 +571,7 @@ def typed_form(browser: Client) -> dict[str, Any]:
         "completed_on": "",
         "confidentiality": "internal",
         "description": TYPED,
-        "fingerprint": "",
+        "version": "0",
         "csrfmiddlewaretoken": browser.cookies[settings.CSRF_COOKIE_NAME].value,
     }
 

@@ -250,6 +250,7 @@ def add_demo_duties(bodies: dict[str, Body], authors: dict[str, User]) -> int:
                 person_name=demo.person_name,
                 completed_on=day if demo.dated else None,
                 description=demo.description,
+                seen_version=0,
             )
             added += 1
     return added

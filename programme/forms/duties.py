@@ -10,6 +10,7 @@ from django.db import models
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from programme.forms import seen_version_field
 from programme.models import (
     DUTIES_WITH_DATE,
     DUTIES_WITH_PERSON,
@@ -75,9 +76,9 @@ class DutyRecordForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 6}),
     )
-    # What the record said when the form was opened: a save over someone else's newer
-    # change is refused instead of silently overwriting it.
-    fingerprint = forms.CharField(required=False, widget=forms.HiddenInput)
+    # The record's version when the form was opened (0: none yet): a save over someone
+    # else's newer change is refused instead of silently overwriting it.
+    version = seen_version_field()
 
     def __init__(self, *args: Any, duty: DutyKind, **kwargs: Any) -> None:
         """Keep only the fields that fit ``duty``."""

@@ -12,6 +12,7 @@ from django import forms
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from programme.forms import SeenVersionForm
 from programme.models import Body, BodyKind, FocusArea, GoalArea, Programme
 from programme.services.maintenance import (
     BODY_FIELDS,
@@ -61,7 +62,7 @@ def _bodies_in_swedish_order(bodies: forms.ModelMultipleChoiceField[Body]) -> No
     bodies.choices = [(body.pk, bodies.label_from_instance(body)) for body in ordered]
 
 
-class ProgrammeForm(forms.ModelForm[Programme]):
+class ProgrammeForm(SeenVersionForm[Programme]):
     """A programme version's facts and its goal areas, one per line."""
 
     goal_areas = forms.CharField(
@@ -113,7 +114,7 @@ class ProgrammeForm(forms.ModelForm[Programme]):
         return parse_goal_areas(self.cleaned_data.get("goal_areas", ""))
 
 
-class FocusAreaForm(forms.ModelForm[FocusArea]):
+class FocusAreaForm(SeenVersionForm[FocusArea]):
     """A focus area with its goals, working methods and the goal areas it serves."""
 
     class Meta:
@@ -138,7 +139,7 @@ class FocusAreaForm(forms.ModelForm[FocusArea]):
         goal_areas.queryset = GoalArea.objects.filter(programme=programme).order_by("position")
 
 
-class BodyForm(forms.ModelForm[Body]):
+class BodyForm(SeenVersionForm[Body]):
     """A body's facts and the bodies it replaced."""
 
     class Meta:

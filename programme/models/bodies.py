@@ -14,6 +14,8 @@ from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
+from programme.models.versioned import Versioned
+
 
 class BodyKind(models.TextChoices):
     """The kinds of body the programme binds."""
@@ -45,7 +47,7 @@ class BodyQuerySet(models.QuerySet["Body"]):
         )
 
 
-class Body(models.Model):
+class Body(Versioned):
     """A committee, company board or the executive board, as it was over a span of time.
 
     A merger or rename ends the old body (``valid_to``) and starts a new one that lists
@@ -186,7 +188,7 @@ def _user_ids_in(values: dict[str, Any]) -> set[int]:
     return {user.pk if isinstance(user, models.Model) else int(user)}
 
 
-class Membership(models.Model):
+class Membership(Versioned):
     """A user's place in one body: administrator (changes its records) or reader.
 
     The object permissions on the body are derived from memberships in the same
@@ -219,7 +221,7 @@ class Membership(models.Model):
         return f"{self.user} – {self.body} ({self.get_role_display()})"
 
 
-class GlobalRole(models.Model):
+class GlobalRole(Versioned):
     """A role that reaches beyond one body: SLK reviewer, official or system administrator."""
 
     user = models.ForeignKey(
@@ -248,6 +250,7 @@ class BodyUserObjectPermission(UserObjectPermissionBase):
     """A user's permission on one body, with a real foreign key (no text cast per row)."""
 
     content_object = models.ForeignKey(Body, on_delete=models.CASCADE)
+    not_edited = "Derived from memberships in the same transaction, never edited."
 
     class Meta(UserObjectPermissionBase.Meta):
         verbose_name = _("user permission on a body")
@@ -258,6 +261,7 @@ class BodyGroupObjectPermission(GroupObjectPermissionBase):
     """A group's permission on one body, with a real foreign key."""
 
     content_object = models.ForeignKey(Body, on_delete=models.CASCADE)
+    not_edited = "Granted to groups by code only; the product has no page that edits it."
 
     class Meta(GroupObjectPermissionBase.Meta):
         verbose_name = _("group permission on a body")

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from programme.models.bodies import BodyOwned
+from programme.models.versioned import Versioned
 from programme.years import YEAR_VALIDATORS
 
 # --- Programme duties ------------------------------------------------------------------
@@ -48,7 +49,7 @@ class DutyStatus(models.TextChoices):
     MET = "met", _("met")
 
 
-class DutyRecord(BodyOwned):
+class DutyRecord(BodyOwned, Versioned):
     """One programme duty of one body in one year: its state, who or when, and a note."""
 
     year = models.PositiveSmallIntegerField(_("year"), validators=YEAR_VALIDATORS)
@@ -107,6 +108,7 @@ class EvidenceFile(models.Model):
 
     body_path = "duty_record__body"
     confidentiality_path = "duty_record__confidentiality"
+    not_edited = "Uploaded and deleted, never changed: its file, name and type are fixed."
 
     duty_record = models.ForeignKey(
         DutyRecord,

@@ -10,7 +10,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from programme.models.plans import Activity, ActivityStatus, Goal, Indicator, Plan, Versioned
+from programme.models.plans import Activity, ActivityStatus, Goal, Indicator, Plan
+from programme.models.versioned import Versioned
 from programme.models.year_settings import FollowUpPeriod
 
 # --- Follow-ups --------------------------------------------------------------------------
@@ -112,6 +113,7 @@ class ActivityReport(models.Model):
 
     body_path = "follow_up__plan__body"
     confidentiality_path = ("activity__confidentiality", "activity__goal__confidentiality")
+    version_kept_by = "follow_up"
 
     follow_up = models.ForeignKey(
         FollowUp,
@@ -146,6 +148,7 @@ class IndicatorOutcome(models.Model):
 
     body_path = "follow_up__plan__body"
     confidentiality_path = ("indicator__confidentiality", "indicator__goal__confidentiality")
+    version_kept_by = "follow_up"
 
     follow_up = models.ForeignKey(
         FollowUp, verbose_name=_("follow-up"), on_delete=models.CASCADE, related_name="outcomes"
@@ -185,6 +188,7 @@ class GoalJudgement(models.Model):
 
     body_path = "follow_up__plan__body"
     confidentiality_path = ("goal__confidentiality",)
+    version_kept_by = "follow_up"
 
     follow_up = models.ForeignKey(
         FollowUp,

@@ -14,18 +14,9 @@ from simple_history.models import HistoricalRecords
 
 from programme.models.bodies import Body, confidentiality_field
 from programme.models.programmes import FocusArea
+from programme.models.versioned import Versioned
 from programme.models.year_settings import IndicatorDirection
 from programme.years import YEAR_VALIDATORS
-
-
-class Versioned(models.Model):
-    """A record that two people may edit at once: each save raises ``version`` by one."""
-
-    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
-
-    class Meta:
-        abstract = True
-
 
 # --- The plan ----------------------------------------------------------------------------
 
@@ -273,6 +264,7 @@ class CarryOverIssue(models.Model):
 
     body_path = "plan__body"
     confidentiality_path: tuple[str, ...] = ()
+    not_edited = "Only ever marked resolved, once; a second mark changes nothing."
 
     class Kind(models.TextChoices):
         UNMAPPED = "unmapped", _("focus area without a successor in force")

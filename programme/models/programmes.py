@@ -10,6 +10,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from programme.models.versioned import Versioned
+
 # While a version's goal or focus areas are renumbered, the rows are first moved out of
 # the way, so that swapping two positions never trips a unique constraint halfway through.
 PARKING_OFFSET = 10_000
@@ -44,7 +46,7 @@ class Assembly(models.TextChoices):
     EXECUTIVE_BOARD = "executive_board", _("executive board")
 
 
-class Programme(models.Model):
+class Programme(Versioned):
     """One version of the city's safety and/or security programme (styrdokument)."""
 
     slug = models.SlugField(_("short name in addresses"), max_length=80, unique=True)
@@ -135,6 +137,8 @@ class Programme(models.Model):
 class GoalArea(models.Model):
     """A goal area (målområde) that a programme version's work protects."""
 
+    version_kept_by = "programme"
+
     programme = models.ForeignKey(
         Programme,
         verbose_name=_("programme version"),
@@ -161,7 +165,7 @@ class GoalArea(models.Model):
         return self.name
 
 
-class FocusArea(models.Model):
+class FocusArea(Versioned):
     """A focus area (fokusområde) of a programme version, with its goals and working methods."""
 
     programme = models.ForeignKey(
@@ -218,6 +222,8 @@ class FocusAreaSuccession(models.Model):
     without one records, in its note, content that left the programme lineage (for
     example to the city's quality programme).
     """
+
+    not_edited = "Loaded with the programme data from fixtures/; the product does not edit it."
 
     source = models.ForeignKey(
         FocusArea,

@@ -20,6 +20,8 @@ class ReminderKind(models.TextChoices):
 class ReminderSent(models.Model):
     """A deadline reminder that went to a body's administrators: each is sent once."""
 
+    not_edited = "Written once by the reminder task when the reminder is sent."
+
     deadline = models.ForeignKey(
         FollowUpDeadline,
         verbose_name=_("deadline"),

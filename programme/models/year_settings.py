@@ -6,6 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from programme.models.versioned import Versioned
 from programme.years import YEAR_VALIDATORS
 
 # --- The city council's goal, per year ---------------------------------------------------
@@ -22,7 +23,7 @@ class IndicatorDirection(models.TextChoices):
     LOWER_IS_BETTER = "lower", _("lower is better")
 
 
-class CouncilGoal(models.Model):
+class CouncilGoal(Versioned):
     """The city council's goal for safety and security in one year (data SLK maintains)."""
 
     year = models.PositiveSmallIntegerField(_("year"), unique=True, validators=YEAR_VALIDATORS)
@@ -40,7 +41,7 @@ class CouncilGoal(models.Model):
         return f"{self.year}: {self.title}"
 
 
-class CouncilIndicator(models.Model):
+class CouncilIndicator(Versioned):
     """One of the council's indicators for its goal, with that year's target and outcome."""
 
     council_goal = models.ForeignKey(
@@ -92,7 +93,7 @@ class FollowUpPeriod(models.TextChoices):
     ANNUAL = "annual", _("annual report")
 
 
-class FollowUpDeadline(models.Model):
+class FollowUpDeadline(Versioned):
     """When a period's follow-up is due, as SLK sets it for one year."""
 
     year = models.PositiveSmallIntegerField(_("year"), validators=YEAR_VALIDATORS)

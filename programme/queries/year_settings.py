@@ -61,7 +61,7 @@ def suggested_council_goal_title(year: int) -> str:
 
 
 # What each kind of record is called in the year's history.
-RECORD_KINDS = {
+RECORD_KINDS: dict[type[models.Model], Any] = {
     FollowUpDeadline: gettext_lazy("deadline"),
     CouncilGoal: gettext_lazy("council goal"),
     CouncilIndicator: gettext_lazy("indicator"),

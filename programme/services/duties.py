@@ -13,7 +13,6 @@ refused save changes nothing. Access is decided by the caller through
 from __future__ import annotations
 
 import datetime
-import hashlib
 from collections.abc import Callable
 from typing import Any
 
@@ -26,6 +25,14 @@ from django.utils.translation import gettext_lazy as _
 
 from programme import access
 from programme.history import set_history_user
+from programme.locking import (
+    EditConflict,
+    SeenVersion,
+    changes_since,
+    check_version,
+    for_update,
+    save_new_or_next_version,
+)
 from programme.models import (
     DUTIES_WITH_DATE,
     DUTIES_WITH_PERSON,
@@ -39,28 +46,6 @@ from programme.uploads import detect_evidence_type, original_name
 from programme.years import FIRST_YEAR, is_record_year, last_record_year
 
 AnyUser = access.AnyUser
-
-
-# A form that saw no record yet sends this fingerprint: finding one at save time means
-# someone else created it meanwhile.
-NEW_RECORD_FINGERPRINT = "new"
-
-
-# --- Telling a changed record apart ------------------------------------------------------
-
-
-def record_fingerprint(record: DutyRecord | None) -> str:
-    """A short digest of what a record says, so a save can tell that it changed meanwhile."""
-    if record is None:
-        return NEW_RECORD_FINGERPRINT
-    parts = [
-        record.status,
-        record.confidentiality,
-        record.person_name,
-        record.completed_on.isoformat() if record.completed_on else "",
-        record.description,
-    ]
-    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:20]
 
 
 # --- Saving a duty -----------------------------------------------------------------------
@@ -101,16 +86,6 @@ def _check_duty_rules(
     return errors
 
 
-def _conflict_error() -> ValidationError:
-    return ValidationError(
-        _(
-            "Someone else saved this duty after you opened it. Your text is kept below; "
-            "check their changes in the history and save again."
-        ),
-        code="conflict",
-    )
-
-
 def save_duty_record(
     *,
     user: AnyUser,
@@ -122,12 +97,13 @@ def save_duty_record(
     person_name: str = "",
     completed_on: datetime.date | None = None,
     description: str = "",
-    seen_fingerprint: str | None = None,
+    seen_version: SeenVersion,
 ) -> DutyRecord:
     """Create or update the body's record of one duty in one year, checking every rule.
 
-    Raises ``ValidationError`` (field errors, or code "conflict" when the record changed
-    since the form was opened, as ``seen_fingerprint`` tells) and then saves nothing.
+    ``seen_version`` is the record's version when the form was opened, 0 when there was
+    no record yet. Raises ``ValidationError`` (field errors) or ``EditConflict`` (the
+    record was saved by someone else since) and then saves nothing.
     Only the fields that fit the duty are kept: a name for the coordinators, a date for
     the others.
     """
@@ -149,26 +125,24 @@ def save_duty_record(
         raise ValidationError(errors)
     try:
         with transaction.atomic():
-            record = (
-                DutyRecord.objects.select_for_update()
-                .filter(body=body, year=year, duty=kind.value)
-                .first()
-            )
-            if seen_fingerprint and seen_fingerprint != record_fingerprint(record):
-                raise _conflict_error()
+            record = for_update(
+                DutyRecord.objects.filter(body=body, year=year, duty=kind.value)
+            ).first()
             if record is None:
                 record = DutyRecord(body=body, year=year, duty=kind.value)
+            else:
+                check_version(record, seen_version)
             record.status = status
             record.confidentiality = confidentiality
             record.person_name = person_name
             record.completed_on = completed_on
             record.description = description.strip()
             record.full_clean()
-            set_history_user(record, user)
-            record.save()
+            save_new_or_next_version(record, user)
     except IntegrityError:
-        # Someone created the same record between our read and our write.
-        raise _conflict_error() from None
+        # Someone created the same record between our read and our write: theirs stands.
+        theirs = DutyRecord.objects.get(body=body, year=year, duty=kind.value)
+        raise EditConflict(theirs, changes_since(theirs, 0)) from None
     return record
 
 

@@ -27,7 +27,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from programme import access
 from programme.history import history_user, set_history_user
-from programme.locking import EditConflict, lock_plan, lock_version, save_next_version
+from programme.locking import EditConflict, lock_one, lock_plan, save_next_version
 from programme.models import (
     Activity,
     ActivityReport,
@@ -397,7 +397,7 @@ def lock_follow_up(follow_up: FollowUp) -> FollowUp:
     on this activity) waits until this change commits.
     """
     plan = lock_plan(follow_up.plan_id)
-    current = lock_version(FollowUp.objects.all(), follow_up.pk, None)
+    current = lock_one(FollowUp.objects.all(), follow_up.pk)
     current.plan = plan
     return current
 

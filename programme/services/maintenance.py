@@ -20,6 +20,13 @@ from django.utils.translation import gettext as _
 
 from programme.access import AnyUser
 from programme.history import set_history_user, written_date
+from programme.locking import (
+    SeenVersion,
+    lock_rows,
+    lock_version,
+    save_new_or_next_version,
+    save_next_version,
+)
 from programme.models import Body, FocusArea, GoalArea, Programme
 from programme.models.programmes import park_positions
 from programme.services.plans import take_over_plans
@@ -182,15 +189,18 @@ def _save_programme(
     values: Mapping[str, Any],
     goal_areas: Sequence[str],
 ) -> Programme:
-    """Check and save one programme version with its list of goal areas."""
+    """Check and save one programme version with its list of goal areas.
+
+    The goal areas are saved only here, under the version's lock, and the version's own
+    ``version`` rises with them (``GoalArea.version_kept_by``).
+    """
     _apply(programme, values, PROGRAMME_FIELDS)
     _check_goal_area_names(goal_areas)
     _full_clean(programme)
     _check_lineage(programme)
-    set_history_user(programme, by)
     try:
         with transaction.atomic():
-            programme.save()
+            save_new_or_next_version(programme, by)
             _save_goal_areas(programme, goal_areas, by)
     except IntegrityError as error:
         raise _refused_by_database(error) from error
@@ -209,11 +219,12 @@ def create_programme(
 def update_programme(
     by: AnyUser | None,
     programme: Programme,
+    seen_version: SeenVersion,
     values: Mapping[str, Any],
     goal_areas: Sequence[str],
 ) -> Programme:
-    """Change a programme version and its list of goal areas."""
-    current = Programme.objects.select_for_update().get(pk=programme.pk)
+    """Change a programme version saved at ``seen_version`` and its list of goal areas."""
+    current = lock_version(Programme.objects.all(), programme.pk, seen_version)
     return _save_programme(by, current, values, goal_areas)
 
 
@@ -262,10 +273,9 @@ def _save_focus_area(
     # model's own checks would report the same constraints in general terms.
     _check_focus_area(focus_area, goal_areas)
     _full_clean(focus_area)
-    set_history_user(focus_area, by)
     try:
         with transaction.atomic():
-            focus_area.save()
+            save_new_or_next_version(focus_area, by)
             focus_area.goal_areas.set(goal_areas)
     except IntegrityError as error:
         raise _refused_by_database(error) from error
@@ -288,12 +298,13 @@ def create_focus_area(
 def update_focus_area(
     by: AnyUser | None,
     focus_area: FocusArea,
+    seen_version: SeenVersion,
     values: Mapping[str, Any],
     goal_areas: Sequence[GoalArea],
 ) -> FocusArea:
-    """Change a focus area and the goal areas it serves."""
-    current = (
-        FocusArea.objects.select_for_update().select_related("programme").get(pk=focus_area.pk)
+    """Change a focus area saved at ``seen_version`` and the goal areas it serves."""
+    current = lock_version(
+        FocusArea.objects.select_related("programme"), focus_area.pk, seen_version
     )
     return _save_focus_area(by, current, values, list(goal_areas))
 
@@ -338,10 +349,9 @@ def _save_body(
     _apply(body, values, BODY_FIELDS)
     _full_clean(body)
     _check_predecessors(body, predecessors)
-    set_history_user(body, by)
     try:
         with transaction.atomic():
-            body.save()
+            save_new_or_next_version(body, by)
             if {other.pk for other in predecessors} != set(
                 body.predecessors.values_list("pk", flat=True)
             ):
@@ -363,11 +373,12 @@ def create_body(
 def update_body(
     by: AnyUser | None,
     body: Body,
+    seen_version: SeenVersion,
     values: Mapping[str, Any],
     predecessors: Iterable[Body],
 ) -> Body:
-    """Change a body: its name, kind, administration, dates or predecessors."""
-    current = Body.objects.select_for_update().get(pk=body.pk)
+    """Change a body saved at ``seen_version``: name, kind, administration, dates, predecessors."""
+    current = lock_version(Body.objects.all(), body.pk, seen_version)
     return _save_body(by, current, values, list(predecessors))
 
 
@@ -412,7 +423,7 @@ def merge_bodies(
     takes over the merged bodies' plans of that year (``plans.take_over_plans``).
     """
     pks = sorted({body.pk for body in bodies})
-    merged = list(Body.objects.select_for_update().filter(pk__in=pks).order_by("pk"))
+    merged = lock_rows(Body.objects.filter(pk__in=pks))
     _check_merge(merged, day)
     successor = Body(valid_from=day)
     _apply(successor, values, MERGED_BODY_FIELDS)
@@ -425,8 +436,8 @@ def merge_bodies(
             for body in merged:
                 body.valid_to = last_day
                 _full_clean(body, {"valid_to": "bodies", "valid_from": "bodies"})
-                set_history_user(body, by)
-                body.save(update_fields=["valid_to"])
+                # A form opened on a merged body before is refused as stale.
+                save_next_version(body, by, update_fields=["valid_to", "version"])
             successor.predecessors.set(merged)
             # Plans: the successor takes over its predecessors' plans of the merge year.
             take_over_plans(by, successor, day.year)

@@ -13,7 +13,14 @@ from django.utils.translation import gettext as _
 from programme.access import AnyUser
 from programme.history import set_history_user
 from programme.lineage import focus_areas_in_force, in_force_queryset
-from programme.locking import lock_plan, lock_rows, lock_version, save_next_version
+from programme.locking import (
+    SeenVersion,
+    lock_one,
+    lock_plan,
+    lock_rows,
+    lock_version,
+    save_next_version,
+)
 from programme.models import (
     Activity,
     ActivityReport,
@@ -235,7 +242,7 @@ def create_goal(user: AnyUser | None, plan: Plan, values: Mapping[str, Any]) -> 
 
 @transaction.atomic
 def update_goal(
-    user: AnyUser | None, goal: Goal, seen_version: int | None, values: Mapping[str, Any]
+    user: AnyUser | None, goal: Goal, seen_version: SeenVersion, values: Mapping[str, Any]
 ) -> Goal:
     """Change a goal saved at ``seen_version``; ``EditConflict`` if it moved on since."""
     _lock_plan_of(goal)
@@ -248,7 +255,7 @@ def update_goal(
 def create_activity(user: AnyUser | None, goal: Goal, values: Mapping[str, Any]) -> Activity:
     """Add an activity to the goal, after the last one."""
     _lock_plan_of(goal)
-    goal = lock_version(Goal.objects.select_related("plan"), goal.pk, None)
+    goal = lock_one(Goal.objects.select_related("plan"), goal.pk)
     activity = Activity(goal=goal, position=_next_position(goal.activities.all()))
     focus_ids = _prepare(activity, values, ACTIVITY_FIELDS, goal.plan.year)
     return _save(activity, user, focus_ids)
@@ -256,7 +263,7 @@ def create_activity(user: AnyUser | None, goal: Goal, values: Mapping[str, Any])
 
 @transaction.atomic
 def update_activity(
-    user: AnyUser | None, activity: Activity, seen_version: int | None, values: Mapping[str, Any]
+    user: AnyUser | None, activity: Activity, seen_version: SeenVersion, values: Mapping[str, Any]
 ) -> Activity:
     """Change an activity saved at ``seen_version``; ``EditConflict`` if it moved on since."""
     _lock_plan_of(activity)
@@ -269,7 +276,7 @@ def update_activity(
 def create_indicator(user: AnyUser | None, goal: Goal, values: Mapping[str, Any]) -> Indicator:
     """Add an indicator to the goal, after the last one."""
     _lock_plan_of(goal)
-    goal = lock_version(Goal.objects.select_related("plan"), goal.pk, None)
+    goal = lock_one(Goal.objects.select_related("plan"), goal.pk)
     indicator = Indicator(goal=goal, position=_next_position(goal.indicators.all()))
     focus_ids = _prepare(indicator, values, INDICATOR_FIELDS, goal.plan.year)
     return _save(indicator, user, focus_ids)
@@ -279,7 +286,7 @@ def create_indicator(user: AnyUser | None, goal: Goal, values: Mapping[str, Any]
 def update_indicator(
     user: AnyUser | None,
     indicator: Indicator,
-    seen_version: int | None,
+    seen_version: SeenVersion,
     values: Mapping[str, Any],
 ) -> Indicator:
     """Change an indicator saved at ``seen_version``; ``EditConflict`` if it moved on since."""
@@ -306,7 +313,7 @@ def _submitted(queryset: models.QuerySet[Any]) -> bool:
     return queryset.exclude(follow_up__state=FollowUpState.DRAFT).exists()
 
 
-def _lock_for_delete(record: RecordT, seen_version: int | None) -> RecordT:
+def _lock_for_delete(record: RecordT, seen_version: SeenVersion) -> RecordT:
     """Lock the record's plan, the record at ``seen_version`` and the plan's follow-ups."""
     plan = _lock_plan_of(record)
     current = lock_version(type(record).objects.all(), record.pk, seen_version)
@@ -315,7 +322,7 @@ def _lock_for_delete(record: RecordT, seen_version: int | None) -> RecordT:
 
 
 @transaction.atomic
-def delete_activity(user: AnyUser | None, activity: Activity, seen_version: int | None) -> None:
+def delete_activity(user: AnyUser | None, activity: Activity, seen_version: SeenVersion) -> None:
     """Delete an activity, and its lines in draft follow-ups; refused once reported on."""
     current = _lock_for_delete(activity, seen_version)
     reports = ActivityReport.objects.filter(activity=current)
@@ -332,7 +339,7 @@ def delete_activity(user: AnyUser | None, activity: Activity, seen_version: int 
 
 
 @transaction.atomic
-def delete_indicator(user: AnyUser | None, indicator: Indicator, seen_version: int | None) -> None:
+def delete_indicator(user: AnyUser | None, indicator: Indicator, seen_version: SeenVersion) -> None:
     """Delete an indicator, and its outcomes in draft follow-ups; refused once reported on."""
     current = _lock_for_delete(indicator, seen_version)
     outcomes = IndicatorOutcome.objects.filter(indicator=current)
@@ -349,7 +356,7 @@ def delete_indicator(user: AnyUser | None, indicator: Indicator, seen_version: i
 
 
 @transaction.atomic
-def delete_goal(user: AnyUser | None, goal: Goal, seen_version: int | None) -> None:
+def delete_goal(user: AnyUser | None, goal: Goal, seen_version: SeenVersion) -> None:
     """Delete a goal with its activities and indicators; refused once any is reported on."""
     current = _lock_for_delete(goal, seen_version)
     reports = ActivityReport.objects.filter(activity__goal=current)

@@ -20,7 +20,18 @@ from django.db import IntegrityError, models, transaction
 from django.utils.translation import gettext as _
 
 from programme.access import AnyUser
-from programme.history import set_history_user, written_date
+from programme.history import HistoryEntry, set_history_user, written_date
+from programme.locking import (
+    OVERWRITE,
+    EditConflict,
+    SeenVersion,
+    check_version,
+    for_update,
+    lock_rows,
+    lock_version,
+    save_new_or_next_version,
+    save_next_version,
+)
 from programme.models import (
     CouncilGoal,
     CouncilIndicator,
@@ -108,22 +119,52 @@ def _check_deadlines(year: int, due: Mapping[str, datetime.date | None]) -> None
         raise ValidationError(errors)
 
 
+def _check_deadline_versions(
+    existing: Mapping[str, FollowUpDeadline], seen: Mapping[str, SeenVersion]
+) -> None:
+    """Refuse when a deadline moved past the version the form saw (0: it was not there).
+
+    The refusal lists what was changed in every deadline that moved.
+    """
+    moved: list[FollowUpDeadline] = []
+    changes: list[HistoryEntry] = []
+    for period in DEADLINE_FIELDS:
+        deadline = existing.get(period)
+        seen_version = seen[DEADLINE_FIELDS[period]]
+        if deadline is None or seen_version is OVERWRITE:
+            continue
+        try:
+            check_version(deadline, seen_version)
+        except EditConflict as conflict:
+            moved.append(deadline)
+            changes.extend(conflict.changes)
+    if moved:
+        changes.sort(key=lambda entry: entry.when, reverse=True)
+        raise EditConflict(moved[0], changes)
+
+
 @transaction.atomic
 def set_deadlines(
-    by: AnyUser | None, year: int, due: Mapping[str, datetime.date | None]
+    by: AnyUser | None,
+    year: int,
+    due: Mapping[str, datetime.date | None],
+    seen: Mapping[str, SeenVersion],
 ) -> list[FollowUpDeadline]:
     """Set the year's three follow-up deadlines (``due`` keyed t1, t2, annual) at once.
 
-    T1 comes before T2, and T2 before the annual report; T1 and T2 fall in the year
-    and the annual report in the year or the next. A deadline that does not change
-    is not written again, so its history only shows real changes.
+    ``seen`` names, with the same keys, the version of each deadline the form was
+    opened at (0 for one not set yet). T1 comes before T2, and T2 before the annual
+    report; T1 and T2 fall in the year and the annual report in the year or the next.
+    A deadline that does not change is not written again, so its history only shows
+    real changes.
     """
     check_year(year)
     _check_deadlines(year, due)
     existing = {
         deadline.period: deadline
-        for deadline in FollowUpDeadline.objects.select_for_update().filter(year=year)
+        for deadline in lock_rows(FollowUpDeadline.objects.filter(year=year))
     }
+    _check_deadline_versions(existing, seen)
     saved: list[FollowUpDeadline] = []
     try:
         with transaction.atomic():
@@ -131,10 +172,13 @@ def set_deadlines(
                 day = due[field]
                 assert day is not None
                 deadline = existing.get(period) or FollowUpDeadline(year=year, period=period)
-                if deadline.pk is None or deadline.due_on != day:
+                if deadline.pk is None:
                     deadline.due_on = day
                     set_history_user(deadline, by)
                     deadline.save()
+                elif deadline.due_on != day:
+                    deadline.due_on = day
+                    save_next_version(deadline, by)
                 saved.append(deadline)
     except IntegrityError as error:
         raise _refused_by_database() from error
@@ -146,29 +190,35 @@ def set_deadlines(
 
 def _goal_for_update(year: int) -> CouncilGoal | None:
     """The year's council goal, locked for the rest of the transaction."""
-    return CouncilGoal.objects.select_for_update().filter(year=year).first()
+    return for_update(CouncilGoal.objects.filter(year=year)).first()
 
 
 @transaction.atomic
 def save_council_goal(
-    by: AnyUser | None, year: int, title: str, description: str = ""
+    by: AnyUser | None, year: int, seen_version: SeenVersion, title: str, description: str = ""
 ) -> CouncilGoal:
-    """Create or change the city council's goal of ``year``: its title and description."""
+    """Create or change the city council's goal of ``year``: its title and description.
+
+    ``seen_version`` is the goal's version the form was opened at, 0 when there was none.
+    """
     check_year(year)
     title = title.strip()
     if not title:
         raise ValidationError({"title": _("Give the council goal's title.")})
-    goal = _goal_for_update(year) or CouncilGoal(year=year)
+    goal = _goal_for_update(year)
+    if goal is not None:
+        check_version(goal, seen_version)
+    else:
+        goal = CouncilGoal(year=year)
     description = clean_rich_text(description)
     if goal.pk is not None and goal.title == title and goal.description == description:
         return goal
     goal.title = title
     goal.description = description
     goal.full_clean(validate_unique=False, validate_constraints=False)
-    set_history_user(goal, by)
     try:
         with transaction.atomic():
-            goal.save()
+            save_new_or_next_version(goal, by)
     except IntegrityError as error:
         raise _refused_by_database() from error
     return goal
@@ -215,10 +265,9 @@ def _save_indicator(
     # a value with more digits than the field keeps.
     indicator.full_clean(validate_unique=False, validate_constraints=False)
     _check_indicator_name(indicator)
-    set_history_user(indicator, by)
     try:
         with transaction.atomic():
-            indicator.save()
+            save_new_or_next_version(indicator, by)
     except IntegrityError as error:
         raise _refused_by_database() from error
     return indicator
@@ -244,22 +293,30 @@ def create_council_indicator(
 
 @transaction.atomic
 def update_council_indicator(
-    by: AnyUser | None, indicator: CouncilIndicator, values: Mapping[str, Any]
+    by: AnyUser | None,
+    indicator: CouncilIndicator,
+    seen_version: SeenVersion,
+    values: Mapping[str, Any],
 ) -> CouncilIndicator:
     """Change an indicator of the council goal: its name, unit, direction, target, outcome."""
-    current = (
-        CouncilIndicator.objects.select_for_update()
-        .select_related("council_goal")
-        .get(pk=indicator.pk)
+    current = lock_version(
+        CouncilIndicator.objects.select_related("council_goal"), indicator.pk, seen_version
     )
     return _save_indicator(by, current, values)
 
 
 @transaction.atomic
-def delete_council_indicator(by: AnyUser | None, indicator: CouncilIndicator) -> None:
-    """Remove an indicator from the council goal; its history keeps what it was."""
-    current = CouncilIndicator.objects.select_for_update().filter(pk=indicator.pk).first()
+def delete_council_indicator(
+    by: AnyUser | None, indicator: CouncilIndicator, seen_version: SeenVersion
+) -> None:
+    """Remove an indicator from the council goal; its history keeps what it was.
+
+    Refused (``EditConflict``) when it was changed after the person saw it at
+    ``seen_version``; an indicator someone else removed already stays removed.
+    """
+    current = for_update(CouncilIndicator.objects.filter(pk=indicator.pk)).first()
     if current is None:
         return
+    check_version(current, seen_version)
     set_history_user(current, by)
     current.delete()

@@ -19,7 +19,6 @@ from django.http import (
     HttpRequest,
     HttpResponse,
     HttpResponseRedirect,
-    QueryDict,
 )
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -30,9 +29,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from config.middleware import kept_form_data
 from programme import access, uploads
-from programme.forms import add_refusal
+from programme.forms import add_refusal, show_conflict
 from programme.forms.duties import DutyRecordForm, EvidenceUploadForm
-from programme.history import history_for
+from programme.history import HistoryEntry, history_for
+from programme.locking import EditConflict
 from programme.models import DutyKind, DutyRecord
 from programme.queries import duties as duty_queries
 from programme.services import duties as duty_services
@@ -142,10 +142,11 @@ def duty_edit(request: HttpRequest, slug: str, year: int, duty: str) -> HttpResp
     record = access.restrict(
         DutyRecord.objects.filter(body=body, year=year, duty=kind.value), user, access.Action.CHANGE
     ).first()
-    initial: dict[str, Any] = {"fingerprint": duty_services.record_fingerprint(record)}
+    initial: dict[str, Any] = {"version": record.version if record else 0}
     if record is not None:
         initial.update({name: getattr(record, name) for name in DUTY_FIELDS})
     form = DutyRecordForm(kept_form_data(request), initial=initial, duty=kind)
+    changes: list[HistoryEntry] = []
     if request.method == "POST" and form.is_valid():
         values = {name: form.cleaned_data.get(name) for name in DUTY_FIELDS}
         try:
@@ -159,16 +160,12 @@ def duty_edit(request: HttpRequest, slug: str, year: int, duty: str) -> HttpResp
                 person_name=values["person_name"] or "",
                 completed_on=values["completed_on"],
                 description=values["description"] or "",
-                seen_fingerprint=form.cleaned_data["fingerprint"] or None,
+                seen_version=int(form.cleaned_data["version"]),
             )
+        except EditConflict as conflict:
+            # The user's text stays, now against the record as it stands.
+            changes = show_conflict(form, conflict)
         except ValidationError as error:
-            if getattr(error, "code", None) == "conflict":
-                # Show the user's text again, now against the record as it stands.
-                data = cast(QueryDict, form.data).copy()
-                current = DutyRecord.objects.filter(body=body, year=year, duty=kind.value).first()
-                data["fingerprint"] = duty_services.record_fingerprint(current)
-                form = DutyRecordForm(data, initial=initial, duty=kind)
-                form.is_valid()
             add_refusal(form, error)
         else:
             messages.success(request, _("The duty was saved."))
@@ -176,7 +173,14 @@ def duty_edit(request: HttpRequest, slug: str, year: int, duty: str) -> HttpResp
     return render(
         request,
         "programme/duties/edit.html",
-        {"body": body, "year": year, "duty": kind, "record": record, "form": form},
+        {
+            "body": body,
+            "year": year,
+            "duty": kind,
+            "record": record,
+            "form": form,
+            "conflict_changes": changes,
+        },
     )
 
 

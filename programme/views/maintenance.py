@@ -20,9 +20,10 @@ from django.views.decorators.http import require_http_methods
 
 from config.middleware import kept_form_data
 from programme.access import require_slk_reviewer
-from programme.forms import add_refusal
+from programme.forms import add_refusal, show_conflict
 from programme.forms.maintenance import BodyForm, FocusAreaForm, MergeForm, ProgrammeForm
-from programme.history import history_for
+from programme.history import HistoryEntry, history_for
+from programme.locking import EditConflict
 from programme.models import Body, FocusArea, Programme
 from programme.services import maintenance
 
@@ -68,11 +69,18 @@ def programme_edit(request: HttpRequest, slug: str) -> HttpResponse:
     """Change a programme version and its goal areas; its focus areas and history."""
     programme = get_object_or_404(Programme, slug=slug)
     form = ProgrammeForm(kept_form_data(request), instance=programme)
+    changes: list[HistoryEntry] = []
     if request.method == "POST" and form.is_valid():
         try:
             saved = maintenance.update_programme(
-                request.user, programme, form.cleaned_data, form.goal_area_names()
+                request.user,
+                programme,
+                form.seen_version(),
+                form.cleaned_data,
+                form.goal_area_names(),
             )
+        except EditConflict as conflict:
+            changes = show_conflict(form, conflict)
         except ValidationError as error:
             add_refusal(form, error)
         else:
@@ -90,6 +98,7 @@ def programme_edit(request: HttpRequest, slug: str) -> HttpResponse:
             "programme": stored,
             "focus_areas": list(stored.focus_areas.order_by("position")),
             "history": history_for(stored),
+            "conflict_changes": changes,
         },
     )
 
@@ -126,11 +135,18 @@ def focus_area_edit(request: HttpRequest, pk: int) -> HttpResponse:
     focus_area = get_object_or_404(FocusArea.objects.select_related("programme"), pk=pk)
     programme = focus_area.programme
     form = FocusAreaForm(kept_form_data(request), instance=focus_area, programme=programme)
+    changes: list[HistoryEntry] = []
     if request.method == "POST" and form.is_valid():
         try:
             saved = maintenance.update_focus_area(
-                request.user, focus_area, form.cleaned_data, form.cleaned_data["goal_areas"]
+                request.user,
+                focus_area,
+                form.seen_version(),
+                form.cleaned_data,
+                form.cleaned_data["goal_areas"],
             )
+        except EditConflict as conflict:
+            changes = show_conflict(form, conflict)
         except ValidationError as error:
             add_refusal(form, error)
         else:
@@ -145,6 +161,7 @@ def focus_area_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "programme": programme,
             "focus_area": stored,
             "history": history_for(stored),
+            "conflict_changes": changes,
         },
     )
 
@@ -173,11 +190,18 @@ def body_edit(request: HttpRequest, slug: str) -> HttpResponse:
     """Change a body's facts and predecessors; its history."""
     body = get_object_or_404(Body, slug=slug)
     form = BodyForm(kept_form_data(request), instance=body)
+    changes: list[HistoryEntry] = []
     if request.method == "POST" and form.is_valid():
         try:
             saved = maintenance.update_body(
-                request.user, body, form.cleaned_data, form.cleaned_data["predecessors"]
+                request.user,
+                body,
+                form.seen_version(),
+                form.cleaned_data,
+                form.cleaned_data["predecessors"],
             )
+        except EditConflict as conflict:
+            changes = show_conflict(form, conflict)
         except ValidationError as error:
             add_refusal(form, error)
         else:
@@ -187,7 +211,7 @@ def body_edit(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "programme/maintenance/body_form.html",
-        {"form": form, "body": stored, "history": history_for(stored)},
+        {"form": form, "body": stored, "history": history_for(stored), "conflict_changes": changes},
     )
 
 

@@ -35,7 +35,7 @@ from programme.forms.plans import (
     IndicatorForm,
     initial_of,
 )
-from programme.locking import EditConflict
+from programme.locking import EditConflict, SeenVersion
 from programme.models import Activity, Goal, Indicator, Plan
 from programme.queries import plans as plan_queries
 from programme.services import plan_records
@@ -260,8 +260,8 @@ class GoalChild:
     form: type[ActivityForm] | type[IndicatorForm]
     fields: tuple[str, ...]
     create: Callable[[access.AnyUser, Goal, dict[str, Any]], models.Model]
-    update: Callable[[access.AnyUser, Any, int | None, dict[str, Any]], models.Model]
-    delete: Callable[[access.AnyUser, Any, int | None], None]
+    update: Callable[[access.AnyUser, Any, SeenVersion, dict[str, Any]], models.Model]
+    delete: Callable[[access.AnyUser, Any, SeenVersion], None]
     new_heading: StrOrPromise
     edit_heading: StrOrPromise
     saved_message: StrOrPromise
@@ -384,7 +384,7 @@ def _delete_page(
     *,
     record: Goal | Activity | Indicator,
     plan: Plan,
-    delete: Callable[[int | None], None],
+    delete: Callable[[int], None],
     heading: str,
     warning: str,
     deleted_message: str,

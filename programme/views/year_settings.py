@@ -18,13 +18,15 @@ from django.views.decorators.http import require_http_methods
 
 from config.middleware import kept_form_data
 from programme.access import require_slk_reviewer
-from programme.forms import add_refusal
+from programme.forms import ConfirmForm, add_refusal, show_conflict
 from programme.forms.year_settings import (
     PART_COUNCIL_GOAL,
     CouncilGoalForm,
     CouncilIndicatorForm,
     DeadlinesForm,
 )
+from programme.history import HistoryEntry
+from programme.locking import EditConflict
 from programme.models import CouncilGoal, CouncilIndicator
 from programme.queries import year_settings as year_setting_queries
 from programme.services import year_settings as year_setting_services
@@ -70,15 +72,19 @@ def year_settings_page(request: HttpRequest, year: int) -> HttpResponse:
             else {"title": year_setting_queries.suggested_council_goal_title(year)}
         ),
     )
+    changes: list[HistoryEntry] = []
     if request.method == "POST":
         if goal_posted and goal_form.is_valid():
             try:
                 year_setting_services.save_council_goal(
                     request.user,
                     year,
+                    goal_form.seen_version(),
                     goal_form.cleaned_data["title"],
                     goal_form.cleaned_data["description"],
                 )
+            except EditConflict as conflict:
+                changes = show_conflict(goal_form, conflict)
             except ValidationError as error:
                 add_refusal(goal_form, error)
             else:
@@ -88,7 +94,12 @@ def year_settings_page(request: HttpRequest, year: int) -> HttpResponse:
                 return redirect(_settings_page(year, "radets-mal"))
         elif not goal_posted and deadlines_form.is_valid():
             try:
-                year_setting_services.set_deadlines(request.user, year, deadlines_form.due())
+                year_setting_services.set_deadlines(
+                    request.user, year, deadlines_form.due(), deadlines_form.seen()
+                )
+            except EditConflict as conflict:
+                current = year_setting_queries.year_settings(year).deadlines
+                changes = deadlines_form.show_conflict(conflict, current)
             except ValidationError as error:
                 add_refusal(deadlines_form, error)
             else:
@@ -107,6 +118,7 @@ def year_settings_page(request: HttpRequest, year: int) -> HttpResponse:
             "previous_year": year - 1 if year_setting_services.is_settable_year(year - 1) else None,
             "next_year": year + 1 if year_setting_services.is_settable_year(year + 1) else None,
             "history": settings.history,
+            "conflict_changes": changes,
         },
     )
 
@@ -143,11 +155,14 @@ def council_indicator_edit(request: HttpRequest, pk: int) -> HttpResponse:
     indicator = _indicator(pk)
     year = indicator.council_goal.year
     form = CouncilIndicatorForm(kept_form_data(request), instance=indicator)
+    changes: list[HistoryEntry] = []
     if request.method == "POST" and form.is_valid():
         try:
             saved = year_setting_services.update_council_indicator(
-                request.user, indicator, form.cleaned_data
+                request.user, indicator, form.seen_version(), form.cleaned_data
             )
+        except EditConflict as conflict:
+            changes = show_conflict(form, conflict)
         except ValidationError as error:
             add_refusal(form, error)
         else:
@@ -158,7 +173,7 @@ def council_indicator_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "programme/year_settings/indicator_form.html",
-        {"form": form, "year": year, "indicator": stored},
+        {"form": form, "year": year, "indicator": stored, "conflict_changes": changes},
     )
 
 
@@ -168,14 +183,27 @@ def council_indicator_delete(request: HttpRequest, pk: int) -> HttpResponse:
     """Ask, then remove an indicator of a council goal."""
     indicator = _indicator(pk)
     year = indicator.council_goal.year
-    if request.method == "POST":
-        year_setting_services.delete_council_indicator(request.user, indicator)
-        messages.success(
-            request, _("The indicator %(name)s was removed.") % {"name": indicator.name}
-        )
-        return redirect(_settings_page(year, "indikatorer"))
+    form = ConfirmForm(kept_form_data(request), initial={"version": indicator.version})
+    changes: list[HistoryEntry] = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            year_setting_services.delete_council_indicator(
+                request.user, indicator, int(form.cleaned_data["version"])
+            )
+        except EditConflict as conflict:
+            changes = show_conflict(form, conflict)
+        else:
+            messages.success(
+                request, _("The indicator %(name)s was removed.") % {"name": indicator.name}
+            )
+            return redirect(_settings_page(year, "indikatorer"))
     return render(
         request,
         "programme/year_settings/indicator_delete.html",
-        {"indicator": indicator, "year": year},
+        {
+            "indicator": CouncilIndicator.objects.get(pk=indicator.pk),
+            "year": year,
+            "form": form,
+            "conflict_changes": changes,
+        },
     )

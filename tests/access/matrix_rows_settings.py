@@ -56,6 +56,7 @@ def rows() -> list[Row]:
             programme_url("council-indicator-delete", pk=council_indicator_pk),
             slk_only,
             answers(403, slk=302),
+            post_data={"version": "1"},
             last="slk",
         ),
     ]

@@ -136,7 +136,12 @@ def test_membership_added_and_removed_in_the_admin_moves_the_body_permission(
 
     changed = client.post(
         reverse("admin:programme_membership_change", args=[membership.pk]),
-        {"user": newcomer.pk, "body": cast.body_b.pk, "role": BodyRole.READER},
+        {
+            "user": newcomer.pk,
+            "body": cast.body_b.pk,
+            "role": BodyRole.READER,
+            "seen_version": membership.version,
+        },
     )
 
     assert changed.status_code == 302
@@ -151,6 +156,44 @@ def test_membership_added_and_removed_in_the_admin_moves_the_body_permission(
     assert not Membership.objects.filter(user=newcomer).exists()
     assert not access.bodies_for(newcomer, access.Action.VIEW).exists()
     assert not BodyUserObjectPermission.objects.filter(user=newcomer).exists()
+
+
+def test_a_membership_changed_in_the_admin_from_an_old_version_is_refused(
+    client: Client, cast: Cast
+):
+    client.force_login(cast.sysadmin)
+    membership = Membership.objects.get(user=cast.reader_a)
+    url = reverse("admin:programme_membership_change", args=[membership.pk])
+    seen = membership.version
+    # Another system administrator makes the reader an administrator meanwhile.
+    first = client.post(
+        url,
+        {
+            "user": cast.reader_a.pk,
+            "body": cast.body_a.pk,
+            "role": BodyRole.ADMINISTRATOR,
+            "seen_version": seen,
+        },
+    )
+    assert first.status_code == 302
+
+    second = client.post(
+        url,
+        {
+            "user": cast.reader_a.pk,
+            "body": cast.body_b.pk,
+            "role": BodyRole.READER,
+            "seen_version": seen,
+        },
+    )
+
+    assert second.status_code == 200
+    page = second.content.decode()
+    assert "Någon annan har sparat ändringar här" in page
+    assert "Sam Systemadministratör: roll: läsare → administratör" in page
+    membership.refresh_from_db()
+    assert (membership.body, membership.role) == (cast.body_a, BodyRole.ADMINISTRATOR)
+    assert membership.version == seen + 1
 
 
 def test_system_administrator_cannot_make_anyone_a_superuser_or_grant_raw_permissions(

@@ -115,6 +115,7 @@ def form_data(**values: Any) -> dict[str, Any]:
         "completed_on": "2024-05-02",
         "person_name": "",
         "description": "Antagen av nämnden",
+        "version": "0",
     }
     data.update(values)
     return data
@@ -308,7 +309,7 @@ def test_administrator_records_a_new_duty(cast: Cast, records: dict[str, DutyRec
     url = edit_url(cast.body_a, DutyKind.CRISIS_PLAN)
 
     form = client.get(url)
-    response = client.post(url, form_data(fingerprint=form.context["form"]["fingerprint"].value()))
+    response = client.post(url, form_data(version=form.context["form"]["version"].value()))
 
     saved = DutyRecord.objects.get(body=cast.body_a, year=YEAR, duty=DutyKind.CRISIS_PLAN)
     assert response.status_code == 302
@@ -443,6 +444,7 @@ def test_saving_a_duty_for_a_year_the_body_did_not_exist_is_refused(
             duty=DutyKind.EXERCISES,
             status=DutyStatus.IN_PROGRESS,
             confidentiality=Confidentiality.INTERNAL,
+            seen_version=0,
         )
 
     assert message in " ".join(refused.value.messages)
@@ -460,6 +462,7 @@ def test_a_body_that_ended_mid_year_may_still_report_that_year(cast: Cast):
         status=DutyStatus.MET,
         confidentiality=Confidentiality.OPEN,
         completed_on=datetime.date(2023, 5, 10),
+        seen_version=0,
     )
 
     assert saved.pk is not None
@@ -469,7 +472,7 @@ def test_a_body_that_ended_mid_year_may_still_report_that_year(cast: Cast):
 def test_a_second_save_over_a_newer_change_is_refused(cast: Cast, records: dict[str, DutyRecord]):
     client = client_for(cast, "admin_a")
     url = edit_url(cast.body_a, DutyKind.SECURITY_COORDINATOR)
-    seen = client.get(url).context["form"]["fingerprint"].value()
+    seen = client.get(url).context["form"]["version"].value()
     duty_services.save_duty_record(
         user=cast.admin_a,
         body=cast.body_a,
@@ -478,13 +481,16 @@ def test_a_second_save_over_a_newer_change_is_refused(cast: Cast, records: dict[
         status=DutyStatus.MET,
         confidentiality=Confidentiality.INTERNAL,
         person_name="Lena Annan",
+        seen_version=records["a_internal"].version,
     )
 
-    response = client.post(url, form_data(person_name="Min ändring", fingerprint=seen))
+    response = client.post(url, form_data(person_name="Min ändring", version=seen))
 
     html = text_of(response)
     assert response.status_code == 200
-    assert "Någon annan sparade uppdraget efter att du öppnade det." in html
+    assert "Någon annan har sparat ändringar här efter att du öppnade sidan" in html
+    # What the other person changed is listed.
+    assert "Lena Annan" in html
     assert 'value="Min ändring"' in html
     row = records["a_internal"]
     row.refresh_from_db()
@@ -506,6 +512,7 @@ def test_fields_that_do_not_fit_the_duty_are_not_kept(cast: Cast):
         confidentiality=Confidentiality.INTERNAL,
         person_name=" Karin ",
         completed_on=datetime.date(2024, 1, 1),
+        seen_version=0,
     )
 
     assert saved.person_name == "Karin"
@@ -525,6 +532,7 @@ def test_edits_appear_in_the_history_with_who_and_when(cast: Cast, records: dict
             confidentiality=Confidentiality.CONFIDENTIAL,
             completed_on="2024-04-15",
             description="Sårbarheter i elförsörjningen",
+            version=str(row.version),
         ),
     )
     assert response.status_code == 302

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.db import transaction
 
-from programme.locking import EditConflict, lock_version, save_next_version
+from programme.locking import OVERWRITE, EditConflict, lock_version, save_next_version
 from programme.models import Activity, ActivityStatus, Goal, Plan
 from tests.conftest import Cast
 
@@ -66,10 +66,18 @@ def test_the_refusal_lists_who_changed_what_since_the_form_was_opened(
     ]
 
 
-def test_without_a_seen_version_the_check_is_skipped(cast: Cast, activity: Activity):
+def test_code_that_means_to_overwrite_says_so_by_name(cast: Cast, activity: Activity):
     edit(activity.pk, 1, cast.admin_a, status=ActivityStatus.DELAYED)
 
     with transaction.atomic():
-        record = lock_version(Activity.objects.all(), activity.pk, None)
+        record = lock_version(Activity.objects.all(), activity.pk, OVERWRITE)
 
     assert record.version == 2
+
+
+@pytest.mark.parametrize("seen", [None, "2", True])
+def test_a_change_that_names_no_version_is_an_error_not_an_overwrite(
+    cast: Cast, activity: Activity, seen: object
+):
+    with pytest.raises(TypeError, match="OVERWRITE"), transaction.atomic():
+        lock_version(Activity.objects.all(), activity.pk, seen)  # type: ignore[arg-type]

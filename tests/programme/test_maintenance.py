@@ -103,6 +103,7 @@ def programme_data(programme: Programme | None = None, **changes: str) -> dict[s
             "supersedes": "",
             "summary": "Ett utkast.",
             "goal_areas": "Trygga offentliga miljöer\nStarka lokalsamhällen",
+            "version": "0",
         }
     else:
         data = {
@@ -122,14 +123,16 @@ def programme_data(programme: Programme | None = None, **changes: str) -> dict[s
             "goal_areas": "\n".join(
                 programme.goal_areas.order_by("position").values_list("name", flat=True)
             ),
+            "version": str(Programme.objects.get(pk=programme.pk).version),
         }
     data.update(changes)
     return data
 
 
-def focus_area_data(**changes: Any) -> dict[str, Any]:
-    """The focus area form as posted."""
+def focus_area_data(focus_area: FocusArea | None = None, **changes: Any) -> dict[str, Any]:
+    """The focus area form as posted, opened on ``focus_area`` as stored (or a new one)."""
     data: dict[str, Any] = {
+        "version": str(FocusArea.objects.get(pk=focus_area.pk).version) if focus_area else "0",
         "number": "",
         "position": "",
         "title": "Förebygga otillåten påverkan",
@@ -153,6 +156,7 @@ def body_data(body: Body | None = None, **changes: Any) -> dict[str, Any]:
             "valid_from": "2026-01-01",
             "valid_to": "",
             "predecessors": [],
+            "version": "0",
         }
     else:
         data = {
@@ -163,6 +167,7 @@ def body_data(body: Body | None = None, **changes: Any) -> dict[str, Any]:
             "valid_from": body.valid_from.isoformat() if body.valid_from else "",
             "valid_to": body.valid_to.isoformat() if body.valid_to else "",
             "predecessors": [str(pk) for pk in body.predecessors.values_list("pk", flat=True)],
+            "version": str(Body.objects.get(pk=body.pk).version),
         }
     data.update(changes)
     return data
@@ -316,7 +321,9 @@ def test_a_version_cannot_supersede_itself_a_later_version_or_its_successor(
     # The form does not offer the version itself.
     assert itself.context["form"].errors["supersedes"]
     with pytest.raises(ValidationError):
-        maintenance.update_programme(None, version_2018, {"supersedes": version_2018}, ["Trygghet"])
+        maintenance.update_programme(
+            None, version_2018, version_2018.version, {"supersedes": version_2018}, ["Trygghet"]
+        )
     assert snapshot() == before
 
 
@@ -342,7 +349,8 @@ def test_slk_creates_and_edits_a_focus_area_and_sees_its_history(slk_client: Cli
 
     url = reverse("programme:focus-area-edit", kwargs={"pk": focus_area.pk})
     edited = slk_client.post(
-        url, focus_area_data(number="5", position="5", goals="Nya mål.", goal_areas=[])
+        url,
+        focus_area_data(focus_area, number="5", position="5", goals="Nya mål.", goal_areas=[]),
     )
 
     assert edited.status_code == 302

@@ -57,10 +57,18 @@ def snapshot() -> list[list[dict[str, Any]]]:
     return [list(model._default_manager.order_by("pk").values()) for model in models]
 
 
+# What a deadlines form opened on a year without deadlines names as their versions.
+NO_DEADLINES_SEEN = {"t1": 0, "t2": 0, "annual": 0}
+
+
 def deadline_data(**changes: str) -> dict[str, str]:
-    """The deadlines form as posted."""
+    """The deadlines form as posted, opened on the year's deadlines as stored."""
+    versions = {
+        deadline.period: deadline.version for deadline in FollowUpDeadline.objects.filter(year=YEAR)
+    }
     data = {
         "deadlines-part": "deadlines",
+        **{f"deadlines-{name}_version": str(versions.get(name, 0)) for name in NO_DEADLINES_SEEN},
         "deadlines-t1": f"{YEAR}-05-15",
         "deadlines-t2": f"{YEAR}-09-15",
         "deadlines-annual": f"{YEAR + 1}-02-01",
@@ -69,9 +77,10 @@ def deadline_data(**changes: str) -> dict[str, str]:
     return data
 
 
-def indicator_data(**changes: str) -> dict[str, str]:
-    """The indicator form as posted, with the Swedish decimal comma."""
+def indicator_data(*opened: CouncilIndicator, **changes: str) -> dict[str, str]:
+    """The indicator form as posted, with the Swedish decimal comma; opened on ``opened``."""
     data = {
+        "version": str(CouncilIndicator.objects.get(pk=opened[0].pk).version) if opened else "0",
         "name": "Andel invånare som känner sig trygga",
         "unit": "%",
         "direction": IndicatorDirection.HIGHER_IS_BETTER,
@@ -156,6 +165,7 @@ def test_moving_one_deadline_writes_only_that_one(cast: Cast):
             "t2": datetime.date(YEAR, 9, 15),
             "annual": datetime.date(YEAR + 1, 2, 1),
         },
+        NO_DEADLINES_SEEN,
     )
     history = FollowUpDeadline.history.model
     before = history.objects.count()
@@ -211,6 +221,7 @@ def test_deadlines_out_of_order_or_range_are_refused_and_nothing_changes(
             "t2": datetime.date(YEAR, 9, 15),
             "annual": datetime.date(YEAR + 1, 2, 1),
         },
+        NO_DEADLINES_SEEN,
     )
     before = snapshot()
 
@@ -235,6 +246,7 @@ def test_the_service_refuses_a_year_outside_the_range(cast: Cast):
                 "t2": datetime.date(1999, 9, 15),
                 "annual": datetime.date(2000, 2, 1),
             },
+            NO_DEADLINES_SEEN,
         )
 
     assert "2000–2100" in str(refusal.value)
@@ -264,6 +276,7 @@ def test_slk_saves_the_council_goal_with_its_description_sanitised(cast: Cast):
         settings_url(),
         {
             "goal-part": "council_goal",
+            "goal-version": "0",
             "goal-title": DEFAULT_COUNCIL_GOAL_TITLE,
             "goal-description": (
                 "<p>Målet <em>gäller</em> hela staden.</p><script>alert(1)</script>"
@@ -286,7 +299,13 @@ def test_a_council_goal_without_a_title_is_refused_and_nothing_changes(cast: Cas
     before = snapshot()
 
     response = signed_in(cast.slk).post(
-        settings_url(), {"goal-part": "council_goal", "goal-title": "  ", "goal-description": ""}
+        settings_url(),
+        {
+            "goal-part": "council_goal",
+            "goal-version": "0",
+            "goal-title": "  ",
+            "goal-description": "",
+        },
     )
 
     assert response.status_code == 200
@@ -374,7 +393,7 @@ def test_renaming_an_indicator_to_another_ones_name_is_refused(cast: Cast):
     before = snapshot()
     url = reverse("programme:council-indicator-edit", kwargs={"pk": second.pk})
 
-    response = signed_in(cast.slk).post(url, indicator_data(name="indikator 1"))
+    response = signed_in(cast.slk).post(url, indicator_data(second, name="indikator 1"))
 
     assert response.status_code == 200
     assert snapshot() == before
@@ -388,7 +407,8 @@ def test_slk_changes_an_indicators_outcome_and_the_history_shows_it(cast: Cast):
     url = reverse("programme:council-indicator-edit", kwargs={"pk": indicator.pk})
 
     response = signed_in(cast.slk).post(
-        url, indicator_data(name="Indikator 1", target="1", outcome="0,8", position="1")
+        url,
+        indicator_data(indicator, name="Indikator 1", target="1", outcome="0,8", position="1"),
     )
 
     assert response.status_code == 302
@@ -406,7 +426,7 @@ def test_slk_removes_an_indicator_and_the_history_keeps_it(cast: Cast):
     client = signed_in(cast.slk)
 
     confirm = client.get(url)
-    response = client.post(url)
+    response = client.post(url, {"version": str(first.version)})
 
     assert "Ta bort indikatorn?" in text_of(confirm)
     assert response.status_code == 302
@@ -449,7 +469,11 @@ def test_the_settings_page_reads_in_a_fixed_number_of_queries(
                 "programme:council-indicator-edit",
                 kwargs={"pk": CouncilIndicator.objects.get(position=n + 1).pk},
             ),
-            indicator_data(name=f"Indikator {n + 1}", outcome=str(n)),
+            indicator_data(
+                CouncilIndicator.objects.get(position=n + 1),
+                name=f"Indikator {n + 1}",
+                outcome=str(n),
+            ),
         )
     year_setting_services.set_deadlines(
         cast.slk,
@@ -459,6 +483,7 @@ def test_the_settings_page_reads_in_a_fixed_number_of_queries(
             "t2": datetime.date(YEAR, 9, 15),
             "annual": datetime.date(YEAR + 1, 2, 1),
         },
+        NO_DEADLINES_SEEN,
     )
 
     with django_assert_num_queries(SETTINGS_PAGE_QUERIES):
