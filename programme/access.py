@@ -26,6 +26,7 @@ from guardian.core import ObjectPermissionChecker
 from guardian.shortcuts import get_objects_for_user
 
 from programme.models import (
+    ALWAYS_OPEN,
     Body,
     BodyRole,
     BodyUserObjectPermission,
@@ -195,18 +196,52 @@ def _body_path(model: type[models.Model]) -> str:
     return path
 
 
+class LevelUnknown(TypeError):
+    """A model that names no confidentiality level: no rule may guess what it may show."""
+
+
 def _level_paths(model: type[models.Model]) -> tuple[str, ...]:
     """The lookups to every level that governs a row: its own and its parents'.
 
     A record inherits the strictest level above it (an activity under a confidential
-    goal is confidential too); a model with no level of its own names none.
+    goal is confidential too). A model open by what it is (``ALWAYS_OPEN``) has none; a
+    model that names neither is refused, so a new model cannot leak by omission.
     """
     paths = getattr(model, "confidentiality_path", None)
-    if isinstance(paths, str):
+    if paths is ALWAYS_OPEN:
+        return ()
+    if isinstance(paths, str) and paths:
         return (paths,)
-    if isinstance(paths, tuple):
+    if isinstance(paths, tuple) and paths and all(isinstance(path, str) for path in paths):
         return paths
-    raise TypeError(f"{model.__name__} does not belong to a body (no confidentiality_path).")
+    raise LevelUnknown(
+        f"{model.__name__} names no confidentiality level (confidentiality_path), so no "
+        "rule can tell which of its rows may be shown."
+    )
+
+
+def _levels_allow(model: type[models.Model], path: str, levels: Iterable[str]) -> Q:
+    """The rows whose level at ``path`` is one of ``levels``.
+
+    A level reached through a relation that may be empty (a carry-over issue about an
+    activity has no goal of its own) imposes nothing when the relation is empty.
+    """
+    allowed = Q(**{f"{path}__in": list(levels)})
+    relation = path.rsplit("__", 1)[0] if "__" in path else None
+    if relation is not None and _nullable(model, relation):
+        allowed |= Q(**{f"{relation}__isnull": True})
+    return allowed
+
+
+def _nullable(model: type[models.Model], lookup: str) -> bool:
+    """Whether the relation ``lookup`` (``a__b``) may be empty anywhere along the way."""
+    current: Any = model
+    for name in lookup.split("__"):
+        field = current._meta.get_field(name)
+        if getattr(field, "null", False):
+            return True
+        current = field.related_model
+    return False
 
 
 def restrict(
@@ -231,7 +266,7 @@ def restrict(
         return queryset
     not_confidential = Q()
     for path in level_paths:
-        not_confidential &= Q(**{f"{path}__in": NOT_CONFIDENTIAL})
+        not_confidential &= _levels_allow(queryset.model, path, NOT_CONFIDENTIAL)
     return queryset.filter(
         not_confidential | Q(**{f"{body_path}__in": _bodies_with(user, VIEW_CONFIDENTIAL)})
     )
@@ -244,14 +279,52 @@ def may_see_confidential(user: AnyUser, body: Body) -> bool:
     return _bodies_with(user, VIEW_CONFIDENTIAL).filter(pk=body.pk).exists()
 
 
-def for_general_report(queryset: models.QuerySet[ModelT]) -> models.QuerySet[ModelT]:
-    """Only the rows that may appear in a general report every official reads: open ones.
+class GeneralUse(enum.Enum):
+    """What a general report, which every official reads, does with a body's rows."""
 
-    Internal and confidential records never reach a general report, whoever asks for it;
-    a row under an internal or confidential parent stays out too.
+    # Shows their text: open rows only.
+    SHOWN = "shown"
+    # Counts them ("23 of 30 committees..."): open and internal rows. A confidential row
+    # is never counted, shown or hinted at.
+    COUNTED = "counted"
+
+
+GENERAL_LEVELS: dict[GeneralUse, tuple[str, ...]] = {
+    GeneralUse.SHOWN: (Confidentiality.OPEN,),
+    GeneralUse.COUNTED: (Confidentiality.OPEN, Confidentiality.INTERNAL),
+}
+
+
+def for_general_report(
+    queryset: models.QuerySet[ModelT], use: GeneralUse = GeneralUse.SHOWN
+) -> models.QuerySet[ModelT]:
+    """Only the rows a general report may use as ``use`` says, whoever asks for it.
+
+    Every level that governs a row (its own, its parents', and for a snapshot row the
+    level it had at submission) must allow it. A model that names no level is refused
+    (``LevelUnknown``), never answered with every row. Texts a row holds at levels of
+    their own (``text_levels``) are asked about with ``general_text``.
     """
     level_paths = _level_paths(queryset.model)
-    return queryset.filter(**{path: Confidentiality.OPEN for path in level_paths})
+    _body_path(queryset.model)
+    allowed = Q()
+    for path in level_paths:
+        allowed &= _levels_allow(queryset.model, path, GENERAL_LEVELS[use])
+    return queryset.filter(allowed)
+
+
+def general_text(record: models.Model, name: str, use: GeneralUse = GeneralUse.SHOWN) -> str:
+    """The text ``name`` of ``record`` if a general report may use it, else "".
+
+    The text's level is named in the model's ``text_levels``; a text without one is
+    refused (``LevelUnknown``).
+    """
+    levels: dict[str, str] = getattr(type(record), "text_levels", {})
+    if name not in levels:
+        raise LevelUnknown(f"{type(record).__name__}.{name} has no confidentiality level.")
+    if getattr(record, levels[name]) not in GENERAL_LEVELS[use]:
+        return ""
+    return str(getattr(record, name) or "")
 
 
 def get_for_user_or_404(

@@ -5,12 +5,13 @@ A form sends the version it was opened at; the service locks the row, compares, 
 either saves with the next version or raises ``EditConflict`` with what the other
 person changed, read from the record's history, so the page can show it.
 
-Services that check a rule and then write lock what the rule reads, in one fixed order
-so that two of them can never wait on each other: the plan, then its records (goals,
-then activities and indicators), then the plan's follow-ups, then their rows. Every
-lock here names its own table only (``of=("self",)``): a ``select_related`` join must
-not lock the joined rows as well, out of that order. A version is raised from the value
-read under the lock, never from one read before it.
+Services that check a rule and then write lock what the rule reads. Any change to a
+plan's records or to its follow-ups takes the plan's lock first (``lock_plan``), so two
+such changes run one after the other and never wait on each other's rows; under it a
+change locks the rows it reads before it reads them. Every lock here names its own
+table only (``of=("self",)``): a ``select_related`` join must not lock the joined rows
+as well. A version is raised from the value read under the lock, never from one read
+before it.
 """
 
 from __future__ import annotations

@@ -23,6 +23,7 @@ from programme.models import (
     Activity,
     ActivityReport,
     ActivityStatus,
+    Confidentiality,
     FollowUp,
     FollowUpPeriod,
     FollowUpState,
@@ -32,6 +33,22 @@ from programme.models import (
     IndicatorOutcome,
     Judgement,
     Plan,
+)
+
+# Levels of a follow-up's texts, picked in turn: mostly open, or mostly internal.
+LEVELS_MOSTLY_OPEN = (
+    Confidentiality.OPEN,
+    Confidentiality.OPEN,
+    Confidentiality.OPEN,
+    Confidentiality.INTERNAL,
+    Confidentiality.OPEN,
+)
+LEVELS_MOSTLY_INTERNAL = (
+    Confidentiality.INTERNAL,
+    Confidentiality.OPEN,
+    Confidentiality.INTERNAL,
+    Confidentiality.INTERNAL,
+    Confidentiality.CONFIDENTIAL,
 )
 
 
@@ -87,8 +104,15 @@ def write_follow_ups(
                     plan=plan,
                     period=period,
                     state=state,
+                    # Most bodies publish their narrative; the situation picture and the
+                    # council goal's judgement stay internal more often.
                     narrative=NARRATIVE,
+                    narrative_confidentiality=LEVELS_MOSTLY_OPEN[(plan.pk + len(follow_ups)) % 5],
                     situation_picture=SITUATION_PICTURE,
+                    situation_picture_confidentiality=LEVELS_MOSTLY_INTERNAL[
+                        (plan.pk + len(follow_ups)) % 5
+                    ],
+                    council_goal_confidentiality=LEVELS_MOSTLY_OPEN[(plan.pk + 2) % 5],
                     council_goal_judgement=(
                         Judgement.PARTLY_MET if period == FollowUpPeriod.ANNUAL else ""
                     ),
@@ -106,6 +130,9 @@ def write_follow_ups(
     result.add("follow-ups", len(follow_ups))
 
     rng_of = {plan.pk: rng for plan, rng in zip(plans, rngs, strict=True)}
+    goal_level = {
+        goal.pk: goal.confidentiality for goals in goals_by_plan.values() for goal in goals
+    }
     reports: list[ActivityReport] = []
     outcomes: list[IndicatorOutcome] = []
     judgements: list[GoalJudgement] = []
@@ -123,26 +150,26 @@ def write_follow_ups(
                 )
             )
             latest_status[activity.pk] = status
-            reports.append(
-                ActivityReport(
-                    follow_up=follow_up, activity=activity, status=status, comment=COMMENTS[status]
-                )
+            report = ActivityReport(
+                follow_up=follow_up, activity=activity, status=status, comment=COMMENTS[status]
             )
+            report.take_from(activity, goal_level[activity.goal_id])
+            reports.append(report)
         for indicator in indicators_by_plan.get(follow_up.plan_id, []):
             target = int(indicator.target or 0)
             women = near(rng, target) if indicator.by_sex else None
             men = near(rng, target) if indicator.by_sex else None
-            outcomes.append(
-                IndicatorOutcome(
-                    follow_up=follow_up,
-                    indicator=indicator,
-                    value=((women + men) / 2).quantize(Decimal("0.01"))
-                    if women is not None and men is not None
-                    else near(rng, target),
-                    value_women=women,
-                    value_men=men,
-                )
+            outcome = IndicatorOutcome(
+                follow_up=follow_up,
+                indicator=indicator,
+                value=((women + men) / 2).quantize(Decimal("0.01"))
+                if women is not None and men is not None
+                else near(rng, target),
+                value_women=women,
+                value_men=men,
             )
+            outcome.take_from(indicator, goal_level[indicator.goal_id])
+            outcomes.append(outcome)
         approved = follow_up.state == FollowUpState.APPROVED
         for goal in goals_by_plan[follow_up.plan_id]:
             judgement = rng.choices(
@@ -150,20 +177,20 @@ def write_follow_ups(
             )[0]
             # SLK mostly agrees; now and then it judges a goal more strictly.
             slk = (Judgement.PARTLY_MET if rng.random() < 0.15 else judgement) if approved else ""
-            judgements.append(
-                GoalJudgement(
-                    follow_up=follow_up,
-                    goal=goal,
-                    judgement=judgement,
-                    motivation=MOTIVATIONS[judgement],
-                    slk_judgement=slk,
-                    slk_motivation=(
-                        "Stadsledningskontoret bedömer att målet uppnås delvis."
-                        if slk and slk != judgement
-                        else ""
-                    ),
-                )
+            row = GoalJudgement(
+                follow_up=follow_up,
+                goal=goal,
+                judgement=judgement,
+                motivation=MOTIVATIONS[judgement],
+                slk_judgement=slk,
+                slk_motivation=(
+                    "Stadsledningskontoret bedömer att målet uppnås delvis."
+                    if slk and slk != judgement
+                    else ""
+                ),
             )
+            row.take_from(goal)
+            judgements.append(row)
     for model, rows, name in (
         (ActivityReport, reports, "activity reports"),
         (IndicatorOutcome, outcomes, "indicator outcomes"),

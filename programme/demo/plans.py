@@ -160,24 +160,30 @@ def write_plans(orders: Sequence[PlanOrder], seed: str, with_history: bool, resu
     result.add("plans", len(plans))
 
     goals: list[Goal] = []
-    for order, plan, rng in zip(orders, plans, rngs, strict=True):
+    for index, (order, plan, rng) in enumerate(zip(orders, plans, rngs, strict=True)):
         titles = rng.sample(GOALS, k=min(order.size.goals, len(GOALS)))
         for position in range(1, order.size.goals + 1):
             title = titles[(position - 1) % len(titles)]
             if position > len(titles):
                 title = f"{title} ({position})"
-            # One goal in every fifth plan protects something that must stay confidential.
-            confidential = position == order.size.goals and rng.random() < 0.2
+            # The last goal of every fifth plan (the first among them) protects something
+            # that must stay confidential.
+            confidential = position == order.size.goals and (
+                index % 5 == 0 if index < 5 else rng.random() < 0.2
+            )
             goals.append(
                 Goal(
                     plan=plan,
                     position=position,
                     title=title,
                     description="Målet bidrar till kommunfullmäktiges mål för trygghet.",
+                    # Plans are public documents: most goals are open, some internal.
                     confidentiality=(
                         Confidentiality.CONFIDENTIAL
                         if confidential
-                        else rng.choice([Confidentiality.OPEN, Confidentiality.INTERNAL])
+                        else rng.choices([Confidentiality.OPEN, Confidentiality.INTERNAL], [7, 3])[
+                            0
+                        ]
                     ),
                 )
             )
@@ -220,7 +226,7 @@ def write_plans(orders: Sequence[PlanOrder], seed: str, with_history: bool, resu
                 if n == len(STATUSES)
                 else rng.choices(
                     [Confidentiality.OPEN, Confidentiality.INTERNAL, Confidentiality.CONFIDENTIAL],
-                    [3, 6, 1],
+                    [7, 2, 1],
                 )[0],
             )
             activities.append(activity)
@@ -237,7 +243,17 @@ def write_plans(orders: Sequence[PlanOrder], seed: str, with_history: bool, resu
                     baseline=Decimal(spec.baseline),
                     target=Decimal(spec.target),
                     by_sex=spec.by_sex,
-                    confidentiality=rng.choice([Confidentiality.OPEN, Confidentiality.INTERNAL]),
+                    # The first indicator of each plan is open; after it a few are not.
+                    confidentiality=Confidentiality.OPEN
+                    if n == 0
+                    else rng.choices(
+                        [
+                            Confidentiality.OPEN,
+                            Confidentiality.INTERNAL,
+                            Confidentiality.CONFIDENTIAL,
+                        ],
+                        [7, 2, 1],
+                    )[0],
                 )
             )
     activities = bulk_save(Activity, activities, with_history)

@@ -78,7 +78,7 @@ def follow_up_workbook(body: Body, follow_up: FollowUp, sections: Sequence[GoalS
         append_row(
             goal_sheet,
             [
-                section.goal.title,
+                section.title,
                 label_of(Judgement, judgement.judgement),
                 plain_text(judgement.motivation),
                 label_of(Judgement, judgement.slk_judgement) if judgement.slk_judgement else "",
@@ -89,8 +89,8 @@ def follow_up_workbook(body: Body, follow_up: FollowUp, sections: Sequence[GoalS
             append_row(
                 activity_sheet,
                 [
-                    section.goal.title,
-                    report.activity.title,
+                    section.title,
+                    report.title,
                     label_of(ActivityStatus, report.status),
                     plain_text(report.comment),
                 ],
@@ -99,9 +99,9 @@ def follow_up_workbook(body: Body, follow_up: FollowUp, sections: Sequence[GoalS
             append_row(
                 indicator_sheet,
                 [
-                    section.goal.title,
-                    outcome.indicator.name,
-                    outcome.indicator.unit,
+                    section.title,
+                    outcome.name,
+                    outcome.unit,
                     excel_number(outcome.value),
                     excel_number(outcome.value_women),
                     excel_number(outcome.value_men),

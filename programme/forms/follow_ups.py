@@ -175,36 +175,34 @@ class FollowUpForm(VersionedForm):
         self.summary_labels[name] = f"{about}: {form_field.label}"
 
     def _add_goal(self, section: GoalSection) -> None:
-        goal, row = section.goal, section.judgement
+        row = section.judgement
         self._add(
-            row_field("goal", goal.pk, "judgement"),
+            row_field("goal", row.goal_id, "judgement"),
             forms.ChoiceField(label=_("The body's judgement"), choices=_choices(Judgement)),
             row.judgement,
-            goal.title,
+            row.title,
         )
         self._add(
-            row_field("goal", goal.pk, "motivation"),
+            row_field("goal", row.goal_id, "motivation"),
             _text(_("Motivation"), rows=4),
             row.motivation,
-            goal.title,
+            row.title,
         )
         for report in section.activities:
-            activity = report.activity
             self._add(
-                row_field("activity", activity.pk, "status"),
+                row_field("activity", report.activity_id, "status"),
                 forms.ChoiceField(label=_("Status"), choices=_choices(ActivityStatus)),
                 report.status,
-                activity.title,
+                report.title,
             )
             self._add(
-                row_field("activity", activity.pk, "comment"),
+                row_field("activity", report.activity_id, "comment"),
                 _text(_("Comment")),
                 report.comment,
-                activity.title,
+                report.title,
             )
         for outcome in section.indicators:
-            indicator = outcome.indicator
-            names = ["value"] + (["value_women", "value_men"] if indicator.by_sex else [])
+            names = ["value"] + (["value_women", "value_men"] if outcome.by_sex else [])
             labels = {
                 "value": _("Outcome, total"),
                 "value_women": _("Outcome for women"),
@@ -213,30 +211,30 @@ class FollowUpForm(VersionedForm):
             for name in names:
                 value = getattr(outcome, name)
                 self._add(
-                    row_field("indicator", indicator.pk, name),
+                    row_field("indicator", outcome.indicator_id, name),
                     _number(labels[name]),
                     number_text(value),
-                    indicator.name,
+                    outcome.name,
                 )
             self._add(
-                row_field("indicator", indicator.pk, "comment"),
+                row_field("indicator", outcome.indicator_id, "comment"),
                 _text(_("Comment")),
                 outcome.comment,
-                indicator.name,
+                outcome.name,
             )
 
     def goal_fields(self) -> list[GoalFields]:
         """The rows' fields grouped by goal, in the plan's order, for the template."""
         grouped = []
         for section in self.sections:
-            goal_pk = section.goal.pk
+            goal_pk = section.goal_id
             part = GoalFields(
                 section=section,
                 judgement=self[row_field("goal", goal_pk, "judgement")],
                 motivation=self[row_field("goal", goal_pk, "motivation")],
             )
             for report in section.activities:
-                pk = report.activity.pk
+                pk = report.activity_id
                 part.activities.append(
                     ActivityFields(
                         report=report,
@@ -245,8 +243,8 @@ class FollowUpForm(VersionedForm):
                     )
                 )
             for outcome in section.indicators:
-                pk = outcome.indicator.pk
-                by_sex = outcome.indicator.by_sex
+                pk = outcome.indicator_id
+                by_sex = outcome.by_sex
                 part.indicators.append(
                     IndicatorFields(
                         outcome=outcome,
@@ -268,19 +266,19 @@ class FollowUpForm(VersionedForm):
         outcomes = {}
         judgements = {}
         for section in self.sections:
-            goal_pk = section.goal.pk
+            goal_pk = section.goal_id
             judgements[goal_pk] = JudgementInput(
                 judgement=data[row_field("goal", goal_pk, "judgement")],
                 motivation=data[row_field("goal", goal_pk, "motivation")],
             )
             for report in section.activities:
-                pk = report.activity.pk
+                pk = report.activity_id
                 activities[pk] = ActivityInput(
                     status=data[row_field("activity", pk, "status")],
                     comment=data[row_field("activity", pk, "comment")],
                 )
             for outcome in section.indicators:
-                pk = outcome.indicator.pk
+                pk = outcome.indicator_id
                 outcomes[pk] = OutcomeInput(
                     value=data[row_field("indicator", pk, "value")],
                     value_women=data.get(row_field("indicator", pk, "value_women"), ""),
@@ -306,27 +304,26 @@ class SlkJudgementForm(VersionedForm):
         super().__init__(*args, initial={"version": follow_up.version}, **kwargs)
         self.judgements = judgements
         for row in judgements:
-            goal = row.goal
-            name = row_field("goal", goal.pk, "slk_judgement")
+            name = row_field("goal", row.goal_id, "slk_judgement")
             self.fields[name] = forms.ChoiceField(
                 label=_("SLK's judgement"),
                 required=False,
                 choices=_choices(Judgement, blank=_("Not judged yet")),
             )
             self.initial[name] = row.slk_judgement
-            self.summary_labels[name] = f"{goal.title}: {self.fields[name].label}"
-            name = row_field("goal", goal.pk, "slk_motivation")
+            self.summary_labels[name] = f"{row.title}: {self.fields[name].label}"
+            name = row_field("goal", row.goal_id, "slk_motivation")
             self.fields[name] = _text(_("SLK's motivation"), rows=4)
             self.initial[name] = row.slk_motivation
-            self.summary_labels[name] = f"{goal.title}: {self.fields[name].label}"
+            self.summary_labels[name] = f"{row.title}: {self.fields[name].label}"
 
     def rows(self) -> list[tuple[Any, forms.BoundField, forms.BoundField]]:
         """Each judgement with SLK's two fields, for the template."""
         return [
             (
                 row,
-                self[row_field("goal", row.goal.pk, "slk_judgement")],
-                self[row_field("goal", row.goal.pk, "slk_motivation")],
+                self[row_field("goal", row.goal_id, "slk_judgement")],
+                self[row_field("goal", row.goal_id, "slk_motivation")],
             )
             for row in self.judgements
         ]
@@ -334,9 +331,9 @@ class SlkJudgementForm(VersionedForm):
     def to_input(self) -> dict[int, JudgementInput]:
         """SLK's judgements by goal, for ``record_slk_judgements``."""
         return {
-            row.goal.pk: JudgementInput(
-                judgement=self.cleaned_data[row_field("goal", row.goal.pk, "slk_judgement")],
-                motivation=self.cleaned_data[row_field("goal", row.goal.pk, "slk_motivation")],
+            row.goal_id: JudgementInput(
+                judgement=self.cleaned_data[row_field("goal", row.goal_id, "slk_judgement")],
+                motivation=self.cleaned_data[row_field("goal", row.goal_id, "slk_motivation")],
             )
             for row in self.judgements
         }

@@ -92,7 +92,7 @@ class GoalForm(FocusAreaForm):
     confidentiality = forms.ChoiceField(
         label=_("Confidentiality"),
         choices=_capitalised(Confidentiality),
-        initial=Confidentiality.INTERNAL,
+        initial=Confidentiality.OPEN,
         help_text=CONFIDENTIALITY_HELP,
     )
 
@@ -129,7 +129,7 @@ class ActivityForm(FocusAreaForm):
     confidentiality = forms.ChoiceField(
         label=_("Confidentiality"),
         choices=_capitalised(Confidentiality),
-        initial=Confidentiality.INTERNAL,
+        initial=Confidentiality.OPEN,
         help_text=CONFIDENTIALITY_HELP,
     )
 
@@ -169,7 +169,7 @@ class IndicatorForm(FocusAreaForm):
     confidentiality = forms.ChoiceField(
         label=_("Confidentiality"),
         choices=_capitalised(Confidentiality),
-        initial=Confidentiality.INTERNAL,
+        initial=Confidentiality.OPEN,
         help_text=CONFIDENTIALITY_HELP,
     )
 

@@ -4,7 +4,16 @@ The UI speaks Swedish through Django's translation machinery; the code speaks En
 (see the glossary in the design brief).
 """
 
+from programme.models.access_log import (
+    AccessAction,
+    AccessLogEntry,
+    AccessLogQuerySet,
+    LogIsPermanent,
+)
 from programme.models.bodies import (
+    ALWAYS_OPEN,
+    LEVEL_ORDER,
+    AlwaysOpen,
     Body,
     BodyGroupObjectPermission,
     BodyKind,
@@ -18,6 +27,7 @@ from programme.models.bodies import (
     Membership,
     MembershipQuerySet,
     confidentiality_field,
+    stricter,
 )
 from programme.models.duties import (
     DUTIES_WITH_DATE,
@@ -31,11 +41,13 @@ from programme.models.duties import (
 )
 from programme.models.follow_ups import (
     ActivityReport,
+    DutyReport,
     FollowUp,
     FollowUpState,
     GoalJudgement,
     IndicatorOutcome,
     Judgement,
+    Snapshot,
 )
 from programme.models.plans import (
     FINISHED_ACTIVITY_STATUSES,
@@ -67,12 +79,18 @@ from programme.models.year_settings import (
 )
 
 __all__ = [
+    "ALWAYS_OPEN",
     "DUTIES_WITH_DATE",
     "DUTIES_WITH_PERSON",
     "FINISHED_ACTIVITY_STATUSES",
+    "LEVEL_ORDER",
+    "AccessAction",
+    "AccessLogEntry",
+    "AccessLogQuerySet",
     "Activity",
     "ActivityReport",
     "ActivityStatus",
+    "AlwaysOpen",
     "Assembly",
     "Body",
     "BodyGroupObjectPermission",
@@ -87,6 +105,7 @@ __all__ = [
     "CouncilIndicator",
     "DutyKind",
     "DutyRecord",
+    "DutyReport",
     "DutyStatus",
     "EvidenceFile",
     "FocusArea",
@@ -104,6 +123,7 @@ __all__ = [
     "IndicatorDirection",
     "IndicatorOutcome",
     "Judgement",
+    "LogIsPermanent",
     "Membership",
     "MembershipQuerySet",
     "Perspective",
@@ -113,8 +133,10 @@ __all__ = [
     "ProgrammeStatus",
     "ReminderKind",
     "ReminderSent",
+    "Snapshot",
     "Versioned",
     "confidentiality_field",
     "evidence_upload_path",
     "private_storage",
+    "stricter",
 ]

@@ -281,13 +281,42 @@ class Confidentiality(models.TextChoices):
     CONFIDENTIAL = "confidential", _("confidential")
 
 
-def confidentiality_field() -> models.CharField[str, str]:
+# The levels from the most open to the strictest: a row under several levels (its own
+# and its parents') is governed by the strictest.
+LEVEL_ORDER = (Confidentiality.OPEN, Confidentiality.INTERNAL, Confidentiality.CONFIDENTIAL)
+
+
+def stricter(*levels: str) -> str:
+    """The strictest of ``levels`` (an unknown level counts as confidential: fail closed)."""
+    rank: dict[str, int] = {str(level): index for index, level in enumerate(LEVEL_ORDER)}
+    return LEVEL_ORDER[max(rank.get(level, len(LEVEL_ORDER) - 1) for level in levels)]
+
+
+class AlwaysOpen:
+    """The mark of a model whose rows are open by what they are, not by a level they carry.
+
+    A plan's row (which body, which year) or a follow-up's row (its period and state)
+    says nothing a member of the public may not know; what such a row holds that could
+    be confidential carries its own level (``text_levels``). A model that names neither a
+    level nor this mark is refused by every rule of ``programme.access``.
+    """
+
+    def __repr__(self) -> str:
+        return "ALWAYS_OPEN"
+
+
+ALWAYS_OPEN = AlwaysOpen()
+
+
+def confidentiality_field(
+    default: str = Confidentiality.INTERNAL, verbose_name: Any = None
+) -> models.CharField[str, str]:
     """The level a record that belongs to a body carries (see ``Confidentiality``)."""
     return models.CharField(
-        _("confidentiality"),
+        verbose_name or _("confidentiality"),
         max_length=16,
         choices=Confidentiality.choices,
-        default=Confidentiality.INTERNAL,
+        default=default,
         help_text=_(
             "Open records may appear in general reports. Internal records are for the "
             "body's members and SLK. Confidential records are for the body's "

@@ -1,6 +1,11 @@
 """Follow-ups: a plan's snapshot at T1, T2 and the year's end, with the body's and SLK's judgements.
 
-Approval locks the snapshot, not the plan.
+A follow-up keeps, on its own rows, everything it shows about what it reports on, as
+it stood when the follow-up was submitted: each goal's, activity's and indicator's
+text, dates, units, targets and focus areas, each duty's state, and the level each
+had then (``Snapshot``). A submitted or approved follow-up shows those values, whatever
+happens to the plan later; a draft shows the plan as it is. Approval locks the
+snapshot, not the plan.
 """
 
 from __future__ import annotations
@@ -10,9 +15,18 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from programme.models.plans import Activity, ActivityStatus, Goal, Indicator, Plan
+from programme.models.bodies import (
+    ALWAYS_OPEN,
+    AlwaysOpen,
+    Confidentiality,
+    confidentiality_field,
+    stricter,
+)
+from programme.models.duties import DutyKind, DutyRecord, DutyStatus
+from programme.models.plans import Activity, ActivityStatus, Goal, Indicator, Perspective, Plan
+from programme.models.programmes import FocusArea
 from programme.models.versioned import Versioned
-from programme.models.year_settings import FollowUpPeriod
+from programme.models.year_settings import FollowUpPeriod, IndicatorDirection
 
 # --- Follow-ups --------------------------------------------------------------------------
 
@@ -43,7 +57,15 @@ class FollowUp(Versioned):
     """
 
     body_path = "plan__body"
-    confidentiality_path: tuple[str, ...] = ()
+    # The row (which plan, which period, where it stands) is open; its texts carry their
+    # own levels, named here for the rules of ``programme.access``.
+    confidentiality_path: AlwaysOpen = ALWAYS_OPEN
+    text_levels = {
+        "narrative": "narrative_confidentiality",
+        "situation_picture": "situation_picture_confidentiality",
+        "council_goal_judgement": "council_goal_confidentiality",
+        "council_goal_motivation": "council_goal_confidentiality",
+    }
 
     plan = models.ForeignKey(
         Plan, verbose_name=_("plan"), on_delete=models.PROTECT, related_name="follow_ups"
@@ -53,16 +75,19 @@ class FollowUp(Versioned):
         _("state"), max_length=16, choices=FollowUpState.choices, default=FollowUpState.DRAFT
     )
     narrative = models.TextField(_("narrative"), blank=True)
+    narrative_confidentiality = confidentiality_field(
+        Confidentiality.INTERNAL, _("confidentiality of the narrative")
+    )
     situation_picture = models.TextField(_("situation picture"), blank=True)
+    situation_picture_confidentiality = confidentiality_field(
+        Confidentiality.INTERNAL, _("confidentiality of the situation picture")
+    )
     council_goal_judgement = models.CharField(
         _("judgement of the council goal"), max_length=16, choices=Judgement.choices, blank=True
     )
     council_goal_motivation = models.TextField(_("motivation"), blank=True)
-    duty_states = models.JSONField(
-        _("programme duties at submission"),
-        default=list,
-        blank=True,
-        help_text=_("Each duty's status and level when the annual follow-up was submitted."),
+    council_goal_confidentiality = confidentiality_field(
+        Confidentiality.INTERNAL, _("confidentiality of the council goal's judgement")
     )
     review_comment = models.TextField(_("SLK's comment"), blank=True)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
@@ -107,12 +132,40 @@ class FollowUp(Versioned):
         """The body edits a draft or a returned follow-up, nothing else."""
         return self.state in (FollowUpState.DRAFT, FollowUpState.RETURNED)
 
+    @property
+    def is_frozen(self) -> bool:
+        """Whether the follow-up shows its snapshot (submitted or approved), not the plan."""
+        return self.state in (FollowUpState.SUBMITTED, FollowUpState.APPROVED)
 
-class ActivityReport(models.Model):
-    """An activity's status and comment as of one follow-up."""
+
+class Snapshot(models.Model):
+    """What a follow-up row keeps of the record it reports on, as of the submission.
+
+    ``confidentiality`` is the level the record had then (the strictest of its own and
+    its goal's); the row is shown under the stricter of that and the record's level now.
+    """
+
+    position = models.PositiveSmallIntegerField(_("position"), default=1)
+    confidentiality = confidentiality_field(
+        Confidentiality.OPEN, _("confidentiality at submission")
+    )
+    focus_areas = models.ManyToManyField(
+        FocusArea, verbose_name=_("focus areas at submission"), blank=True, related_name="+"
+    )
+
+    class Meta:
+        abstract = True
+
+
+class ActivityReport(Snapshot):
+    """An activity's status and comment as of one follow-up, with the activity as it stood."""
 
     body_path = "follow_up__plan__body"
-    confidentiality_path = ("activity__confidentiality", "activity__goal__confidentiality")
+    confidentiality_path = (
+        "confidentiality",
+        "activity__confidentiality",
+        "activity__goal__confidentiality",
+    )
     version_kept_by = "follow_up"
 
     follow_up = models.ForeignKey(
@@ -126,6 +179,12 @@ class ActivityReport(models.Model):
     )
     status = models.CharField(_("status"), max_length=16, choices=ActivityStatus.choices)
     comment = models.TextField(_("comment"), blank=True)
+    title = models.CharField(_("title"), max_length=300, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    responsible_unit = models.CharField(_("responsible unit"), max_length=200, blank=True)
+    starts_on = models.DateField(_("start"), null=True, blank=True)
+    ends_on = models.DateField(_("end"), null=True, blank=True)
+    perspectives = models.JSONField(_("perspectives considered"), default=list, blank=True)
 
     history = HistoricalRecords()
 
@@ -142,12 +201,32 @@ class ActivityReport(models.Model):
     def __str__(self) -> str:
         return f"{self.activity}: {self.get_status_display()}"
 
+    def take_from(self, activity: Activity, goal_level: str) -> None:
+        """Set the snapshot to ``activity`` as it stands (not saved; focus areas apart)."""
+        self.position = activity.position
+        self.title = activity.title
+        self.description = activity.description
+        self.responsible_unit = activity.responsible_unit
+        self.starts_on = activity.starts_on
+        self.ends_on = activity.ends_on
+        self.perspectives = list(activity.perspectives or [])
+        self.confidentiality = stricter(activity.confidentiality, goal_level)
 
-class IndicatorOutcome(models.Model):
-    """An indicator's outcome as of one follow-up, in total and, if asked, for women and men."""
+    def perspective_labels(self) -> list[str]:
+        """The perspectives considered, in the programme's order and the active language."""
+        chosen = set(self.perspectives or [])
+        return [str(label) for value, label in Perspective.choices if value in chosen]
+
+
+class IndicatorOutcome(Snapshot):
+    """An indicator's outcome as of one follow-up (in total and, if asked, for women and men)."""
 
     body_path = "follow_up__plan__body"
-    confidentiality_path = ("indicator__confidentiality", "indicator__goal__confidentiality")
+    confidentiality_path = (
+        "confidentiality",
+        "indicator__confidentiality",
+        "indicator__goal__confidentiality",
+    )
     version_kept_by = "follow_up"
 
     follow_up = models.ForeignKey(
@@ -166,6 +245,18 @@ class IndicatorOutcome(models.Model):
         _("outcome for men"), max_digits=14, decimal_places=2, null=True, blank=True
     )
     comment = models.TextField(_("comment"), blank=True)
+    name = models.CharField(_("name"), max_length=300, blank=True)
+    unit = models.CharField(_("unit"), max_length=60, blank=True)
+    direction = models.CharField(
+        _("direction"), max_length=8, choices=IndicatorDirection.choices, blank=True
+    )
+    baseline = models.DecimalField(
+        _("baseline"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    target = models.DecimalField(
+        _("target"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    by_sex = models.BooleanField(_("split by women and men"), default=False)
 
     history = HistoricalRecords()
 
@@ -182,12 +273,23 @@ class IndicatorOutcome(models.Model):
     def __str__(self) -> str:
         return f"{self.indicator}: {self.value}"
 
+    def take_from(self, indicator: Indicator, goal_level: str) -> None:
+        """Set the snapshot to ``indicator`` as it stands (not saved; focus areas apart)."""
+        self.position = indicator.position
+        self.name = indicator.name
+        self.unit = indicator.unit
+        self.direction = indicator.direction
+        self.baseline = indicator.baseline
+        self.target = indicator.target
+        self.by_sex = indicator.by_sex
+        self.confidentiality = stricter(indicator.confidentiality, goal_level)
 
-class GoalJudgement(models.Model):
+
+class GoalJudgement(Snapshot):
     """How far one goal is met at one follow-up: the body's judgement and SLK's beside it."""
 
     body_path = "follow_up__plan__body"
-    confidentiality_path = ("goal__confidentiality",)
+    confidentiality_path = ("confidentiality", "goal__confidentiality")
     version_kept_by = "follow_up"
 
     follow_up = models.ForeignKey(
@@ -210,6 +312,8 @@ class GoalJudgement(models.Model):
         _("SLK's judgement"), max_length=16, choices=Judgement.choices, blank=True
     )
     slk_motivation = models.TextField(_("SLK's motivation"), blank=True)
+    title = models.CharField(_("title"), max_length=300, blank=True)
+    description = models.TextField(_("description"), blank=True)
 
     history = HistoricalRecords()
 
@@ -226,7 +330,73 @@ class GoalJudgement(models.Model):
     def __str__(self) -> str:
         return f"{self.goal}: {self.get_judgement_display()}"
 
+    def take_from(self, goal: Goal) -> None:
+        """Set the snapshot to ``goal`` as it stands (not saved; focus areas apart)."""
+        self.position = goal.position
+        self.title = goal.title
+        self.description = goal.description
+        self.confidentiality = goal.confidentiality
+
     @property
     def disagrees(self) -> bool:
         """Whether SLK has judged the goal and judged it otherwise than the body."""
         return bool(self.slk_judgement) and self.slk_judgement != self.judgement
+
+
+class DutyReport(models.Model):
+    """One programme duty's state as the annual follow-up reports it, kept at submission."""
+
+    body_path = "follow_up__plan__body"
+    confidentiality_path = ("confidentiality", "record__confidentiality")
+    version_kept_by = "follow_up"
+
+    follow_up = models.ForeignKey(
+        FollowUp,
+        verbose_name=_("follow-up"),
+        on_delete=models.CASCADE,
+        related_name="duty_reports",
+    )
+    record = models.ForeignKey(
+        DutyRecord,
+        verbose_name=_("programme duty"),
+        on_delete=models.PROTECT,
+        related_name="reports",
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=1)
+    duty = models.CharField(_("duty"), max_length=40, choices=DutyKind.choices)
+    status = models.CharField(_("status"), max_length=16, choices=DutyStatus.choices)
+    confidentiality = confidentiality_field(
+        Confidentiality.INTERNAL, _("confidentiality at submission")
+    )
+    person_name = models.CharField(_("name of the person"), max_length=200, blank=True)
+    completed_on = models.DateField(_("date"), null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("reported programme duty")
+        verbose_name_plural = _("reported programme duties")
+        ordering = ["follow_up", "position", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["follow_up", "duty"], name="duty_report_once_per_follow_up"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_duty_display()}: {self.get_status_display()}"
+
+    def take_from(self, record: DutyRecord) -> None:
+        """Set the row to the duty record as it stands (not saved)."""
+        self.record = record
+        self.duty = record.duty
+        self.position = DutyKind.values.index(record.duty) + 1
+        self.status = record.status
+        self.confidentiality = record.confidentiality
+        self.person_name = record.person_name
+        self.completed_on = record.completed_on
+
+    @property
+    def is_met(self) -> bool:
+        """Whether the duty was met at submission."""
+        return self.status == DutyStatus.MET

@@ -12,7 +12,13 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from programme.models.bodies import Body, confidentiality_field
+from programme.models.bodies import (
+    ALWAYS_OPEN,
+    AlwaysOpen,
+    Body,
+    Confidentiality,
+    confidentiality_field,
+)
 from programme.models.programmes import FocusArea
 from programme.models.versioned import Versioned
 from programme.models.year_settings import IndicatorDirection
@@ -30,7 +36,8 @@ class Plan(Versioned):
     """
 
     body_path = "body"
-    confidentiality_path: tuple[str, ...] = ()
+    # Which body planned for which year is public; the plan's records carry their levels.
+    confidentiality_path: AlwaysOpen = ALWAYS_OPEN
 
     body = models.ForeignKey(
         Body, verbose_name=_("body"), on_delete=models.PROTECT, related_name="plans"
@@ -82,7 +89,8 @@ class Goal(Versioned):
     focus_areas = models.ManyToManyField(
         FocusArea, verbose_name=_("focus areas"), blank=True, related_name="body_goals"
     )
-    confidentiality = confidentiality_field()
+    # Plans are public documents: a record is open unless the body marks it otherwise.
+    confidentiality = confidentiality_field(Confidentiality.OPEN)
     carried_from = models.ForeignKey(
         "self",
         verbose_name=_("carried over from"),
@@ -167,7 +175,8 @@ class Activity(Versioned):
         blank=True,
         help_text=_("Gender equality, children, disability, LGBTQ, older people."),
     )
-    confidentiality = confidentiality_field()
+    # Plans are public documents: a record is open unless the body marks it otherwise.
+    confidentiality = confidentiality_field(Confidentiality.OPEN)
     carried_from = models.ForeignKey(
         "self",
         verbose_name=_("carried over from"),
@@ -234,7 +243,8 @@ class Indicator(Versioned):
     focus_areas = models.ManyToManyField(
         FocusArea, verbose_name=_("focus areas"), blank=True, related_name="indicators"
     )
-    confidentiality = confidentiality_field()
+    # Plans are public documents: a record is open unless the body marks it otherwise.
+    confidentiality = confidentiality_field(Confidentiality.OPEN)
     carried_from = models.ForeignKey(
         "self",
         verbose_name=_("carried over from"),
@@ -263,7 +273,14 @@ class CarryOverIssue(models.Model):
     """
 
     body_path = "plan__body"
-    confidentiality_path: tuple[str, ...] = ()
+    # Governed by the record it is about (a missing record imposes no level).
+    confidentiality_path = (
+        "goal__confidentiality",
+        "activity__confidentiality",
+        "activity__goal__confidentiality",
+        "indicator__confidentiality",
+        "indicator__goal__confidentiality",
+    )
     not_edited = "Only ever marked resolved, once; a second mark changes nothing."
 
     class Kind(models.TextChoices):

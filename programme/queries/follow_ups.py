@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
 from django.db import models
 from django.db.models import OuterRef, Subquery
@@ -24,17 +25,18 @@ from programme.models import (
     Confidentiality,
     CouncilGoal,
     DutyKind,
+    DutyReport,
     DutyStatus,
     FollowUp,
     FollowUpDeadline,
     FollowUpPeriod,
-    Goal,
     GoalJudgement,
     IndicatorOutcome,
     Plan,
 )
 
 AnyUser = access.AnyUser
+RowT = TypeVar("RowT", GoalJudgement, ActivityReport, IndicatorOutcome)
 
 
 # --- What the pages read -----------------------------------------------------------------
@@ -42,44 +44,80 @@ AnyUser = access.AnyUser
 
 @dataclass
 class GoalSection:
-    """One goal of the snapshot with its judgement and the rows of its activities and indicators."""
+    """One goal of the snapshot with its judgement and the rows of its activities and indicators.
+
+    Each row carries what it reports on (its title, unit, target...): as submitted when
+    the follow-up is submitted or approved, as the plan has it while it is a draft.
+    """
 
     judgement: GoalJudgement
     activities: list[ActivityReport] = field(default_factory=list)
     indicators: list[IndicatorOutcome] = field(default_factory=list)
 
     @property
-    def goal(self) -> Goal:
+    def goal_id(self) -> int:
         """The goal this section is about."""
-        return self.judgement.goal
+        return self.judgement.goal_id
+
+    @property
+    def title(self) -> str:
+        """The goal's title, as the follow-up shows it."""
+        return self.judgement.title
+
+
+def _by_position(rows: Iterable[RowT]) -> list[RowT]:
+    return sorted(rows, key=lambda row: (row.position, row.pk))
 
 
 def snapshot_sections(user: AnyUser, follow_up: FollowUp) -> list[GoalSection]:
     """The follow-up's rows the user may see, grouped by goal in the plan's order.
 
     Three queries however many rows. Rows of a confidential goal, activity or indicator
-    reach only those who may see confidential records (``access.restrict``); a reader
-    sees no trace of them.
+    (now, or when the follow-up was submitted) reach only those who may see confidential
+    records (``access.restrict``); a reader sees no trace of them. A follow-up not yet
+    submitted shows its records as the plan has them now.
     """
+    live = not follow_up.is_frozen
     judgements = access.restrict(
         GoalJudgement.objects.filter(follow_up=follow_up).select_related("goal"), user
-    ).order_by("goal__position", "goal__pk")
-    sections = {row.goal_id: GoalSection(judgement=row) for row in judgements}
+    )
+    sections: dict[int, GoalSection] = {}
+    for row in judgements:
+        if live:
+            row.take_from(row.goal)
+        sections[row.goal_id] = GoalSection(judgement=row)
     reports = access.restrict(
-        ActivityReport.objects.filter(follow_up=follow_up).select_related("activity"), user
-    ).order_by("activity__position", "activity__pk")
-    for report in reports:
+        ActivityReport.objects.filter(follow_up=follow_up).select_related("activity__goal"),
+        user,
+    )
+    for report in _live(reports, live, "activity"):
         section = sections.get(report.activity.goal_id)
         if section is not None:
             section.activities.append(report)
     outcomes = access.restrict(
-        IndicatorOutcome.objects.filter(follow_up=follow_up).select_related("indicator"), user
-    ).order_by("indicator__position", "indicator__pk")
-    for outcome in outcomes:
+        IndicatorOutcome.objects.filter(follow_up=follow_up).select_related("indicator__goal"),
+        user,
+    )
+    for outcome in _live(outcomes, live, "indicator"):
         section = sections.get(outcome.indicator.goal_id)
         if section is not None:
             section.indicators.append(outcome)
-    return list(sections.values())
+    ordered = [
+        sections[row.goal_id] for row in _by_position(s.judgement for s in sections.values())
+    ]
+    for section in ordered:
+        section.activities = _by_position(section.activities)
+        section.indicators = _by_position(section.indicators)
+    return ordered
+
+
+def _live(rows: Iterable[Any], live: bool, name: str) -> Iterable[Any]:
+    """The rows, each showing its record as it stands now when ``live`` (nothing saved)."""
+    for row in rows:
+        if live:
+            record = getattr(row, name)
+            row.take_from(record, record.goal.confidentiality)
+        yield row
 
 
 @dataclass(frozen=True)
@@ -113,33 +151,22 @@ class DutyState:
         return self.status == DutyStatus.MET
 
 
-def visible_duty_states(user: AnyUser, body: Body, follow_up: FollowUp) -> list[DutyState]:
-    """The duty snapshot without the confidential duties the user may not see.
+def visible_duty_states(user: AnyUser, follow_up: FollowUp) -> list[DutyState]:
+    """The duties the annual follow-up kept at submission that the user may see (one query).
 
-    At most one query, and only when the snapshot holds a confidential duty.
+    A duty confidential then or now reaches only those who may see confidential records.
     """
-    states = [
+    rows = access.restrict(DutyReport.objects.filter(follow_up=follow_up), user)
+    return [
         DutyState(
-            duty=str(entry.get("duty", "")),
-            status=str(entry.get("status", "")),
-            confidentiality=str(entry.get("confidentiality", Confidentiality.CONFIDENTIAL)),
-            person_name=str(entry.get("person_name", "")),
-            completed_on=(
-                datetime.date.fromisoformat(entry["completed_on"])
-                if entry.get("completed_on")
-                else None
-            ),
+            duty=row.duty,
+            status=row.status,
+            confidentiality=row.confidentiality,
+            person_name=row.person_name,
+            completed_on=row.completed_on,
         )
-        for entry in follow_up.duty_states or []
-        if isinstance(entry, dict)
+        for row in rows.order_by("position", "pk")
     ]
-    if any(state.confidentiality == Confidentiality.CONFIDENTIAL for state in states) and not (
-        access.may_see_confidential(user, body)
-    ):
-        states = [
-            state for state in states if state.confidentiality != Confidentiality.CONFIDENTIAL
-        ]
-    return states
 
 
 def _with_year_settings(queryset: models.QuerySet[FollowUp]) -> models.QuerySet[FollowUp]:
@@ -254,7 +281,9 @@ def follow_up_page(user: AnyUser, body: Body, year: int, period: FollowUpPeriod)
         due_on=follow_up.due_on,  # type: ignore[attr-defined]
         council_goal_title=follow_up.council_goal_title,  # type: ignore[attr-defined]
         sections=snapshot_sections(user, follow_up),
-        duty_states=visible_duty_states(user, body, follow_up),
+        duty_states=(
+            visible_duty_states(user, follow_up) if period == FollowUpPeriod.ANNUAL else []
+        ),
         history=follow_up_history(follow_up),
         can_change=access.can_change_records(user, body),
     )
@@ -262,11 +291,13 @@ def follow_up_page(user: AnyUser, body: Body, year: int, period: FollowUpPeriod)
 
 def review_sections(user: AnyUser, follow_up: FollowUp) -> list[GoalJudgement]:
     """The goal judgements of a follow-up the user may see, in the plan's order (one query)."""
-    return list(
-        access.restrict(
-            GoalJudgement.objects.filter(follow_up=follow_up).select_related("goal"), user
-        ).order_by("goal__position", "goal__pk")
+    rows = access.restrict(
+        GoalJudgement.objects.filter(follow_up=follow_up).select_related("goal"), user
     )
+    if not follow_up.is_frozen:
+        for row in rows:
+            row.take_from(row.goal)
+    return _by_position(rows)
 
 
 def period_or_404(value: str) -> FollowUpPeriod:
@@ -278,7 +309,7 @@ def period_or_404(value: str) -> FollowUpPeriod:
 
 # The history rows a person reading the follow-up's steps does not need: the version
 # counter moves on every save, and the duty snapshot is shown on the page itself.
-HISTORY_NOISE = ("version", "duty_states")
+HISTORY_NOISE = ("version",)
 
 
 def follow_up_changes_since(follow_up: FollowUp, seen_version: int) -> list[HistoryEntry]:

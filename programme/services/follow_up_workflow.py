@@ -3,19 +3,21 @@
 draft → submitted → returned → submitted → approved. Each transition is one function
 that locks the follow-up, checks its actor and state and the version the form saw, and
 is recorded in the history; SLK's own judgements are recorded while it waits for review.
-Submitting also freezes the year's duty states into the snapshot and, for the latest
-period reported, copies the activities' statuses to the plan.
+Submitting also freezes what the follow-up shows (``freeze_snapshot``: the records as
+they stand, the year's duty states) and, for the latest period reported, copies the
+activities' statuses to the plan.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from simple_history.utils import bulk_update_with_history
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from programme import access
 from programme.access import AnyUser
@@ -24,12 +26,15 @@ from programme.locking import lock_rows, save_next_version
 from programme.models import (
     Activity,
     ActivityReport,
-    DutyKind,
     DutyRecord,
+    DutyReport,
     FollowUp,
     FollowUpPeriod,
     FollowUpState,
+    Goal,
     GoalJudgement,
+    Indicator,
+    IndicatorOutcome,
     Judgement,
 )
 from programme.services.follow_ups import (
@@ -68,8 +73,7 @@ def submit_follow_up(
             refuse(_("The follow-up has been approved by SLK and is locked."))
         check_follow_up_version(current, seen_version)
         add_missing_rows(user, current)
-        if current.period == FollowUpPeriod.ANNUAL:
-            current.duty_states = duty_snapshot(current.plan.body_id, current.plan.year)
+        freeze_snapshot(user, current)
         current.state = FollowUpState.SUBMITTED
         current.submitted_at = timezone.now()
         current.submitted_by = history_user(user)
@@ -79,23 +83,109 @@ def submit_follow_up(
     return current
 
 
-def duty_snapshot(body_id: int, year: int) -> list[dict[str, str]]:
-    """The body's duty records of ``year`` as the annual follow-up keeps them (one query)."""
-    order = {kind: index for index, kind in enumerate(DutyKind.values)}
-    records = sorted(
-        DutyRecord.objects.filter(body_id=body_id, year=year),
-        key=lambda record: order.get(record.duty, len(order)),
+def freeze_snapshot(user: AnyUser, follow_up: FollowUp) -> None:
+    """Keep on the follow-up's rows what it reports on, as it stands at submission.
+
+    Every goal's, activity's and indicator's texts, dates, units, targets, focus areas
+    and level (the strictest of its own and its goal's) go onto its row; the annual
+    follow-up also keeps each programme duty's state as a row of its own. Called with
+    the plan and the follow-up locked; the records are locked before they are read.
+    A fixed number of queries however many rows.
+    """
+    actor = history_user(user)
+    goals = {goal.pk: goal for goal in lock_rows(Goal.objects.filter(plan_id=follow_up.plan_id))}
+    judgements = list(GoalJudgement.objects.filter(follow_up=follow_up))
+    for judgement in judgements:
+        judgement.take_from(goals[judgement.goal_id])
+    activities = {
+        activity.pk: activity
+        for activity in lock_rows(Activity.objects.filter(goal__plan_id=follow_up.plan_id))
+    }
+    reports = list(ActivityReport.objects.filter(follow_up=follow_up))
+    for report in reports:
+        activity = activities[report.activity_id]
+        report.take_from(activity, goals[activity.goal_id].confidentiality)
+    indicators = {
+        indicator.pk: indicator
+        for indicator in lock_rows(Indicator.objects.filter(goal__plan_id=follow_up.plan_id))
+    }
+    outcomes = list(IndicatorOutcome.objects.filter(follow_up=follow_up))
+    for outcome in outcomes:
+        indicator = indicators[outcome.indicator_id]
+        outcome.take_from(indicator, goals[indicator.goal_id].confidentiality)
+    for model, rows, fields in (
+        (GoalJudgement, judgements, GOAL_SNAPSHOT_FIELDS),
+        (ActivityReport, reports, ACTIVITY_SNAPSHOT_FIELDS),
+        (IndicatorOutcome, outcomes, INDICATOR_SNAPSHOT_FIELDS),
+    ):
+        if rows:
+            bulk_update_with_history(rows, model, list(fields), default_user=actor)
+    _freeze_focus_areas(Goal, GoalJudgement, "goal", judgements)
+    _freeze_focus_areas(Activity, ActivityReport, "activity", reports)
+    _freeze_focus_areas(Indicator, IndicatorOutcome, "indicator", outcomes)
+    if follow_up.period == FollowUpPeriod.ANNUAL:
+        _freeze_duties(user, follow_up)
+
+
+GOAL_SNAPSHOT_FIELDS = ("position", "title", "description", "confidentiality")
+ACTIVITY_SNAPSHOT_FIELDS = (
+    "position",
+    "title",
+    "description",
+    "responsible_unit",
+    "starts_on",
+    "ends_on",
+    "perspectives",
+    "confidentiality",
+)
+INDICATOR_SNAPSHOT_FIELDS = (
+    "position",
+    "name",
+    "unit",
+    "direction",
+    "baseline",
+    "target",
+    "by_sex",
+    "confidentiality",
+)
+
+
+def _freeze_focus_areas(
+    record_model: type[models.Model],
+    row_model: type[models.Model],
+    name: str,
+    rows: Sequence[models.Model],
+) -> None:
+    """Copy each record's focus areas onto its row (two queries and one insert)."""
+    if not rows:
+        return
+    record_links = record_model.focus_areas.through  # type: ignore[attr-defined]
+    row_links = row_model.focus_areas.through  # type: ignore[attr-defined]
+    row_of = {getattr(row, f"{name}_id"): row.pk for row in rows}
+    row_field = f"{row_model._meta.model_name}_id"
+    row_links.objects.filter(**{f"{row_field}__in": row_of.values()}).delete()
+    row_links.objects.bulk_create(
+        row_links(**{row_field: row_of[record_id], "focusarea_id": area_id})
+        for record_id, area_id in record_links.objects.filter(
+            **{f"{name}_id__in": row_of}
+        ).values_list(f"{name}_id", "focusarea_id")
     )
-    return [
-        {
-            "duty": record.duty,
-            "status": record.status,
-            "confidentiality": record.confidentiality,
-            "person_name": record.person_name,
-            "completed_on": record.completed_on.isoformat() if record.completed_on else "",
-        }
-        for record in records
-    ]
+
+
+def _freeze_duties(user: AnyUser, follow_up: FollowUp) -> None:
+    """Keep the body's duty records of the year as the annual follow-up's duty rows."""
+    records = lock_rows(
+        DutyRecord.objects.filter(body_id=follow_up.plan.body_id, year=follow_up.plan.year)
+    )
+    DutyReport.objects.filter(follow_up=follow_up).delete()
+    rows = []
+    for record in records:
+        row = DutyReport(follow_up=follow_up)
+        row.take_from(record)
+        rows.append(row)
+    rows.sort(key=lambda row: row.position)
+    if rows:
+        bulk_create_with_history(rows, DutyReport, default_user=history_user(user))
 
 
 def _is_latest_reported(follow_up: FollowUp) -> bool:

@@ -131,10 +131,14 @@ def _missing_items(
     """
     plan_id = follow_up.plan_id
     activities = list(
-        Activity.objects.filter(goal__plan_id=plan_id).exclude(reports__follow_up=follow_up)
+        Activity.objects.filter(goal__plan_id=plan_id)
+        .exclude(reports__follow_up=follow_up)
+        .select_related("goal")
     )
     indicators = list(
-        Indicator.objects.filter(goal__plan_id=plan_id).exclude(outcomes__follow_up=follow_up)
+        Indicator.objects.filter(goal__plan_id=plan_id)
+        .exclude(outcomes__follow_up=follow_up)
+        .select_related("goal")
     )
     goals = list(Goal.objects.filter(plan_id=plan_id).exclude(judgements__follow_up=follow_up))
     return activities, indicators, goals
@@ -155,29 +159,28 @@ def add_missing_rows(user: AnyUser, follow_up: FollowUp) -> None:
         activities, indicators, goals = _missing_items(follow_up)
         actor = history_user(user)
         if activities:
-            bulk_create_with_history(
-                [
-                    ActivityReport(follow_up=follow_up, activity=activity, status=activity.status)
-                    for activity in activities
-                ],
-                ActivityReport,
-                default_user=actor,
-            )
+            reports = []
+            for activity in activities:
+                report = ActivityReport(
+                    follow_up=follow_up, activity=activity, status=activity.status
+                )
+                report.take_from(activity, activity.goal.confidentiality)
+                reports.append(report)
+            bulk_create_with_history(reports, ActivityReport, default_user=actor)
         if indicators:
-            bulk_create_with_history(
-                [
-                    IndicatorOutcome(follow_up=follow_up, indicator=indicator)
-                    for indicator in indicators
-                ],
-                IndicatorOutcome,
-                default_user=actor,
-            )
+            outcomes = []
+            for indicator in indicators:
+                outcome = IndicatorOutcome(follow_up=follow_up, indicator=indicator)
+                outcome.take_from(indicator, indicator.goal.confidentiality)
+                outcomes.append(outcome)
+            bulk_create_with_history(outcomes, IndicatorOutcome, default_user=actor)
         if goals:
-            bulk_create_with_history(
-                [GoalJudgement(follow_up=follow_up, goal=goal) for goal in goals],
-                GoalJudgement,
-                default_user=actor,
-            )
+            judgements = []
+            for goal in goals:
+                judgement = GoalJudgement(follow_up=follow_up, goal=goal)
+                judgement.take_from(goal)
+                judgements.append(judgement)
+            bulk_create_with_history(judgements, GoalJudgement, default_user=actor)
 
 
 def get_or_start_follow_up(user: AnyUser, plan: Plan, period: str) -> FollowUp:

@@ -143,6 +143,7 @@ def make_plan_world(cast: Cast, year: int, focus_area: FocusArea) -> PlanWorld:
         position=1,
         title="Trygghetsvandringar",
         responsible_unit="Enheten för trygghet",
+        confidentiality=Confidentiality.INTERNAL,
     )
     confidential_activity_a = Activity.objects.create(
         goal=goal_a,

@@ -28,7 +28,9 @@ def plan(cast: Cast) -> Plan:
         plan=plan, title="Hemligt mål", confidentiality=Confidentiality.CONFIDENTIAL
     )
     Activity.objects.create(goal=open_goal, title="Öppen aktivitet", confidentiality="open")
-    Activity.objects.create(goal=open_goal, title="Intern aktivitet")
+    Activity.objects.create(
+        goal=open_goal, title="Intern aktivitet", confidentiality=Confidentiality.INTERNAL
+    )
     Activity.objects.create(
         goal=open_goal, title="Hemlig aktivitet", confidentiality=Confidentiality.CONFIDENTIAL
     )

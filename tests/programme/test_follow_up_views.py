@@ -150,7 +150,7 @@ def test_the_form_has_every_row_grouped_by_goal_with_the_version_hidden(
     assert response.status_code == 200
     html = response.content.decode()
     assert f'<input type="hidden" name="version" value="{fu_a().version}"' in html
-    goals = [part.section.goal.title for part in response.context["goal_fields"]]
+    goals = [part.section.title for part in response.context["goal_fields"]]
     assert goals == ["Ökad trygghet i centrum", "Skydd av kritisk verksamhet"]
     first = response.context["goal_fields"][0]
     assert [row.report.activity.title for row in first.activities] == [
