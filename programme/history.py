@@ -76,12 +76,23 @@ def _display(field: models.Field[Any, Any] | None, value: Any) -> str:
     return str(value)
 
 
-def history_for(instance: models.Model, limit: int = HISTORY_LIMIT) -> list[HistoryEntry]:
+CONFIDENTIAL = "confidential"
+
+
+def history_for(
+    instance: models.Model, limit: int = HISTORY_LIMIT, sees_confidential: bool = True
+) -> list[HistoryEntry]:
     """The newest ``limit`` entries of ``instance``'s history, newest first.
 
+    For a reader who may not see confidential records (``sees_confidential`` False), an
+    entry shows no values written or replaced while the record, or a record above it,
+    was confidential, and no value of a text while the text was confidential
+    (``text_levels``): it still says who changed the record and when.
+
     A fixed number of queries however long the history: the rows with their users, one
-    per tracked many-to-many field, and one per kind of record a changed reference
-    points at (to show its name rather than its number).
+    per tracked many-to-many field, one per record above it whose level governs it, and
+    one per kind of record a changed reference points at (to show its name rather than
+    its number).
     """
     manager = instance.history  # type: ignore[attr-defined]
     m2m_names = [field.name for field in getattr(manager.model, "_history_m2m_fields", [])]
@@ -92,6 +103,7 @@ def history_for(instance: models.Model, limit: int = HISTORY_LIMIT) -> list[Hist
         .order_by("-history_date", "-pk")[: limit + 1]
     )
     model = type(instance)
+    hidden = _Redaction(instance, records, sees_confidential)
     raw: list[tuple[Any, list[tuple[Any, Any, Any]]]] = []
     wanted: dict[type[models.Model], set[Any]] = defaultdict(set)
     for index, record in enumerate(records[:limit]):
@@ -102,13 +114,15 @@ def history_for(instance: models.Model, limit: int = HISTORY_LIMIT) -> list[Hist
                 previous, excluded_fields=[*m2m_names, *UNSHOWN], foreign_keys_are_objs=False
             )
             for change in delta.changes:
+                if hidden.hides(record, previous, change.field):
+                    continue
                 field = _field(model, change.field)
                 changes.append((field or change.field, change.old, change.new))
             for name in m2m_names:
                 field = _field(model, name)
                 rows = m2m_rows[name]
                 old, new = _targets(previous, field, rows), _targets(record, field, rows)
-                if old != new:
+                if old != new and not hidden.hides(record, previous, name):
                     changes.append((field, old, new))
         for field, old, new in changes:
             related = getattr(field, "related_model", None)
@@ -139,6 +153,70 @@ def history_for(instance: models.Model, limit: int = HISTORY_LIMIT) -> list[Hist
             )
         )
     return entries
+
+
+class _Redaction:
+    """Which values of a record's history a reader who may not see confidential ones misses."""
+
+    def __init__(self, instance: models.Model, records: list[Any], sees: bool) -> None:
+        self.active = not sees
+        self.own = "confidentiality" if _has_field(type(instance), "confidentiality") else ""
+        self.texts: dict[str, str] = getattr(type(instance), "text_levels", {})
+        self.now_confidential = bool(self.own) and getattr(instance, self.own) == CONFIDENTIAL
+        # The levels of the records above it over time: (since, level), oldest first.
+        self.parents: list[list[tuple[datetime, str]]] = []
+        if self.active:
+            for name in _parent_levels(type(instance)):
+                parent = getattr(instance, name, None)
+                if parent is None or not hasattr(parent, "history"):
+                    continue
+                self.parents.append(
+                    list(
+                        parent.history.order_by("history_date").values_list(
+                            "history_date", "confidentiality"
+                        )
+                    )
+                )
+
+    def _parent_confidential(self, when: datetime) -> bool:
+        for levels in self.parents:
+            earlier = [level for since, level in levels if since <= when]
+            level = earlier[-1] if earlier else (levels[0][1] if levels else "")
+            if level == CONFIDENTIAL:
+                return True
+        return False
+
+    def hides(self, record: Any, previous: Any, field: str) -> bool:
+        """Whether the change of ``field`` from ``previous`` to ``record`` stays hidden."""
+        if not self.active:
+            return False
+        rows = [row for row in (record, previous) if row is not None]
+        if self.now_confidential:
+            return True
+        if self.own and any(getattr(row, self.own) == CONFIDENTIAL for row in rows):
+            return True
+        if any(self._parent_confidential(row.history_date) for row in rows):
+            return True
+        level = self.texts.get(field, "")
+        return bool(level) and any(getattr(row, level) == CONFIDENTIAL for row in rows)
+
+
+def _has_field(model: type[models.Model], name: str) -> bool:
+    return _field(model, name) is not None
+
+
+def _parent_levels(model: type[models.Model]) -> list[str]:
+    """The records one step above ``model`` whose level governs it (an activity's goal)."""
+    paths = getattr(model, "confidentiality_path", ())
+    if isinstance(paths, str):
+        paths = (paths,)
+    if not isinstance(paths, tuple):
+        return []
+    return [
+        path.split("__")[0]
+        for path in paths
+        if path.count("__") == 1 and path.endswith("__confidentiality")
+    ]
 
 
 def _m2m_accessors(historical: type[models.Model], names: list[str]) -> dict[str, str]:

@@ -16,7 +16,7 @@ from django.core.exceptions import NON_FIELD_ERRORS
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from programme.models import ActivityStatus, FollowUp, FollowUpPeriod, Judgement
+from programme.models import ActivityStatus, Confidentiality, FollowUp, FollowUpPeriod, Judgement
 from programme.numbers import number_text
 from programme.queries.follow_ups import GoalSection
 from programme.services.follow_ups import (
@@ -124,6 +124,14 @@ class GoalFields:
     indicators: list[IndicatorFields] = field(default_factory=list)
 
 
+# The levels a follow-up's text may have, as the plan forms name them.
+LEVEL_CHOICES = [(value, capfirst(label)) for value, label in Confidentiality.choices]
+LEVEL_HELP = _(
+    "Open: may appear in general reports every official reads. Internal: the body's "
+    "members and SLK. Confidential: the body's administrators and SLK reviewers only."
+)
+
+
 class FollowUpForm(VersionedForm):
     """The body's whole report on one page: the narrative and every row, grouped by goal."""
 
@@ -143,6 +151,17 @@ class FollowUpForm(VersionedForm):
         choices=_choices(Judgement, blank=_("Not judged yet")),
     )
     council_goal_motivation = _text(_("Motivation"), rows=4)
+    narrative_confidentiality = forms.ChoiceField(
+        label=_("Who may read the narrative"), choices=LEVEL_CHOICES, help_text=LEVEL_HELP
+    )
+    situation_picture_confidentiality = forms.ChoiceField(
+        label=_("Who may read the situation picture"), choices=LEVEL_CHOICES, help_text=LEVEL_HELP
+    )
+    council_goal_confidentiality = forms.ChoiceField(
+        label=_("Who may read the judgement of the council goal"),
+        choices=LEVEL_CHOICES,
+        help_text=LEVEL_HELP,
+    )
 
     def __init__(
         self,
@@ -158,12 +177,16 @@ class FollowUpForm(VersionedForm):
             "situation_picture": follow_up.situation_picture,
             "council_goal_judgement": follow_up.council_goal_judgement,
             "council_goal_motivation": follow_up.council_goal_motivation,
+            "narrative_confidentiality": follow_up.narrative_confidentiality,
+            "situation_picture_confidentiality": follow_up.situation_picture_confidentiality,
+            "council_goal_confidentiality": follow_up.council_goal_confidentiality,
         }
         super().__init__(*args, initial=initial, **kwargs)
         self.is_annual = follow_up.period == FollowUpPeriod.ANNUAL
         if not self.is_annual:
             del self.fields["council_goal_judgement"]
             del self.fields["council_goal_motivation"]
+            del self.fields["council_goal_confidentiality"]
         self.sections = sections
         for section in sections:
             self._add_goal(section)
@@ -293,6 +316,11 @@ class FollowUpForm(VersionedForm):
             judgements=judgements,
             council_goal_judgement=data.get("council_goal_judgement", ""),
             council_goal_motivation=data.get("council_goal_motivation", ""),
+            narrative_confidentiality=data["narrative_confidentiality"],
+            situation_picture_confidentiality=data["situation_picture_confidentiality"],
+            council_goal_confidentiality=data.get(
+                "council_goal_confidentiality", Confidentiality.INTERNAL
+            ),
         )
 
 

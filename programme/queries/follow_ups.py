@@ -197,6 +197,8 @@ class FollowUpPage:
     duty_states: list[DutyState]
     history: list[HistoryEntry]
     can_change: bool
+    # The follow-up's texts the user may not read (confidential ones, for a reader).
+    hidden_texts: frozenset[str] = frozenset()
     today: datetime.date = field(default_factory=timezone.localdate)
 
     @property
@@ -273,6 +275,7 @@ def follow_up_page(user: AnyUser, body: Body, year: int, period: FollowUpPeriod)
             history=[],
             can_change=access.can_change_records(user, body),
         )
+    sees_confidential = access.may_see_confidential(user, body)
     return FollowUpPage(
         body=body,
         plan=follow_up.plan,
@@ -284,8 +287,18 @@ def follow_up_page(user: AnyUser, body: Body, year: int, period: FollowUpPeriod)
         duty_states=(
             visible_duty_states(user, follow_up) if period == FollowUpPeriod.ANNUAL else []
         ),
-        history=follow_up_history(follow_up),
+        history=follow_up_history(follow_up, sees_confidential),
         can_change=access.can_change_records(user, body),
+        hidden_texts=frozenset() if sees_confidential else hidden_texts(follow_up),
+    )
+
+
+def hidden_texts(follow_up: FollowUp) -> frozenset[str]:
+    """The follow-up's texts a reader who may not see confidential ones does not read."""
+    return frozenset(
+        name
+        for name, level in FollowUp.text_levels.items()
+        if getattr(follow_up, level) == Confidentiality.CONFIDENTIAL
     )
 
 
@@ -366,9 +379,13 @@ def _without_noise(entries: Iterable[HistoryEntry]) -> list[HistoryEntry]:
     ]
 
 
-def follow_up_history(follow_up: FollowUp) -> list[HistoryEntry]:
-    """Each step of the follow-up, newest first: who, when, and what changed (its state too)."""
-    return _without_noise(history_for(follow_up))
+def follow_up_history(follow_up: FollowUp, sees_confidential: bool) -> list[HistoryEntry]:
+    """Each step of the follow-up, newest first: who, when, and what changed (its state too).
+
+    A reader who may not see confidential records reads no value of a text written
+    while the text was confidential.
+    """
+    return _without_noise(history_for(follow_up, sees_confidential=sees_confidential))
 
 
 ROW_MODELS: tuple[tuple[type[models.Model], str], ...] = (

@@ -32,6 +32,7 @@ from programme.models import (
     Activity,
     ActivityReport,
     ActivityStatus,
+    Confidentiality,
     FollowUp,
     FollowUpPeriod,
     FollowUpState,
@@ -101,6 +102,10 @@ class FollowUpInput:
     judgements: dict[int, JudgementInput] = field(default_factory=dict)
     council_goal_judgement: str = ""
     council_goal_motivation: str = ""
+    # The level of each text (``FollowUp.text_levels``); internal unless the body says so.
+    narrative_confidentiality: str = Confidentiality.INTERNAL
+    situation_picture_confidentiality: str = Confidentiality.INTERNAL
+    council_goal_confidentiality: str = Confidentiality.INTERNAL
 
 
 # --- Small helpers -----------------------------------------------------------------------
@@ -293,6 +298,14 @@ def save_follow_up(
         is_annual = current.period == FollowUpPeriod.ANNUAL
         if is_annual and data.council_goal_judgement:
             check_choice(errors, "council_goal_judgement", data.council_goal_judgement, Judgement)
+        levels = {
+            "narrative_confidentiality": data.narrative_confidentiality,
+            "situation_picture_confidentiality": data.situation_picture_confidentiality,
+        }
+        if is_annual:
+            levels["council_goal_confidentiality"] = data.council_goal_confidentiality
+        for name, level in levels.items():
+            check_choice(errors, name, level, Confidentiality)
         if errors:
             raise ValidationError(errors)
 
@@ -314,6 +327,8 @@ def save_follow_up(
             )
         current.narrative = clean_text(data.narrative)
         current.situation_picture = clean_text(data.situation_picture)
+        for name, level in levels.items():
+            setattr(current, name, level)
         if is_annual:
             current.council_goal_judgement = data.council_goal_judgement
             current.council_goal_motivation = clean_text(data.council_goal_motivation)

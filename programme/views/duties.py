@@ -118,7 +118,9 @@ def _render_detail(
             "evidence_files": duty_queries.evidence_files_of(record),
             "can_change": can_change,
             "upload_form": upload_form if can_change else None,
-            "history": history_for(record),
+            "history": history_for(
+                record, sees_confidential=access.may_see_confidential(user, record.body)
+            ),
         },
     )
 

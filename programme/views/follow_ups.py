@@ -211,7 +211,9 @@ def _render_review(
             "return_form": return_form or ReturnForm(initial={"version": follow_up.version}),
             "approve_form": TransitionForm(initial={"version": follow_up.version}),
             "disagreements": sum(1 for row in judgements if row.disagrees),
-            "history": follow_up_queries.follow_up_history(follow_up),
+            "history": follow_up_queries.follow_up_history(
+                follow_up, access.may_see_confidential(user, follow_up.plan.body)
+            ),
             "changes": changes,
             "states": FollowUpState,
         },

@@ -421,7 +421,7 @@ def test_the_whole_review_workflow_is_recorded_step_by_step(
     with translation.override("en"):
         steps = [
             (entry.who, change.old, change.new)
-            for entry in reversed(follow_up_queries.follow_up_history(follow_up))
+            for entry in reversed(follow_up_queries.follow_up_history(follow_up, True))
             for change in entry.changes
             if change.field == "state"
         ]
