@@ -183,6 +183,11 @@ urlpatterns = [
         name="follow-up-detail",
     ),
     path(
+        "namnder/<slug:slug>/uppfoljning/<int:year>/<str:period>/starta/",
+        follow_up_views.follow_up_start,
+        name="follow-up-start",
+    ),
+    path(
         "namnder/<slug:slug>/uppfoljning/<int:year>/<str:period>/andra/",
         follow_up_views.follow_up_edit,
         name="follow-up-edit",

@@ -20,6 +20,7 @@ from django.utils import timezone
 from programme import access
 from programme.history import HistoryEntry, history_for
 from programme.models import (
+    Activity,
     ActivityReport,
     Body,
     Confidentiality,
@@ -30,9 +31,12 @@ from programme.models import (
     FollowUp,
     FollowUpDeadline,
     FollowUpPeriod,
+    Goal,
     GoalJudgement,
+    Indicator,
     IndicatorOutcome,
     Plan,
+    Snapshot,
 )
 
 AnyUser = access.AnyUser
@@ -118,6 +122,60 @@ def _live(rows: Iterable[Any], live: bool, name: str) -> Iterable[Any]:
             record = getattr(row, name)
             row.take_from(record, record.goal.confidentiality)
         yield row
+
+
+def draft_sections(user: AnyUser, follow_up: FollowUp) -> list[GoalSection]:
+    """What the body's form shows: the follow-up's rows, and the plan's items without one.
+
+    An item added to the plan since the draft began has no row yet (opening a page
+    writes nothing): it gets a row here, unsaved, as the save will make it (the item as
+    it stands, an activity with its current status, the rest empty), and the save makes
+    the row with what was typed in it. Six queries however many rows; the user sees only
+    the items ``access.restrict`` lets through, as on the page.
+    """
+    sections = {section.goal_id: section for section in snapshot_sections(user, follow_up)}
+    plan_id = follow_up.plan_id
+    for goal in access.restrict(
+        Goal.objects.filter(plan_id=plan_id).exclude(judgements__follow_up=follow_up), user
+    ):
+        judgement = GoalJudgement(follow_up=follow_up, goal=goal)
+        judgement.take_from(goal)
+        sections[goal.pk] = GoalSection(judgement=judgement)
+    activities = access.restrict(
+        Activity.objects.filter(goal__plan_id=plan_id)
+        .exclude(reports__follow_up=follow_up)
+        .select_related("goal"),
+        user,
+    )
+    for activity in activities:
+        section = sections.get(activity.goal_id)
+        if section is not None:
+            report = ActivityReport(follow_up=follow_up, activity=activity, status=activity.status)
+            report.take_from(activity, activity.goal.confidentiality)
+            section.activities.append(report)
+    indicators = access.restrict(
+        Indicator.objects.filter(goal__plan_id=plan_id)
+        .exclude(outcomes__follow_up=follow_up)
+        .select_related("goal"),
+        user,
+    )
+    for indicator in indicators:
+        section = sections.get(indicator.goal_id)
+        if section is not None:
+            outcome = IndicatorOutcome(follow_up=follow_up, indicator=indicator)
+            outcome.take_from(indicator, indicator.goal.confidentiality)
+            section.indicators.append(outcome)
+    for section in sections.values():
+        section.activities.sort(key=lambda row: _draft_order(row, row.activity_id))
+        section.indicators.sort(key=lambda row: _draft_order(row, row.indicator_id))
+    return sorted(
+        sections.values(), key=lambda section: _draft_order(section.judgement, section.goal_id)
+    )
+
+
+def _draft_order(row: Snapshot, item_id: int) -> tuple[int, bool, int, int]:
+    """A row's place in the form: by position; at a tie the rows kept, then the new ones."""
+    return (row.position, row.pk is None, row.pk or 0, item_id)
 
 
 @dataclass(frozen=True)
@@ -226,15 +284,25 @@ def plan_or_404(user: AnyUser, body: Body, year: int) -> Plan:
     return plan
 
 
-def follow_up_or_404(user: AnyUser, body: Body, year: int, period: FollowUpPeriod) -> FollowUp:
-    """The body's follow-up of one period if it exists and the user may see it (one query)."""
-    follow_up = (
+def started_follow_up(
+    user: AnyUser, body: Body, year: int, period: FollowUpPeriod
+) -> FollowUp | None:
+    """The body's follow-up of one period if it has been started and the user may see it.
+
+    One query; None for a follow-up not started (or not visible to the user).
+    """
+    return (
         access.restrict(
             FollowUp.objects.filter(plan__body=body, plan__year=year, period=period), user
         )
         .select_related("plan")
         .first()
     )
+
+
+def follow_up_or_404(user: AnyUser, body: Body, year: int, period: FollowUpPeriod) -> FollowUp:
+    """The body's follow-up of one period if it exists and the user may see it (one query)."""
+    follow_up = started_follow_up(user, body, year, period)
     if follow_up is None:
         raise Http404
     return follow_up

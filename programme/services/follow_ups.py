@@ -9,6 +9,11 @@ every rule before it writes anything, so a refused change leaves the database as
 and records who made it in the history. What the pages read is in
 ``programme.queries.follow_ups``.
 
+A follow-up is started by the body's "Start reporting" (``start_follow_up``), never by
+opening a page. Items the plan gains after that get their rows when the draft is next
+saved or submitted (``add_missing_rows``, under the follow-up's lock); until then the
+form shows them as new, so what is typed for them is saved with the rest.
+
 Access is decided by the caller through ``programme.access``; the services check again
 the one thing that makes a change legal for its actor (the body's administrators save),
 so no caller can skip it.
@@ -188,23 +193,30 @@ def add_missing_rows(user: AnyUser, follow_up: FollowUp) -> None:
             bulk_create_with_history(judgements, GoalJudgement, default_user=actor)
 
 
-def get_or_start_follow_up(user: AnyUser, plan: Plan, period: str) -> FollowUp:
-    """The plan's follow-up of ``period``, started as a draft if there is none yet.
+def start_follow_up(user: AnyUser, plan: Plan, period: str) -> FollowUp:
+    """Start the plan's follow-up of ``period``: a draft with a row for every item of the plan.
 
-    A follow-up the body may still edit gets a row for every item the plan has now,
-    including items added since it was last opened.
+    This is the body's "Start reporting" (a POST); opening a page never starts anything.
+    Only the body's administrators start it. If it has been started already (a second
+    press, or someone else a moment before), it is that follow-up, never a second one;
+    while the body may still edit it, it gains rows for the items added since, as a save
+    would give them.
     """
-    follow_up = FollowUp.objects.filter(plan=plan, period=period).select_related("plan").first()
-    if follow_up is None:
-        try:
-            with transaction.atomic():
-                follow_up = FollowUp(plan=plan, period=period)
-                set_history_user(follow_up, user)
-                follow_up.save()
-        except IntegrityError:
-            # Someone started it between our read and our write: theirs is the one.
-            follow_up = FollowUp.objects.select_related("plan").get(plan=plan, period=period)
-    add_missing_rows(user, follow_up)
+    may_start = access.restrict(Plan.objects.filter(pk=plan.pk), user, access.Action.CHANGE)
+    if not may_start.only("pk").exists():
+        refuse(_("Only the body's administrators can change its follow-up."))
+    with transaction.atomic():
+        follow_up = FollowUp.objects.filter(plan=plan, period=period).select_related("plan").first()
+        if follow_up is None:
+            try:
+                with transaction.atomic():
+                    follow_up = FollowUp(plan=plan, period=period)
+                    set_history_user(follow_up, user)
+                    follow_up.save()
+            except IntegrityError:
+                # Someone started it between our read and our write: theirs is the one.
+                follow_up = FollowUp.objects.select_related("plan").get(plan=plan, period=period)
+        add_missing_rows(user, follow_up)
     return follow_up
 
 

@@ -69,7 +69,7 @@ def follow_up_detail(request: HttpRequest, slug: str, year: int, period: str) ->
     body = access.get_body_or_404(user, slug)
     page = follow_up_queries.follow_up_page(user, body, year, kind)
     follow_up = page.follow_up
-    may_submit = page.can_change and follow_up is not None and follow_up.is_editable_by_body
+    may_edit = page.can_change and follow_up is not None and follow_up.is_editable_by_body
     return render(
         request,
         "programme/follow_ups/detail.html",
@@ -80,23 +80,51 @@ def follow_up_detail(request: HttpRequest, slug: str, year: int, period: str) ->
             "follow_up": follow_up,
             "history": page.history,
             "states": FollowUpState,
-            "may_edit": page.can_change and (follow_up is None or follow_up.is_editable_by_body),
+            "may_edit": may_edit,
+            # Not started: the body's administrators start it with a button (a POST).
+            "may_start": page.can_change and follow_up is None,
             "submit_form": TransitionForm(initial={"version": follow_up.version})
-            if may_submit and follow_up is not None
+            if may_edit and follow_up is not None
             else None,
         },
     )
 
 
-@require_http_methods(["GET", "POST"])
-def follow_up_edit(request: HttpRequest, slug: str, year: int, period: str) -> HttpResponse:
-    """The body's report form: every row of the snapshot on one page (administrators)."""
+@require_POST
+def follow_up_start(request: HttpRequest, slug: str, year: int, period: str) -> HttpResponse:
+    """The body's administrator starts reporting: the follow-up and its rows, then the form.
+
+    Pressed again (or after someone else started it) it leads to the same follow-up.
+    """
     user = _user(request)
     kind = follow_up_queries.period_or_404(period)
     body = access.get_body_or_404(user, slug, access.Action.CHANGE)
     plan = follow_up_queries.plan_or_404(user, body, year)
-    follow_up = follow_up_services.get_or_start_follow_up(user, plan, kind)
+    try:
+        follow_up_services.start_follow_up(user, plan, kind)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return HttpResponseRedirect(_url("follow-up-detail", body, year, kind))
+    return HttpResponseRedirect(_url("follow-up-edit", body, year, kind))
+
+
+@require_http_methods(["GET", "POST"])
+def follow_up_edit(request: HttpRequest, slug: str, year: int, period: str) -> HttpResponse:
+    """The body's report form: every row of the draft on one page (administrators).
+
+    Opening it writes nothing: a follow-up not started leads to its page, where it is
+    started; items the plan gained since the draft began are in the form as new, and
+    get their rows when it is saved.
+    """
+    user = _user(request)
+    kind = follow_up_queries.period_or_404(period)
+    body = access.get_body_or_404(user, slug, access.Action.CHANGE)
+    follow_up = follow_up_queries.started_follow_up(user, body, year, kind)
     detail_url = _url("follow-up-detail", body, year, kind)
+    if follow_up is None:
+        follow_up_queries.plan_or_404(user, body, year)
+        return HttpResponseRedirect(detail_url)
     if request.method == "GET" and not follow_up.is_editable_by_body:
         messages.info(
             request,
@@ -104,7 +132,7 @@ def follow_up_edit(request: HttpRequest, slug: str, year: int, period: str) -> H
             % {"state": follow_up.get_state_display()},
         )
         return HttpResponseRedirect(detail_url)
-    sections = follow_up_queries.snapshot_sections(user, follow_up)
+    sections = follow_up_queries.draft_sections(user, follow_up)
     form = FollowUpForm(kept_form_data(request), follow_up=follow_up, sections=sections)
     changes = []
     if request.method == "POST" and form.is_valid():
@@ -116,7 +144,7 @@ def follow_up_edit(request: HttpRequest, slug: str, year: int, period: str) -> H
             # Keep what the user typed, now against the follow-up as it stands, with
             # what the other person changed listed above the form.
             current = cast(FollowUp, conflict.record)
-            sections = follow_up_queries.snapshot_sections(user, current)
+            sections = follow_up_queries.draft_sections(user, current)
             form = FollowUpForm(
                 _rebound(form.data, current.version), follow_up=current, sections=sections
             )

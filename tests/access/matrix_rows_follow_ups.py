@@ -1,9 +1,10 @@
 """Access-matrix rows of the follow-up pages and the review workflow.
 
-``follow_up_a`` is body A's T1 follow-up, a draft. Its members and SLK read it; only
-body A's administrators change it (a reader and SLK get 403 on the form and the submit);
-only SLK reviews, returns and approves it (body A's members get 403). Everyone else gets
-404: another body's follow-up, like any of its records, is not found.
+``follow_up_a`` is body A's T1 follow-up, a draft; its T2 is not started. Its members
+and SLK read them; only body A's administrators start and change them (a reader and SLK
+get 403 on starting, the form and the submit); only SLK reviews, returns and approves
+(body A's members get 403). Everyone else gets 404: another body's follow-up, like any
+of its records, is not found.
 """
 
 from __future__ import annotations
@@ -67,6 +68,16 @@ def rows() -> list[Row]:
             "programme:follow-up-detail",
             follow_up_url("follow-up-detail", FollowUpPeriod.T2),
             answers(404, **SEES_A),
+        ),
+        Row(
+            # Starting T2 (not started) is a POST for body A's administrators: it makes the
+            # follow-up and leads to its form; opening the address does nothing.
+            "programme:follow-up-start",
+            "programme:follow-up-start",
+            follow_up_url("follow-up-start", FollowUpPeriod.T2),
+            answers(405),
+            answers(404, **(CHANGES_A | {"admin_a": 302})),
+            last="admin_a",
         ),
         Row(
             "programme:follow-up-edit",

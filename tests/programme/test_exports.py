@@ -31,7 +31,7 @@ from programme.models import (
     Goal,
     Plan,
 )
-from programme.services.follow_ups import get_or_start_follow_up
+from programme.services.follow_ups import start_follow_up
 from tests.access.matrix_support import PlanWorld, make_plan_world
 from tests.conftest import Cast
 
@@ -434,7 +434,7 @@ def follow_up_url(body: Body, period: str = "t1") -> str:
 def test_the_follow_up_export_has_the_snapshot_and_leaves_out_what_a_reader_may_not_see(
     cast: Cast, world: PlanWorld
 ):
-    get_or_start_follow_up(cast.admin_a, world.plan_a, "t1")
+    start_follow_up(cast.admin_a, world.plan_a, "t1")
 
     admin = client_for(cast, "admin_a").get(follow_up_url(cast.body_a))
     reader = texts_of(client_for(cast, "reader_a").get(follow_up_url(cast.body_a)))

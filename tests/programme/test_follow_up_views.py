@@ -85,12 +85,29 @@ def fu_a() -> FollowUp:
     return FollowUp.objects.get(plan__body__slug="jarva", period=FollowUpPeriod.T1)
 
 
+def save_as_it_stands(client: Client) -> None:
+    """Open the form and save it unchanged: the draft gets a row for every item it shows."""
+    assert (
+        client.post(url("follow-up-edit"), form_data(client.get(url("follow-up-edit")))).status_code
+        == 302
+    )
+
+
+def rows_of(follow_up: FollowUp) -> dict[str, set[int]]:
+    """Which items the follow-up has a row for."""
+    return {
+        "activities": set(follow_up.activity_reports.values_list("activity_id", flat=True)),
+        "indicators": set(follow_up.outcomes.values_list("indicator_id", flat=True)),
+        "goals": set(follow_up.goal_judgements.values_list("goal_id", flat=True)),
+    }
+
+
 # --- The page ----------------------------------------------------------------------------
 
 
 def test_the_page_shows_state_deadline_and_snapshot_of_a_started_follow_up(cast: Cast, world):
     client = client_for(cast, "admin_a")
-    client.get(url("follow-up-edit"))  # starts the snapshot
+    save_as_it_stands(client)
 
     response = client.get(url("follow-up-detail"))
 
@@ -105,7 +122,7 @@ def test_the_page_shows_state_deadline_and_snapshot_of_a_started_follow_up(cast:
 
 
 def test_a_reader_sees_no_confidential_goal_activity_or_its_rows(cast: Cast, world: PlanWorld):
-    client_for(cast, "admin_a").get(url("follow-up-edit"))
+    save_as_it_stands(client_for(cast, "admin_a"))
 
     as_reader = text_of(client_for(cast, "reader_a").get(url("follow-up-detail")))
     as_admin = text_of(client_for(cast, "admin_a").get(url("follow-up-detail")))
@@ -118,15 +135,107 @@ def test_a_reader_sees_no_confidential_goal_activity_or_its_rows(cast: Cast, wor
     assert "Ändra uppföljningen" not in as_reader
 
 
+START_BUTTON = re.compile(
+    r'<form method="post"[^>]* action="([^"]+)">.*?<button type="submit">', re.S
+)
+
+
 def test_a_follow_up_not_started_says_so_and_offers_the_administrator_to_start(
     cast: Cast, world: PlanWorld
 ):
-    response = client_for(cast, "admin_a").get(url("follow-up-detail", FollowUpPeriod.T2))
+    client = client_for(cast, "admin_a")
+
+    response = client.get(url("follow-up-detail", FollowUpPeriod.T2))
+    form = client.get(url("follow-up-edit", FollowUpPeriod.T2))
 
     page = text_of(response)
     assert "Inte påbörjad" in page
-    assert "Påbörja uppföljningen" in page
-    assert not FollowUp.objects.filter(period=FollowUpPeriod.T2, plan=world.plan_a).exists()
+    assert response.context["may_start"]
+    assert url("follow-up-start", FollowUpPeriod.T2) in START_BUTTON.findall(
+        response.content.decode()
+    )
+    assert 'name="csrfmiddlewaretoken"' in response.content.decode()
+    # No link to a form of a follow-up that does not exist; the form leads back here.
+    assert url("follow-up-edit", FollowUpPeriod.T2) not in response.content.decode()
+    assert form.status_code == 302
+    assert form["Location"] == url("follow-up-detail", FollowUpPeriod.T2)
+    # Opening the page and the form wrote nothing.
+    assert not FollowUp.objects.filter(period=FollowUpPeriod.T2).exists()
+    assert not ActivityReport.objects.filter(follow_up__period=FollowUpPeriod.T2).exists()
+    assert not IndicatorOutcome.objects.filter(follow_up__period=FollowUpPeriod.T2).exists()
+    assert not GoalJudgement.objects.filter(follow_up__period=FollowUpPeriod.T2).exists()
+
+
+@pytest.mark.parametrize("persona", ["reader_a", "slk"])
+def test_those_who_may_not_change_the_records_see_that_it_is_not_started_without_a_button(
+    cast: Cast, world: PlanWorld, persona: str
+):
+    response = client_for(cast, persona).get(url("follow-up-detail", FollowUpPeriod.T2))
+
+    assert response.status_code == 200
+    assert "Nämnden har inte påbörjat den här uppföljningen ännu." in text_of(response)
+    assert not response.context["may_start"]
+    assert url("follow-up-start", FollowUpPeriod.T2) not in response.content.decode()
+
+
+def test_the_administrator_starts_reporting_with_a_post_and_lands_on_the_form(
+    cast: Cast, world: PlanWorld
+):
+    client = client_for(cast, "admin_a")
+
+    response = client.post(url("follow-up-start", FollowUpPeriod.T2))
+
+    assert response.status_code == 302
+    assert response["Location"] == url("follow-up-edit", FollowUpPeriod.T2)
+    follow_up = FollowUp.objects.get(plan=world.plan_a, period=FollowUpPeriod.T2)
+    assert follow_up.state == FollowUpState.DRAFT
+    assert rows_of(follow_up) == {
+        "activities": {world.activity_a.pk, world.confidential_activity_a.pk},
+        "indicators": {world.indicator_a.pk},
+        "goals": {world.goal_a.pk, world.confidential_goal_a.pk},
+    }
+    assert follow_up.history.get().history_user == cast.admin_a
+    form = client.get(response["Location"])
+    assert form.status_code == 200
+    assert len(form.context["goal_fields"]) == 2
+
+
+def test_starting_twice_leads_to_the_same_follow_up(cast: Cast, world: PlanWorld):
+    client = client_for(cast, "admin_a")
+    client.post(url("follow-up-start", FollowUpPeriod.T2))
+    follow_up = FollowUp.objects.get(plan=world.plan_a, period=FollowUpPeriod.T2)
+    rows = rows_of(follow_up)
+
+    again = client.post(url("follow-up-start", FollowUpPeriod.T2))
+
+    assert again.status_code == 302
+    assert again["Location"] == url("follow-up-edit", FollowUpPeriod.T2)
+    assert FollowUp.objects.filter(plan=world.plan_a, period=FollowUpPeriod.T2).count() == 1
+    assert rows_of(follow_up) == rows
+    assert follow_up.history.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [("reader_a", 403), ("slk", 403), ("admin_b", 404), ("official", 404), ("no_role", 404)],
+)
+def test_only_the_bodys_administrators_may_start_reporting(
+    cast: Cast, world: PlanWorld, persona: str, status: int
+):
+    response = client_for(cast, persona).post(url("follow-up-start", FollowUpPeriod.T2))
+
+    assert response.status_code == status
+    assert not FollowUp.objects.filter(period=FollowUpPeriod.T2).exists()
+
+
+def test_starting_is_a_post_and_protected_against_forged_requests(cast: Cast, world: PlanWorld):
+    client = client_for(cast, "admin_a")
+    checked = Client(enforce_csrf_checks=True)
+    checked.force_login(cast.admin_a)
+
+    assert client.get(url("follow-up-start", FollowUpPeriod.T2)).status_code == 405
+    assert checked.post(url("follow-up-start", FollowUpPeriod.T2)).status_code == 403
+    assert not FollowUp.objects.filter(period=FollowUpPeriod.T2).exists()
 
 
 def test_an_unknown_period_or_a_year_without_a_plan_is_not_found(cast: Cast, world: PlanWorld):
@@ -162,6 +271,48 @@ def test_the_form_has_every_row_grouped_by_goal_with_the_version_hidden(
     ]
     assert f'name="activity-{world.activity_a.pk}-status"' in html
     assert f'name="indicator-{world.indicator_a.pk}-value"' in html
+
+
+def test_items_added_since_the_draft_began_are_in_the_form_and_saved_with_it(
+    cast: Cast, world: PlanWorld
+):
+    client = client_for(cast, "admin_a")
+    save_as_it_stands(client)
+    goal = Goal.objects.create(plan=world.plan_a, position=3, title="Nytt mål i planen")
+    activity = Activity.objects.create(
+        goal=world.goal_a, position=3, title="Ny aktivitet", status=ActivityStatus.ONGOING
+    )
+    indicator = Indicator.objects.create(goal=goal, name="Ny indikator", by_sex=True)
+    before = snapshot(fu_a())
+
+    response = client.get(url("follow-up-edit"))
+
+    # Opening the form wrote nothing ...
+    assert snapshot(fu_a()) == before
+    assert activity.pk not in rows_of(fu_a())["activities"]
+    # ... and shows the new items, marked as new, with fields of their own.
+    html = response.content.decode()
+    assert "Ny aktivitet" in html and "Nytt mål i planen" in html and "Ny indikator" in html
+    # Marked once on the new goal (its indicator is new with it) and once on the activity.
+    assert html.count('class="follow-up-new"') == 2
+    assert response.context["form"][f"activity-{activity.pk}-status"].value() == (
+        ActivityStatus.ONGOING
+    )
+    data = form_data(response)
+    data[f"activity-{activity.pk}-comment"] = "Startade i mars"
+    data[f"indicator-{indicator.pk}-value_women"] = "12"
+    data[f"goal-{goal.pk}-judgement"] = Judgement.PARTLY_MET
+
+    assert client.post(url("follow-up-edit"), data).status_code == 302
+
+    follow_up = fu_a()
+    report = ActivityReport.objects.get(follow_up=follow_up, activity=activity)
+    assert (report.status, report.comment) == (ActivityStatus.ONGOING, "Startade i mars")
+    assert IndicatorOutcome.objects.get(follow_up=follow_up, indicator=indicator).value_women == 12
+    assert GoalJudgement.objects.get(follow_up=follow_up, goal=goal).judgement == (
+        Judgement.PARTLY_MET
+    )
+    assert 'class="follow-up-new"' not in client.get(url("follow-up-edit")).content.decode()
 
 
 def test_saving_the_form_stores_the_report_and_leads_to_the_page(cast: Cast, world: PlanWorld):
@@ -350,9 +501,7 @@ def test_the_whole_workflow_through_the_pages(cast: Cast, world: PlanWorld):
 def test_slk_judging_otherwise_is_highlighted_in_words_not_only_colour(
     cast: Cast, world: PlanWorld
 ):
-    follow_up = follow_up_services.get_or_start_follow_up(
-        cast.admin_a, world.plan_a, FollowUpPeriod.T1
-    )
+    follow_up = follow_up_services.start_follow_up(cast.admin_a, world.plan_a, FollowUpPeriod.T1)
     follow_up = workflow.submit_follow_up(cast.admin_a, follow_up)
     workflow.record_slk_judgements(
         cast.slk,
@@ -427,9 +576,7 @@ def grow_plan(world: PlanWorld, goals: int) -> None:
 
 def started_and_judged(cast: Cast, world: PlanWorld) -> FollowUp:
     """Body A's T1 with every row, submitted, judged by SLK: every part of the page shows."""
-    follow_up = follow_up_services.get_or_start_follow_up(
-        cast.admin_a, world.plan_a, FollowUpPeriod.T1
-    )
+    follow_up = follow_up_services.start_follow_up(cast.admin_a, world.plan_a, FollowUpPeriod.T1)
     follow_up = workflow.submit_follow_up(cast.admin_a, follow_up)
     workflow.record_slk_judgements(
         cast.slk,
@@ -494,9 +641,7 @@ def test_the_annual_page_with_its_duties_reads_in_a_fixed_number_of_queries(
         status=DutyStatus.MET,
         confidentiality=Confidentiality.CONFIDENTIAL,
     )
-    annual = follow_up_services.get_or_start_follow_up(
-        cast.admin_a, world.plan_a, FollowUpPeriod.ANNUAL
-    )
+    annual = follow_up_services.start_follow_up(cast.admin_a, world.plan_a, FollowUpPeriod.ANNUAL)
     workflow.submit_follow_up(cast.admin_a, annual)
     client = client_for(cast, "reader_a")
     client.get(url("follow-up-detail", FollowUpPeriod.ANNUAL))
@@ -513,15 +658,22 @@ def test_the_annual_page_with_its_duties_reads_in_a_fixed_number_of_queries(
 def test_the_form_reads_in_a_fixed_number_of_queries(
     cast: Cast, world: PlanWorld, django_assert_num_queries: Any, goals: int
 ):
+    # The draft has rows for the plan's first items; the goals added after have none yet.
+    follow_up_services.add_missing_rows(cast.admin_a, world.follow_up_a)
     grow_plan(world, goals)
     client = client_for(cast, "admin_a")
-    client.get(url("follow-up-edit"))  # starts the follow-up and adds its rows
+    client.get(url("follow-up-edit"))  # warms Django's content-type cache
+    before = snapshot(fu_a())
 
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(13):
         response = client.get(url("follow-up-edit"))
 
     assert response.status_code == 200
     assert len(response.context["goal_fields"]) == 2 + goals
+    new = [part for part in response.context["goal_fields"] if part.section.judgement.pk is None]
+    assert len(new) == goals
+    assert sum(len(part.activities) + len(part.indicators) for part in new) == 5 * goals
+    assert snapshot(fu_a()) == before
 
 
 @pytest.mark.parametrize("goals", [1, 30])

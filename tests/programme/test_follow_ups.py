@@ -63,8 +63,8 @@ def world(cast: Cast) -> PlanWorld:
 
 @pytest.fixture
 def started(cast: Cast, world: PlanWorld) -> FollowUp:
-    """Body A's T1 follow-up, opened by its administrator (so with all its rows)."""
-    return follow_up_services.get_or_start_follow_up(cast.admin_a, world.plan_a, FollowUpPeriod.T1)
+    """Body A's T1 follow-up, started by its administrator (so with all its rows)."""
+    return follow_up_services.start_follow_up(cast.admin_a, world.plan_a, FollowUpPeriod.T1)
 
 
 def report_input(
@@ -148,9 +148,7 @@ def test_starting_a_follow_up_gives_every_item_of_the_plan_a_row(cast: Cast, wor
     world.activity_a.status = ActivityStatus.ONGOING
     world.activity_a.save()
 
-    follow_up = follow_up_services.get_or_start_follow_up(
-        cast.admin_a, world.plan_a, FollowUpPeriod.T2
-    )
+    follow_up = follow_up_services.start_follow_up(cast.admin_a, world.plan_a, FollowUpPeriod.T2)
 
     assert follow_up.state == FollowUpState.DRAFT
     reports = {row.activity_id: row.status for row in follow_up.activity_reports.all()}
@@ -166,26 +164,36 @@ def test_starting_a_follow_up_gives_every_item_of_the_plan_a_row(cast: Cast, wor
     assert follow_up.history.get().history_user == cast.admin_a
 
 
-def test_opening_a_started_follow_up_again_adds_no_second_rows(cast: Cast, started: FollowUp):
-    again = follow_up_services.get_or_start_follow_up(cast.admin_a, started.plan, FollowUpPeriod.T1)
+def test_starting_a_started_follow_up_again_adds_no_second_rows(cast: Cast, started: FollowUp):
+    again = follow_up_services.start_follow_up(cast.admin_a, started.plan, FollowUpPeriod.T1)
 
     assert again.pk == started.pk
     assert again.activity_reports.count() == 2
     assert again.goal_judgements.count() == 2
 
 
-def test_items_added_to_the_plan_later_get_rows_when_the_draft_is_opened_again(
+def test_items_added_to_the_plan_later_get_rows_when_the_draft_is_started_again(
     cast: Cast, world: PlanWorld, started: FollowUp
 ):
     goal = Goal.objects.create(plan=world.plan_a, position=3, title="Nytt mål")
     activity = Activity.objects.create(goal=goal, title="Ny aktivitet")
     indicator = Indicator.objects.create(goal=world.goal_a, name="Ny indikator")
 
-    follow_up_services.get_or_start_follow_up(cast.admin_a, world.plan_a, FollowUpPeriod.T1)
+    follow_up_services.start_follow_up(cast.admin_a, world.plan_a, FollowUpPeriod.T1)
 
     assert started.activity_reports.filter(activity=activity).exists()
     assert started.outcomes.filter(indicator=indicator).exists()
     assert started.goal_judgements.filter(goal=goal).exists()
+
+
+@pytest.mark.parametrize("persona", ["reader_a", "slk", "admin_b", "official"])
+def test_only_the_bodys_administrators_may_start_its_follow_up(
+    cast: Cast, world: PlanWorld, persona: str
+):
+    with pytest.raises(ValidationError, match="Bara nämndens administratörer"):
+        follow_up_services.start_follow_up(cast.by_name(persona), world.plan_a, FollowUpPeriod.T2)
+
+    assert not FollowUp.objects.filter(period=FollowUpPeriod.T2).exists()
 
 
 def test_items_added_to_the_plan_later_get_rows_when_the_draft_is_saved(
@@ -204,7 +212,7 @@ def test_a_submitted_snapshot_gains_no_rows_for_items_added_later(
     follow_up = workflow.submit_follow_up(cast.admin_a, started)
     activity = Activity.objects.create(goal=world.goal_a, title="För sent")
 
-    follow_up_services.get_or_start_follow_up(cast.admin_a, follow_up.plan, FollowUpPeriod.T1)
+    follow_up_services.start_follow_up(cast.admin_a, follow_up.plan, FollowUpPeriod.T1)
 
     assert not follow_up.activity_reports.filter(activity=activity).exists()
 
@@ -251,7 +259,7 @@ def test_outcomes_for_women_and_men_are_kept_only_where_the_indicator_is_split(
     cast: Cast, world: PlanWorld, started: FollowUp
 ):
     split = Indicator.objects.create(goal=world.goal_a, name="Trygghet per kön", by_sex=True)
-    follow_up_services.get_or_start_follow_up(cast.admin_a, world.plan_a, FollowUpPeriod.T1)
+    follow_up_services.start_follow_up(cast.admin_a, world.plan_a, FollowUpPeriod.T1)
     data = FollowUpInput(
         outcomes={
             split.pk: OutcomeInput(value="70", value_women="64,25", value_men="76"),
@@ -371,9 +379,7 @@ def test_only_the_bodys_administrators_may_save(cast: Cast, started: FollowUp, p
 
 
 def test_the_council_goal_is_judged_in_the_annual_follow_up_only(cast: Cast, world: PlanWorld):
-    annual = follow_up_services.get_or_start_follow_up(
-        cast.admin_a, world.plan_a, FollowUpPeriod.ANNUAL
-    )
+    annual = follow_up_services.start_follow_up(cast.admin_a, world.plan_a, FollowUpPeriod.ANNUAL)
     judged = FollowUpInput(
         council_goal_judgement=Judgement.FULLY_MET, council_goal_motivation="Målet är nått"
     )
@@ -456,7 +462,7 @@ def test_resubmitting_an_earlier_period_leaves_a_later_periods_statuses_in_the_p
 ):
     t1 = workflow.submit_follow_up(cast.admin_a, started)
     t1 = workflow.return_follow_up(cast.slk, t1, "Komplettera.")
-    t2 = follow_up_services.get_or_start_follow_up(cast.admin_a, world.plan_a, FollowUpPeriod.T2)
+    t2 = follow_up_services.start_follow_up(cast.admin_a, world.plan_a, FollowUpPeriod.T2)
     later = report_input(t2)
     later.activities[world.activity_a.pk] = ActivityInput(ActivityStatus.DONE)
     follow_up_services.save_follow_up(cast.admin_a, t2, t2.version, later)
@@ -489,9 +495,7 @@ def test_submitting_the_annual_follow_up_keeps_the_duties_of_the_year(cast: Cast
     DutyRecord.objects.create(
         body=cast.body_a, year=YEAR - 1, duty=DutyKind.EXERCISES, status=DutyStatus.MET
     )
-    annual = follow_up_services.get_or_start_follow_up(
-        cast.admin_a, world.plan_a, FollowUpPeriod.ANNUAL
-    )
+    annual = follow_up_services.start_follow_up(cast.admin_a, world.plan_a, FollowUpPeriod.ANNUAL)
 
     annual = workflow.submit_follow_up(cast.admin_a, annual)
 
