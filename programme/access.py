@@ -34,6 +34,7 @@ from programme.models import (
     GlobalRole,
     GlobalRoleKind,
     Membership,
+    stricter,
 )
 
 ModelT = TypeVar("ModelT", bound=models.Model)
@@ -277,6 +278,22 @@ def may_see_confidential(user: AnyUser, body: Body) -> bool:
     if is_slk_reviewer(user):
         return True
     return _bodies_with(user, VIEW_CONFIDENTIAL).filter(pk=body.pk).exists()
+
+
+def level_of(record: models.Model) -> str:
+    """The level that governs ``record`` now: the strictest of its own and those above it.
+
+    At most one query (none when the record's own level is all that governs it). A
+    model open by what it is answers open; one that names no level is refused
+    (``LevelUnknown``).
+    """
+    paths = _level_paths(type(record))
+    if not paths:
+        return Confidentiality.OPEN
+    if all("__" not in path for path in paths):
+        return stricter(*[getattr(record, path) for path in paths])
+    values = type(record)._default_manager.filter(pk=record.pk).values_list(*paths).first()
+    return stricter(*[value for value in values or () if value is not None] or ["?"])
 
 
 class GeneralUse(enum.Enum):

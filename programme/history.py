@@ -104,6 +104,7 @@ def history_for(
     )
     model = type(instance)
     hidden = _Redaction(instance, records, sees_confidential)
+    hidden.prepare(records, [field.attname for field in model._meta.concrete_fields])
     raw: list[tuple[Any, list[tuple[Any, Any, Any]]]] = []
     wanted: dict[type[models.Model], set[Any]] = defaultdict(set)
     for index, record in enumerate(records[:limit]):
@@ -186,19 +187,55 @@ class _Redaction:
                 return True
         return False
 
-    def hides(self, record: Any, previous: Any, field: str) -> bool:
-        """Whether the change of ``field`` from ``previous`` to ``record`` stays hidden."""
-        if not self.active:
-            return False
-        rows = [row for row in (record, previous) if row is not None]
-        if self.now_confidential:
+    def _written_confidential(self, row: Any, field: str) -> bool:
+        """Whether a value ``row`` holds for ``field`` was written under a confidential level."""
+        if self.own and getattr(row, self.own) == CONFIDENTIAL:
             return True
-        if self.own and any(getattr(row, self.own) == CONFIDENTIAL for row in rows):
-            return True
-        if any(self._parent_confidential(row.history_date) for row in rows):
+        if self._parent_confidential(row.history_date):
             return True
         level = self.texts.get(field, "")
-        return bool(level) and any(getattr(row, level) == CONFIDENTIAL for row in rows)
+        return bool(level) and getattr(row, level) == CONFIDENTIAL
+
+    def prepare(self, records: list[Any], fields: list[str]) -> None:
+        """For each field, follow when each value it held was written (oldest row first).
+
+        A value older than the rows read counts as written at the oldest one.
+        """
+        self.origin: dict[tuple[int, str], bool] = {}
+        if not self.active:
+            return
+        written: dict[str, bool] = {}
+        previous = None
+        for row in reversed(records):
+            for field in fields:
+                changed = previous is None or getattr(row, field, None) != getattr(
+                    previous, field, None
+                )
+                if changed or field not in written:
+                    written[field] = self._written_confidential(row, field)
+                # What the value ``row`` holds for ``field`` was written under.
+                self.origin[(row.history_id, field)] = written[field]
+            previous = row
+
+    def hides(self, record: Any, previous: Any, field: str) -> bool:
+        """Whether the change of ``field`` from ``previous`` to ``record`` stays hidden.
+
+        Hidden when the record is confidential now, or when the old or the new value was
+        written while the record, a record above it or the text was confidential.
+        """
+        if not self.active:
+            return False
+        if self.now_confidential:
+            return True
+        for row in (record, previous):
+            if row is None:
+                continue
+            origin = self.origin.get((row.history_id, field))
+            if origin is None:
+                origin = self._written_confidential(row, field)
+            if origin:
+                return True
+        return False
 
 
 def _has_field(model: type[models.Model], name: str) -> bool:

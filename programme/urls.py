@@ -7,10 +7,12 @@ from __future__ import annotations
 
 from django.urls import path
 
+from programme.views import access_log as access_log_views
 from programme.views import account, duties
 from programme.views import follow_ups as follow_up_views
 from programme.views import maintenance as maintenance_views
 from programme.views import overview as overview_views
+from programme.views import plan_history as plan_history_views
 from programme.views import plans as plan_views
 from programme.views import programmes as programme_views
 from programme.views import year_settings as year_settings_views
@@ -18,6 +20,7 @@ from programme.views import year_settings as year_settings_views
 app_name = "programme"
 
 urlpatterns = [
+    path("atkomstlogg/", access_log_views.access_log, name="access-log"),
     path("program/", programme_views.programme_list, name="list"),
     path("program/<slug:slug>/", programme_views.programme_detail, name="detail"),
     path("namnder/", programme_views.body_list, name="body-list"),
@@ -63,6 +66,24 @@ urlpatterns = [
         name="goal-create",
     ),
     path("planer/mal/<int:pk>/andra/", plan_views.goal_edit, name="goal-edit"),
+    path(
+        "planer/mal/<int:pk>/historik/",
+        plan_history_views.record_history,
+        {"kind": "goal"},
+        name="goal-history",
+    ),
+    path(
+        "planer/aktiviteter/<int:pk>/historik/",
+        plan_history_views.record_history,
+        {"kind": "activity"},
+        name="activity-history",
+    ),
+    path(
+        "planer/indikatorer/<int:pk>/historik/",
+        plan_history_views.record_history,
+        {"kind": "indicator"},
+        name="indicator-history",
+    ),
     path("planer/mal/<int:pk>/ta-bort/", plan_views.goal_delete, name="goal-delete"),
     path(
         "planer/mal/<int:pk>/aktiviteter/ny/",

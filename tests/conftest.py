@@ -25,6 +25,7 @@ from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.db import connection, transaction
 from django.test import override_settings
+from django.utils import translation
 
 from programme.models import Body, BodyRole, GlobalRole, GlobalRoleKind, Membership
 from programme.services.fixtures import LoadResult, load_programme_data
@@ -86,6 +87,14 @@ def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Non
             f"{count} tests marked browser or postgres deselected: on SQLite they do not "
             "run; they run on PostgreSQL (README, 'Test it')."
         )
+
+
+@pytest.fixture(autouse=True)
+def language_of_the_site() -> Iterator[None]:
+    """Every test starts and ends in the site's language, whatever a test switched to."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)

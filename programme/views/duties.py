@@ -28,12 +28,12 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from config.middleware import kept_form_data
-from programme import access, uploads
+from programme import access, access_log, uploads
 from programme.forms import add_refusal, show_conflict
 from programme.forms.duties import DutyRecordForm, EvidenceUploadForm
 from programme.history import HistoryEntry, history_for
 from programme.locking import EditConflict
-from programme.models import DutyKind, DutyRecord
+from programme.models import AccessAction, DutyKind, DutyRecord
 from programme.queries import duties as duty_queries
 from programme.services import duties as duty_services
 from programme.years import FIRST_YEAR, is_record_year, last_record_year, record_years
@@ -128,7 +128,9 @@ def _render_detail(
 @require_GET
 def duty_detail(request: HttpRequest, slug: str, year: int, duty: str) -> HttpResponse:
     """One duty record: its fields, its evidence files and its history."""
-    record = duty_queries.duty_record_for_page(_user(request), slug, year, duty)
+    user = _user(request)
+    record = duty_queries.duty_record_for_page(user, slug, year, duty)
+    access_log.log_if_confidential(user, record, record.body)
     return _render_detail(request, record)
 
 
@@ -257,7 +259,11 @@ def _evidence_upload(request: HttpRequest, slug: str, year: int, duty: str) -> H
 @require_GET
 def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
     """Hand out an evidence file, as an attachment, to a user who may see its duty record."""
-    evidence = duty_queries.evidence_for_download(_user(request), pk)
+    user = _user(request)
+    evidence = duty_queries.evidence_for_download(user, pk)
+    access_log.log_if_confidential(
+        user, evidence.duty_record, evidence.duty_record.body, AccessAction.DOWNLOADED
+    )
     try:
         stream = evidence.file.open("rb")
     except FileNotFoundError:

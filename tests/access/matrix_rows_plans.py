@@ -15,6 +15,7 @@ from tests.access.matrix_support import (
     CHANGES_A,
     CHANGES_A_CONFIDENTIAL,
     SEES_A,
+    SEES_A_CONFIDENTIAL,
     Row,
     World,
     answers,
@@ -54,6 +55,22 @@ def _edit_rows(kind: str, attribute: str, confidential: bool) -> list[Row]:
             last="admin_a",
         ),
     ]
+
+
+def _history_row(kind: str, attribute: str, confidential: bool) -> Row:
+    """A record's history page: read by whoever sees the record, a GET only.
+
+    Body A's reader reads the open and internal records' histories; another body's
+    administrator and an official find none (404), like everyone outside the body.
+    """
+    key = " (confidential)" if confidential else ""
+    return Row(
+        f"programme:{kind}-history{key}",
+        f"programme:{kind}-history",
+        programme_url(f"{kind}-history", pk=plan_pk(attribute)),
+        answers(404, **(SEES_A_CONFIDENTIAL if confidential else SEES_A)),
+        answers(405),
+    )
 
 
 def _create_row(kind: str, attribute: str, confidential: bool) -> Row:
@@ -118,6 +135,11 @@ def rows() -> list[Row]:
         _create_row("indicator", "goal_a", confidential=False),
         _create_row("indicator", "confidential_goal_a", confidential=True),
         *_edit_rows("indicator", "indicator_a", confidential=False),
+        _history_row("goal", "goal_a", confidential=False),
+        _history_row("goal", "confidential_goal_a", confidential=True),
+        _history_row("activity", "activity_a", confidential=False),
+        _history_row("activity", "confidential_activity_a", confidential=True),
+        _history_row("indicator", "indicator_a", confidential=False),
         Row(
             "programme:carry-over-resolve",
             "programme:carry-over-resolve",

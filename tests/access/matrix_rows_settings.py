@@ -26,6 +26,14 @@ def rows() -> list[Row]:
     """One row per URL pattern of this part of the site."""
     slk_only = answers(403, slk=200)
     return [
+        # The access log: SLK and the system administrators read it; nobody posts to it.
+        Row(
+            "programme:access-log",
+            "programme:access-log",
+            programme_url("access-log"),
+            answers(403, slk=200, sysadmin=200),
+            answers(405),
+        ),
         # An empty POST is refused (no dates given) and the page shown again.
         Row(
             "programme:year-settings",

@@ -161,10 +161,10 @@ EVERYONE = ("Start", "Programversioner", "Nämnder och bolagsstyrelser", "Mitt k
             "admin_b",
             ["Uppdrag: Skärholmens stadsdelsnämnd", "Verksamhetsplan: Skärholmens stadsdelsnämnd"],
         ),
-        ("slk", ["Alla nämnders uppdrag", "Uppföljning"]),
+        ("slk", ["Alla nämnders uppdrag", "Uppföljning", "Åtkomstlogg"]),
         ("official", []),
         ("no_role", []),
-        ("sysadmin", ["Systemadministration"]),
+        ("sysadmin", ["Systemadministration", "Åtkomstlogg"]),
     ],
 )
 def test_navigation_shows_what_the_role_allows(cast: Cast, persona: str, extra: list[str]):
