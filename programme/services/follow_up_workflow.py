@@ -22,7 +22,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from programme import access
 from programme.access import AnyUser
 from programme.history import history_user
-from programme.locking import lock_rows, save_next_version
+from programme.locking import SeenVersion, lock_rows, save_next_version
 from programme.models import (
     Activity,
     ActivityReport,
@@ -54,9 +54,7 @@ from programme.services.follow_ups import (
 PERIOD_ORDER: tuple[str, ...] = tuple(FollowUpPeriod.values)
 
 
-def submit_follow_up(
-    user: AnyUser, follow_up: FollowUp, seen_version: int | None = None
-) -> FollowUp:
+def submit_follow_up(user: AnyUser, follow_up: FollowUp, seen_version: SeenVersion) -> FollowUp:
     """The body submits its draft or returned follow-up to SLK.
 
     The annual follow-up keeps the state of the body's programme duties that year.
@@ -235,7 +233,7 @@ def _review_state_refusal(follow_up: FollowUp) -> str | None:
     return None
 
 
-def _lock_for_review(follow_up: FollowUp, seen_version: int | None) -> FollowUp:
+def _lock_for_review(follow_up: FollowUp, seen_version: SeenVersion) -> FollowUp:
     """Lock the follow-up and refuse unless it waits for review, unchanged since it was seen."""
     current = lock_follow_up(follow_up)
     refusal = _review_state_refusal(current)
@@ -246,7 +244,7 @@ def _lock_for_review(follow_up: FollowUp, seen_version: int | None) -> FollowUp:
 
 
 def return_follow_up(
-    user: AnyUser, follow_up: FollowUp, comment: str, seen_version: int | None = None
+    user: AnyUser, follow_up: FollowUp, comment: str, seen_version: SeenVersion
 ) -> FollowUp:
     """SLK returns a submitted follow-up to the body, saying in a comment what to correct."""
     _require_slk(user, _("Only SLK can return a follow-up."))
@@ -265,9 +263,7 @@ def return_follow_up(
     return current
 
 
-def approve_follow_up(
-    user: AnyUser, follow_up: FollowUp, seen_version: int | None = None
-) -> FollowUp:
+def approve_follow_up(user: AnyUser, follow_up: FollowUp, seen_version: SeenVersion) -> FollowUp:
     """SLK approves a submitted follow-up: its snapshot is locked from then on."""
     _require_slk(user, _("Only SLK can approve a follow-up."))
     with transaction.atomic():
@@ -283,7 +279,7 @@ def record_slk_judgements(
     user: AnyUser,
     follow_up: FollowUp,
     judgements: dict[int, JudgementInput],
-    seen_version: int | None = None,
+    seen_version: SeenVersion,
 ) -> FollowUp:
     """SLK's own judgement and motivation of each goal, beside the body's.
 

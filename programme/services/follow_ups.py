@@ -32,7 +32,14 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from programme import access
 from programme.history import history_user, set_history_user
-from programme.locking import EditConflict, lock_one, lock_plan, save_next_version
+from programme.locking import (
+    EditConflict,
+    SeenVersion,
+    check_version,
+    lock_one,
+    lock_plan,
+    save_next_version,
+)
 from programme.models import (
     Activity,
     ActivityReport,
@@ -246,10 +253,13 @@ def may_change_follow_up(user: AnyUser, follow_up: FollowUp) -> bool:
     )
 
 
-def check_follow_up_version(follow_up: FollowUp, seen_version: int | None) -> None:
-    """Refuse a save made from an older version, with what changed since."""
-    if seen_version is not None and follow_up.version != seen_version:
-        raise EditConflict(follow_up, follow_up_changes_since(follow_up, seen_version))
+def check_follow_up_version(follow_up: FollowUp, seen_version: SeenVersion) -> None:
+    """Refuse a save made from an older version, with what changed since (rows included)."""
+    try:
+        check_version(follow_up, seen_version)
+    except EditConflict:
+        assert isinstance(seen_version, int)
+        raise EditConflict(follow_up, follow_up_changes_since(follow_up, seen_version)) from None
 
 
 def check_choice(
@@ -269,7 +279,7 @@ def unknown_rows_message() -> str:
 
 
 def save_follow_up(
-    user: AnyUser, follow_up: FollowUp, seen_version: int | None, data: FollowUpInput
+    user: AnyUser, follow_up: FollowUp, seen_version: SeenVersion, data: FollowUpInput
 ) -> FollowUp:
     """Save the body's report: narrative, situation picture and every row, as one version.
 

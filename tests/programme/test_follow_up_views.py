@@ -412,8 +412,8 @@ def test_a_report_posted_after_the_session_ended_comes_back_after_signing_in(
 def test_an_approved_follow_up_opens_as_locked_and_an_edit_is_refused(cast: Cast, world: PlanWorld):
     client = client_for(cast, "admin_a")
     data = form_data(client.get(url("follow-up-edit")))
-    follow_up = workflow.submit_follow_up(cast.admin_a, fu_a())
-    workflow.approve_follow_up(cast.slk, follow_up)
+    follow_up = workflow.submit_follow_up(cast.admin_a, fu_a(), fu_a().version)
+    workflow.approve_follow_up(cast.slk, follow_up, follow_up.version)
     before = snapshot(fu_a())
 
     opened = client.get(url("follow-up-edit"))
@@ -502,11 +502,12 @@ def test_slk_judging_otherwise_is_highlighted_in_words_not_only_colour(
     cast: Cast, world: PlanWorld
 ):
     follow_up = follow_up_services.start_follow_up(cast.admin_a, world.plan_a, FollowUpPeriod.T1)
-    follow_up = workflow.submit_follow_up(cast.admin_a, follow_up)
+    follow_up = workflow.submit_follow_up(cast.admin_a, follow_up, follow_up.version)
     workflow.record_slk_judgements(
         cast.slk,
         follow_up,
         {world.goal_a.pk: follow_up_services.JudgementInput(Judgement.NOT_MET, "Inget har hänt.")},
+        follow_up.version,
     )
 
     response = client_for(cast, "admin_a").get(url("follow-up-detail"))
@@ -523,7 +524,7 @@ def test_the_review_page_is_for_slk_only(cast: Cast, world: PlanWorld):
     assert client_for(cast, "reader_a").get(url("follow-up-review")).status_code == 403
     assert client_for(cast, "admin_b").get(url("follow-up-review")).status_code == 404
     before = snapshot(world.follow_up_a)
-    workflow.submit_follow_up(cast.admin_a, world.follow_up_a)
+    workflow.submit_follow_up(cast.admin_a, world.follow_up_a, world.follow_up_a.version)
     submitted = snapshot(world.follow_up_a)
 
     for persona in ("admin_a", "reader_a"):
@@ -577,7 +578,7 @@ def grow_plan(world: PlanWorld, goals: int) -> None:
 def started_and_judged(cast: Cast, world: PlanWorld) -> FollowUp:
     """Body A's T1 with every row, submitted, judged by SLK: every part of the page shows."""
     follow_up = follow_up_services.start_follow_up(cast.admin_a, world.plan_a, FollowUpPeriod.T1)
-    follow_up = workflow.submit_follow_up(cast.admin_a, follow_up)
+    follow_up = workflow.submit_follow_up(cast.admin_a, follow_up, follow_up.version)
     workflow.record_slk_judgements(
         cast.slk,
         follow_up,
@@ -585,6 +586,7 @@ def started_and_judged(cast: Cast, world: PlanWorld) -> FollowUp:
             row.goal_id: follow_up_services.JudgementInput(Judgement.PARTLY_MET, "Delvis")
             for row in GoalJudgement.objects.filter(follow_up=follow_up)
         },
+        follow_up.version,
     )
     return follow_up
 
@@ -642,7 +644,7 @@ def test_the_annual_page_with_its_duties_reads_in_a_fixed_number_of_queries(
         confidentiality=Confidentiality.CONFIDENTIAL,
     )
     annual = follow_up_services.start_follow_up(cast.admin_a, world.plan_a, FollowUpPeriod.ANNUAL)
-    workflow.submit_follow_up(cast.admin_a, annual)
+    workflow.submit_follow_up(cast.admin_a, annual, annual.version)
     client = client_for(cast, "reader_a")
     client.get(url("follow-up-detail", FollowUpPeriod.ANNUAL))
 

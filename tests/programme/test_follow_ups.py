@@ -17,7 +17,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone, translation
 
 from programme import numbers
-from programme.locking import EditConflict
+from programme.locking import OVERWRITE, EditConflict
 from programme.models import (
     Activity,
     ActivityReport,
@@ -133,11 +133,13 @@ def move_to(cast: Cast, follow_up: FollowUp, state: FollowUpState) -> FollowUp:
     """The follow-up brought to ``state`` through the services, as people would."""
     if state == FollowUpState.DRAFT:
         return follow_up
-    follow_up = workflow.submit_follow_up(cast.admin_a, follow_up)
+    follow_up = workflow.submit_follow_up(cast.admin_a, follow_up, follow_up.version)
     if state == FollowUpState.RETURNED:
-        follow_up = workflow.return_follow_up(cast.slk, follow_up, "Komplettera målen.")
+        follow_up = workflow.return_follow_up(
+            cast.slk, follow_up, "Komplettera målen.", follow_up.version
+        )
     elif state == FollowUpState.APPROVED:
-        follow_up = workflow.approve_follow_up(cast.slk, follow_up)
+        follow_up = workflow.approve_follow_up(cast.slk, follow_up, follow_up.version)
     return follow_up
 
 
@@ -209,7 +211,7 @@ def test_items_added_to_the_plan_later_get_rows_when_the_draft_is_saved(
 def test_a_submitted_snapshot_gains_no_rows_for_items_added_later(
     cast: Cast, world: PlanWorld, started: FollowUp
 ):
-    follow_up = workflow.submit_follow_up(cast.admin_a, started)
+    follow_up = workflow.submit_follow_up(cast.admin_a, started, started.version)
     activity = Activity.objects.create(goal=world.goal_a, title="För sent")
 
     follow_up_services.start_follow_up(cast.admin_a, follow_up.plan, FollowUpPeriod.T1)
@@ -385,7 +387,7 @@ def test_the_council_goal_is_judged_in_the_annual_follow_up_only(cast: Cast, wor
     )
 
     follow_up_services.save_follow_up(cast.admin_a, annual, annual.version, judged)
-    follow_up_services.save_follow_up(cast.admin_a, world.follow_up_a, None, judged)
+    follow_up_services.save_follow_up(cast.admin_a, world.follow_up_a, OVERWRITE, judged)
 
     annual.refresh_from_db()
     world.follow_up_a.refresh_from_db()
@@ -402,23 +404,27 @@ def test_the_council_goal_is_judged_in_the_annual_follow_up_only(cast: Cast, wor
 def test_the_whole_review_workflow_is_recorded_step_by_step(
     cast: Cast, world: PlanWorld, started: FollowUp
 ):
-    follow_up_services.save_follow_up(cast.admin_a, started, started.version, report_input(started))
-    follow_up = workflow.submit_follow_up(cast.admin_a, started)
+    started = follow_up_services.save_follow_up(
+        cast.admin_a, started, started.version, report_input(started)
+    )
+    follow_up = workflow.submit_follow_up(cast.admin_a, started, started.version)
     assert (follow_up.state, follow_up.submitted_by) == (FollowUpState.SUBMITTED, cast.admin_a)
 
     follow_up = workflow.return_follow_up(
-        cast.slk, follow_up, "Motivera bedömningen <script>x</script>"
+        cast.slk, follow_up, "Motivera bedömningen <script>x</script>", follow_up.version
     )
     assert follow_up.state == FollowUpState.RETURNED
     assert follow_up.review_comment == "Motivera bedömningen"
     assert follow_up.is_editable_by_body
 
     corrected = report_input(follow_up, narrative="Rättad text")
-    follow_up_services.save_follow_up(cast.admin_a, follow_up, follow_up.version, corrected)
-    follow_up = workflow.submit_follow_up(cast.admin_a, follow_up)
+    follow_up = follow_up_services.save_follow_up(
+        cast.admin_a, follow_up, follow_up.version, corrected
+    )
+    follow_up = workflow.submit_follow_up(cast.admin_a, follow_up, follow_up.version)
     assert follow_up.state == FollowUpState.SUBMITTED
 
-    follow_up = workflow.approve_follow_up(cast.slk, follow_up)
+    follow_up = workflow.approve_follow_up(cast.slk, follow_up, follow_up.version)
     follow_up.refresh_from_db()
     assert follow_up.state == FollowUpState.APPROVED
     assert follow_up.is_locked
@@ -445,10 +451,10 @@ def test_submitting_the_latest_period_makes_its_statuses_the_activities_current_
 ):
     data = report_input(started)
     data.activities[world.activity_a.pk] = ActivityInput(ActivityStatus.DELAYED, "Försenad")
-    follow_up_services.save_follow_up(cast.admin_a, started, started.version, data)
+    started = follow_up_services.save_follow_up(cast.admin_a, started, started.version, data)
     version_before = Activity.objects.get(pk=world.activity_a.pk).version
 
-    workflow.submit_follow_up(cast.admin_a, started)
+    workflow.submit_follow_up(cast.admin_a, started, started.version)
 
     activity = Activity.objects.get(pk=world.activity_a.pk)
     assert activity.status == ActivityStatus.DELAYED
@@ -460,18 +466,18 @@ def test_submitting_the_latest_period_makes_its_statuses_the_activities_current_
 def test_resubmitting_an_earlier_period_leaves_a_later_periods_statuses_in_the_plan(
     cast: Cast, world: PlanWorld, started: FollowUp
 ):
-    t1 = workflow.submit_follow_up(cast.admin_a, started)
-    t1 = workflow.return_follow_up(cast.slk, t1, "Komplettera.")
+    t1 = workflow.submit_follow_up(cast.admin_a, started, started.version)
+    t1 = workflow.return_follow_up(cast.slk, t1, "Komplettera.", t1.version)
     t2 = follow_up_services.start_follow_up(cast.admin_a, world.plan_a, FollowUpPeriod.T2)
     later = report_input(t2)
     later.activities[world.activity_a.pk] = ActivityInput(ActivityStatus.DONE)
-    follow_up_services.save_follow_up(cast.admin_a, t2, t2.version, later)
-    workflow.submit_follow_up(cast.admin_a, t2)
+    t2 = follow_up_services.save_follow_up(cast.admin_a, t2, t2.version, later)
+    workflow.submit_follow_up(cast.admin_a, t2, t2.version)
     earlier = report_input(t1)
     earlier.activities[world.activity_a.pk] = ActivityInput(ActivityStatus.ONGOING)
-    follow_up_services.save_follow_up(cast.admin_a, t1, t1.version, earlier)
+    t1 = follow_up_services.save_follow_up(cast.admin_a, t1, t1.version, earlier)
 
-    workflow.submit_follow_up(cast.admin_a, t1)
+    workflow.submit_follow_up(cast.admin_a, t1, t1.version)
 
     assert Activity.objects.get(pk=world.activity_a.pk).status == ActivityStatus.DONE
 
@@ -497,7 +503,7 @@ def test_submitting_the_annual_follow_up_keeps_the_duties_of_the_year(cast: Cast
     )
     annual = follow_up_services.start_follow_up(cast.admin_a, world.plan_a, FollowUpPeriod.ANNUAL)
 
-    annual = workflow.submit_follow_up(cast.admin_a, annual)
+    annual = workflow.submit_follow_up(cast.admin_a, annual, annual.version)
 
     kept = annual.duty_reports.order_by("position")
     assert [(d.duty, d.status, d.confidentiality) for d in kept] == [
@@ -530,8 +536,8 @@ def test_slk_records_its_judgement_beside_the_bodys_and_a_disagreement_shows(
 ):
     data = report_input(started)
     data.judgements[world.goal_a.pk] = JudgementInput(Judgement.FULLY_MET, "Helt")
-    follow_up_services.save_follow_up(cast.admin_a, started, started.version, data)
-    follow_up = workflow.submit_follow_up(cast.admin_a, started)
+    started = follow_up_services.save_follow_up(cast.admin_a, started, started.version, data)
+    follow_up = workflow.submit_follow_up(cast.admin_a, started, started.version)
 
     workflow.record_slk_judgements(
         cast.slk,
@@ -560,15 +566,21 @@ def test_slk_records_its_judgement_beside_the_bodys_and_a_disagreement_shows(
 
 
 def submit(cast: Cast, persona: str) -> Callable[[FollowUp], Any]:
-    return lambda follow_up: workflow.submit_follow_up(cast.by_name(persona), follow_up)
+    return lambda follow_up: workflow.submit_follow_up(
+        cast.by_name(persona), follow_up, follow_up.version
+    )
 
 
 def give_back(cast: Cast, persona: str, comment: str = "Komplettera.") -> Callable[[FollowUp], Any]:
-    return lambda follow_up: workflow.return_follow_up(cast.by_name(persona), follow_up, comment)
+    return lambda follow_up: workflow.return_follow_up(
+        cast.by_name(persona), follow_up, comment, follow_up.version
+    )
 
 
 def approve(cast: Cast, persona: str) -> Callable[[FollowUp], Any]:
-    return lambda follow_up: workflow.approve_follow_up(cast.by_name(persona), follow_up)
+    return lambda follow_up: workflow.approve_follow_up(
+        cast.by_name(persona), follow_up, follow_up.version
+    )
 
 
 def judge(cast: Cast, persona: str) -> Callable[[FollowUp], Any]:
@@ -576,7 +588,10 @@ def judge(cast: Cast, persona: str) -> Callable[[FollowUp], Any]:
         goal = follow_up.goal_judgements.first()
         assert goal is not None
         return workflow.record_slk_judgements(
-            cast.by_name(persona), follow_up, {goal.goal_id: JudgementInput(Judgement.NOT_MET)}
+            cast.by_name(persona),
+            follow_up,
+            {goal.goal_id: JudgementInput(Judgement.NOT_MET)},
+            follow_up.version,
         )
 
     return run
@@ -636,7 +651,7 @@ def test_returning_without_a_comment_is_refused_and_changes_nothing(
     before = snapshot(follow_up)
 
     with pytest.raises(ValidationError) as refused:
-        workflow.return_follow_up(cast.slk, follow_up, comment)
+        workflow.return_follow_up(cast.slk, follow_up, comment, follow_up.version)
 
     assert list(refused.value.message_dict) == ["comment"]
     assert snapshot(follow_up) == before
@@ -694,7 +709,7 @@ def test_the_page_shows_the_deadline_and_overdue_only_while_the_body_has_it(
 
     page.today = datetime.date(YEAR, 5, 16)
     assert page.is_overdue
-    page.follow_up = workflow.submit_follow_up(cast.admin_a, started)
+    page.follow_up = workflow.submit_follow_up(cast.admin_a, started, started.version)
     assert not page.is_overdue
 
 
