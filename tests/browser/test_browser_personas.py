@@ -57,7 +57,7 @@ PERSONAS = {
     ),
     "slk": Persona(
         "slk-granskare",
-        ["Alla nämnders uppdrag", "Uppföljning"],
+        ["Alla nämnders uppdrag", "Uppföljning", "Åtkomstlogg"],
         "Du läser alla nämnders uppgifter",
     ),
     "official": Persona(
@@ -66,7 +66,7 @@ PERSONAS = {
     "no_role": Persona("utan-roll", [], "Du har ingen roll ännu"),
     "sysadmin": Persona(
         "systemadministrator",
-        ["Systemadministration"],
+        ["Systemadministration", "Åtkomstlogg"],
         "Som systemadministratör ser du inga nämnders uppgifter.",
     ),
 }

@@ -121,7 +121,7 @@ def build_plan_and_report(page: Page, site: str) -> None:
 
     # A number the service cannot read is refused, with a summary that leads to the field.
     outcome = page.get_by_role("group", name=INDICATOR).get_by_label("Utfall, totalt")
-    page.get_by_label("Redogörelse").fill("Vandringarna har börjat i alla områden.")
+    page.get_by_label("Redogörelse", exact=True).fill("Vandringarna har börjat i alla områden.")
     outcome.fill("ungefär hälften")
     press(page, "Spara uppföljningen")
     summary = page.get_by_role("alert")
@@ -130,7 +130,7 @@ def build_plan_and_report(page: Page, site: str) -> None:
     summary.get_by_role("link").first.focus()
     page.keyboard.press("Enter")
     expect(outcome).to_be_focused()
-    expect(page.get_by_label("Redogörelse")).to_have_value(
+    expect(page.get_by_label("Redogörelse", exact=True)).to_have_value(
         "Vandringarna har börjat i alla områden."
     )
 
