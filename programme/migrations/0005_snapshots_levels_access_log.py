@@ -376,7 +376,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'verbose_name': 'access log entry',
-                'verbose_name_plural': 'access log',
+                'verbose_name_plural': 'access to confidential records',
                 'ordering': ['-at', '-pk'],
             },
         ),
