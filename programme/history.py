@@ -10,6 +10,7 @@ from typing import Any
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -73,6 +74,11 @@ def _display(field: models.Field[Any, Any] | None, value: Any) -> str:
         return str(dict(field.flatchoices).get(value, value))
     if isinstance(value, bool):
         return str(_("yes") if value else _("no"))
+    if isinstance(value, datetime):
+        moment = timezone.localtime(value) if timezone.is_aware(value) else value
+        return date_format(moment, "j F Y H:i")
+    if isinstance(value, date):
+        return written_date(value)
     return str(value)
 
 

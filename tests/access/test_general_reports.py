@@ -88,6 +88,10 @@ def test_the_demo_years_general_data_shows_open_text_counts_internal_and_hides_c
     call_command("generate_plan_data", stdout=io.StringIO())
     submitted = FollowUp.objects.filter(state__in=[FollowUpState.SUBMITTED, FollowUpState.APPROVED])
     assert submitted.exists()
+    # The generated rows keep their records' focus areas, as a submission would.
+    report = ActivityReport.objects.filter(follow_up__in=submitted).first()
+    assert report is not None
+    assert set(report.focus_areas.all()) == set(report.activity.focus_areas.all()) != set()
     for model in (Goal, Activity, Indicator, GoalJudgement, ActivityReport, IndicatorOutcome):
         every = model._default_manager.all()
         shown = access.for_general_report(every, GeneralUse.SHOWN)

@@ -546,7 +546,7 @@ def test_edits_appear_in_the_history_with_who_and_when(cast: Cast, records: dict
     html = text_of(page)
     assert "Historik" in html
     assert f"{when}</time></td> <td>Amira Järvaadministratör</td> <td>Ändrad</td>" in html
-    assert "Datum: 1 mars 2024 → 15 april 2024" in html or "Datum: 2024-03-01 → 2024-04-15" in html
+    assert "Datum: 1 mars 2024 → 15 april 2024" in html
 
 
 # --- SLK's overview ------------------------------------------------------------------------

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
+from django.utils import timezone, translation
 
-from programme.history import history_for
+from programme.history import _display, history_for
 from programme.models import Body, BodyKind, Programme
 from programme.services.fixtures import LoadResult
 
@@ -65,3 +67,15 @@ def test_history_costs_the_same_queries_at_three_and_thirty_entries(
         long = history_for(body)
 
     assert len(long) > len(short) >= 3
+
+
+def test_dates_and_moments_are_written_in_swedish_words(loaded_data: LoadResult, editor: User):
+    body = Body.objects.get(slug="bromma")
+    body._history_user = editor  # type: ignore[attr-defined]
+    body.valid_to = datetime.date(2027, 5, 1)
+    body.save()
+    with translation.override("sv"):
+        [change] = history_for(body)[0].changes
+        assert (change.old, change.new) == ("(tomt)", "1 maj 2027")
+        moment = timezone.make_aware(datetime.datetime(2027, 5, 1, 14, 30))
+        assert _display(None, moment) == "1 maj 2027 14:30"

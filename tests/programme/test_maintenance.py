@@ -479,7 +479,7 @@ def test_slk_merges_two_district_committees_into_a_new_one(slk_client: Client, c
     )
     assert "Sara Stadsledningskontoret" in page
     bromma_page = text_of(slk_client.get(reverse("programme:body-edit", kwargs={"slug": "bromma"})))
-    assert "Gäller till: (tomt) → 2026-12-31" in bromma_page
+    assert "Gäller till: (tomt) → 31 december 2026" in bromma_page
 
 
 def test_merge_page_says_memberships_are_not_moved(slk_client: Client):
