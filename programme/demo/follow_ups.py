@@ -33,6 +33,7 @@ from programme.models import (
     IndicatorOutcome,
     Judgement,
     Plan,
+    copy_focus_areas,
 )
 
 # Levels of a follow-up's texts, picked in turn: mostly open, or mostly internal.
@@ -198,32 +199,9 @@ def write_follow_ups(
     ):
         saved = bulk_save(model, rows, with_history)
         result.add(name, len(rows))
-        _copy_focus_areas(record, model, saved)
+        copy_focus_areas(saved, record)
     # An activity's status is the one of its latest follow-up.
     changed = [a for a in activities if latest_status.get(a.pk, a.status) != a.status]
     for activity in changed:
         activity.status = latest_status[activity.pk]
     Activity.objects.bulk_update(changed, ["status"], batch_size=BATCH_SIZE)
-
-
-def _copy_focus_areas(record: type[Any], row_model: type[Any], rows: list[Any]) -> None:
-    """Give each follow-up row the focus areas of its record, as a submission keeps them."""
-    if not rows:
-        return
-    name = record._meta.model_name
-    record_links = record.focus_areas.through
-    row_links = row_model.focus_areas.through
-    areas: dict[int, list[int]] = {}
-    for record_id, area_id in record_links.objects.filter(
-        **{f"{name}_id__in": {getattr(row, f"{name}_id") for row in rows}}
-    ).values_list(f"{name}_id", "focusarea_id"):
-        areas.setdefault(record_id, []).append(area_id)
-    row_field = f"{row_model._meta.model_name}_id"
-    row_links.objects.bulk_create(
-        (
-            row_links(**{row_field: row.pk, "focusarea_id": area_id})
-            for row in rows
-            for area_id in areas.get(getattr(row, f"{name}_id"), [])
-        ),
-        batch_size=BATCH_SIZE,
-    )

@@ -48,6 +48,7 @@ from programme.models.follow_ups import (
     IndicatorOutcome,
     Judgement,
     Snapshot,
+    copy_focus_areas,
 )
 from programme.models.plans import (
     FINISHED_ACTIVITY_STATUSES,
@@ -136,6 +137,7 @@ __all__ = [
     "Snapshot",
     "Versioned",
     "confidentiality_field",
+    "copy_focus_areas",
     "evidence_upload_path",
     "private_storage",
     "stricter",

@@ -10,6 +10,9 @@ snapshot, not the plan.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -155,6 +158,33 @@ class Snapshot(models.Model):
 
     class Meta:
         abstract = True
+
+
+def copy_focus_areas(rows: Sequence[Snapshot], record_model: type[models.Model]) -> None:
+    """Give each row the focus areas its record (``record_model``) has now, replacing its own.
+
+    Rows of many follow-ups may share a record. Three queries however many rows.
+    """
+    if not rows:
+        return
+    name = record_model._meta.model_name
+    record_links: Any = record_model.focus_areas.through  # type: ignore[attr-defined]
+    row_links: Any = type(rows[0]).focus_areas.through
+    row_field = f"{type(rows[0])._meta.model_name}_id"
+    row_links.objects.filter(**{f"{row_field}__in": [row.pk for row in rows]}).delete()
+    areas: dict[int, list[int]] = {}
+    for record_id, area_id in record_links.objects.filter(
+        **{f"{name}_id__in": {getattr(row, f"{name}_id") for row in rows}}
+    ).values_list(f"{name}_id", "focusarea_id"):
+        areas.setdefault(record_id, []).append(area_id)
+    row_links.objects.bulk_create(
+        (
+            row_links(**{row_field: row.pk, "focusarea_id": area_id})
+            for row in rows
+            for area_id in areas.get(getattr(row, f"{name}_id"), [])
+        ),
+        batch_size=1000,
+    )
 
 
 class ActivityReport(Snapshot):

@@ -10,11 +10,10 @@ activities' statuses to the plan.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
@@ -36,6 +35,7 @@ from programme.models import (
     Indicator,
     IndicatorOutcome,
     Judgement,
+    copy_focus_areas,
 )
 from programme.services.follow_ups import (
     JudgementInput,
@@ -118,9 +118,9 @@ def freeze_snapshot(user: AnyUser, follow_up: FollowUp) -> None:
     ):
         if rows:
             bulk_update_with_history(rows, model, list(fields), default_user=actor)
-    _freeze_focus_areas(Goal, GoalJudgement, "goal", judgements)
-    _freeze_focus_areas(Activity, ActivityReport, "activity", reports)
-    _freeze_focus_areas(Indicator, IndicatorOutcome, "indicator", outcomes)
+    copy_focus_areas(judgements, Goal)
+    copy_focus_areas(reports, Activity)
+    copy_focus_areas(outcomes, Indicator)
     if follow_up.period == FollowUpPeriod.ANNUAL:
         _freeze_duties(user, follow_up)
 
@@ -146,28 +146,6 @@ INDICATOR_SNAPSHOT_FIELDS = (
     "by_sex",
     "confidentiality",
 )
-
-
-def _freeze_focus_areas(
-    record_model: type[models.Model],
-    row_model: type[models.Model],
-    name: str,
-    rows: Sequence[models.Model],
-) -> None:
-    """Copy each record's focus areas onto its row (two queries and one insert)."""
-    if not rows:
-        return
-    record_links = record_model.focus_areas.through  # type: ignore[attr-defined]
-    row_links = row_model.focus_areas.through  # type: ignore[attr-defined]
-    row_of = {getattr(row, f"{name}_id"): row.pk for row in rows}
-    row_field = f"{row_model._meta.model_name}_id"
-    row_links.objects.filter(**{f"{row_field}__in": row_of.values()}).delete()
-    row_links.objects.bulk_create(
-        row_links(**{row_field: row_of[record_id], "focusarea_id": area_id})
-        for record_id, area_id in record_links.objects.filter(
-            **{f"{name}_id__in": row_of}
-        ).values_list(f"{name}_id", "focusarea_id")
-    )
 
 
 def _freeze_duties(user: AnyUser, follow_up: FollowUp) -> None:
