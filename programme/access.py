@@ -313,20 +313,29 @@ GENERAL_LEVELS: dict[GeneralUse, tuple[str, ...]] = {
 
 
 def for_general_report(
-    queryset: models.QuerySet[ModelT], use: GeneralUse = GeneralUse.SHOWN
+    queryset: models.QuerySet[ModelT],
+    use: GeneralUse = GeneralUse.SHOWN,
+    texts: Iterable[str] = (),
 ) -> models.QuerySet[ModelT]:
     """Only the rows a general report may use as ``use`` says, whoever asks for it.
 
     Every level that governs a row (its own, its parents', and for a snapshot row the
     level it had at submission) must allow it. A model that names no level is refused
     (``LevelUnknown``), never answered with every row. Texts a row holds at levels of
-    their own (``text_levels``) are asked about with ``general_text``.
+    their own (``text_levels``) are asked about with ``general_text``; a report that
+    counts or shows rows by such a text (the council goal's judgement) names it in
+    ``texts``, and only rows whose text's level allows it remain.
     """
     level_paths = _level_paths(queryset.model)
     _body_path(queryset.model)
     allowed = Q()
     for path in level_paths:
         allowed &= _levels_allow(queryset.model, path, GENERAL_LEVELS[use])
+    levels: dict[str, str] = getattr(queryset.model, "text_levels", {})
+    for name in texts:
+        if name not in levels:
+            raise LevelUnknown(f"{queryset.model.__name__}.{name} has no confidentiality level.")
+        allowed &= Q(**{f"{levels[name]}__in": GENERAL_LEVELS[use]})
     return queryset.filter(allowed)
 
 

@@ -110,7 +110,15 @@ def history_for(
     )
     model = type(instance)
     hidden = _Redaction(instance, records, sees_confidential)
-    hidden.prepare(records, [field.attname for field in model._meta.concrete_fields])
+    # Where each value came from is followed over the whole history for a reader who
+    # may not see confidential values: a value older than the rows shown may have been
+    # written while the record was confidential.
+    whole = (
+        list(manager.order_by("-history_date", "-pk"))
+        if hidden.active and len(records) > limit
+        else records
+    )
+    hidden.prepare(whole, [field.attname for field in model._meta.concrete_fields])
     raw: list[tuple[Any, list[tuple[Any, Any, Any]]]] = []
     wanted: dict[type[models.Model], set[Any]] = defaultdict(set)
     for index, record in enumerate(records[:limit]):
@@ -170,6 +178,10 @@ class _Redaction:
         self.own = "confidentiality" if _has_field(type(instance), "confidentiality") else ""
         self.texts: dict[str, str] = getattr(type(instance), "text_levels", {})
         self.now_confidential = bool(self.own) and getattr(instance, self.own) == CONFIDENTIAL
+        # The texts confidential now: none of their values shows, whenever written.
+        self.texts_now_confidential = {
+            field for field, level in self.texts.items() if getattr(instance, level) == CONFIDENTIAL
+        }
         # The levels of the records above it over time: (since, level), oldest first.
         self.parents: list[list[tuple[datetime, str]]] = []
         if self.active:
@@ -231,7 +243,7 @@ class _Redaction:
         """
         if not self.active:
             return False
-        if self.now_confidential:
+        if self.now_confidential or field in self.texts_now_confidential:
             return True
         for row in (record, previous):
             if row is None:

@@ -60,8 +60,9 @@ def judgements_by_focus_area(
 ) -> list[tuple[FocusArea, JudgementCounts]]:
     """The bodies' goal judgements for the period per focus area (one query).
 
-    Each judgement of a goal counts once in every focus area the goal is linked to;
-    only submitted and approved follow-ups count.
+    Each judgement of a goal counts once in every focus area the goal was linked to when
+    its follow-up was submitted (the row's snapshot); only submitted and approved
+    follow-ups count.
     """
     judgements = access.restrict(
         GoalJudgement.objects.filter(
@@ -73,12 +74,12 @@ def judgements_by_focus_area(
     )
     counts: dict[int, dict[str, int]] = defaultdict(dict)
     for item in (
-        judgements.filter(goal__focus_areas__isnull=False)
-        .values("goal__focus_areas", "judgement")
+        judgements.filter(focus_areas__isnull=False)
+        .values("focus_areas", "judgement")
         .annotate(count=Count("pk"))
         .order_by()
     ):
-        counts[item["goal__focus_areas"]][item["judgement"]] = item["count"]
+        counts[item["focus_areas"]][item["judgement"]] = item["count"]
     return [(area, JudgementCounts.from_mapping(counts.get(area.pk, {}))) for area in focus_areas]
 
 

@@ -76,7 +76,9 @@ def submit_follow_up(user: AnyUser, follow_up: FollowUp, seen_version: SeenVersi
         current.submitted_at = timezone.now()
         current.submitted_by = history_user(user)
         save_next_version(current, user)
-        if _is_latest_reported(current):
+        # A plan taken over in a merger no longer holds its activities: the successor's
+        # plan reports on them from then on, so its statuses are not overwritten.
+        if current.plan.taken_over_by_id is None and _is_latest_reported(current):
             _copy_statuses_to_plan(user, current)
     return current
 
@@ -91,23 +93,33 @@ def freeze_snapshot(user: AnyUser, follow_up: FollowUp) -> None:
     A fixed number of queries however many rows.
     """
     actor = history_user(user)
-    goals = {goal.pk: goal for goal in lock_rows(Goal.objects.filter(plan_id=follow_up.plan_id))}
+    # The records are read by the rows' own references, not through the plan: a plan
+    # taken over in a merger has handed its goals to the successor's plan, and its
+    # follow-ups still report on them.
     judgements = list(GoalJudgement.objects.filter(follow_up=follow_up))
-    for judgement in judgements:
-        judgement.take_from(goals[judgement.goal_id])
+    reports = list(ActivityReport.objects.filter(follow_up=follow_up))
+    outcomes = list(IndicatorOutcome.objects.filter(follow_up=follow_up))
     activities = {
         activity.pk: activity
-        for activity in lock_rows(Activity.objects.filter(goal__plan_id=follow_up.plan_id))
+        for activity in lock_rows(
+            Activity.objects.filter(pk__in=[report.activity_id for report in reports])
+        )
     }
-    reports = list(ActivityReport.objects.filter(follow_up=follow_up))
+    indicators = {
+        indicator.pk: indicator
+        for indicator in lock_rows(
+            Indicator.objects.filter(pk__in=[outcome.indicator_id for outcome in outcomes])
+        )
+    }
+    goal_ids = {row.goal_id for row in judgements}
+    goal_ids |= {activity.goal_id for activity in activities.values()}
+    goal_ids |= {indicator.goal_id for indicator in indicators.values()}
+    goals = {goal.pk: goal for goal in lock_rows(Goal.objects.filter(pk__in=goal_ids))}
+    for judgement in judgements:
+        judgement.take_from(goals[judgement.goal_id])
     for report in reports:
         activity = activities[report.activity_id]
         report.take_from(activity, goals[activity.goal_id].confidentiality)
-    indicators = {
-        indicator.pk: indicator
-        for indicator in lock_rows(Indicator.objects.filter(goal__plan_id=follow_up.plan_id))
-    }
-    outcomes = list(IndicatorOutcome.objects.filter(follow_up=follow_up))
     for outcome in outcomes:
         indicator = indicators[outcome.indicator_id]
         outcome.take_from(indicator, goals[indicator.goal_id].confidentiality)

@@ -171,8 +171,9 @@ def add_missing_rows(user: AnyUser, follow_up: FollowUp) -> None:
         return
     with transaction.atomic():
         # Two people starting at once must not both add the same rows; an item deleted
-        # meanwhile must not gain one.
-        lock_follow_up(follow_up)
+        # meanwhile must not gain one; a follow-up submitted meanwhile gains none.
+        if not lock_follow_up(follow_up).is_editable_by_body:
+            return
         activities, indicators, goals = _missing_items(follow_up)
         actor = history_user(user)
         if activities:

@@ -174,3 +174,37 @@ def test_a_records_history_shows_a_reader_nothing_written_while_it_was_confident
     assert "Trygghetsvandringar → Trygghetsvandringar 2" in reader  # written while internal
     assert reader.count("Ändrad") == 5  # every change is there, who and when
     assert "Hemlig plats A" in administrator and "Hemlig enhet" in administrator
+
+
+def test_a_value_older_than_the_history_shown_keeps_its_level(cast: Cast, world: PlanWorld):
+    from programme.history import HISTORY_LIMIT, history_for
+
+    goal = world.goal_a
+    plan_records.update_goal(
+        cast.admin_a,
+        goal,
+        1,
+        {"confidentiality": Confidentiality.CONFIDENTIAL, "description": "<p>Hemligt förr</p>"},
+    )
+    plan_records.update_goal(cast.admin_a, goal, 2, {"confidentiality": Confidentiality.OPEN})
+    version = 3
+    for n in range(HISTORY_LIMIT + 5):
+        plan_records.update_goal(cast.admin_a, goal, version, {"title": f"Mål {n}"})
+        version += 1
+    plan_records.update_goal(cast.admin_a, goal, version, {"description": "<p>Nytt</p>"})
+    goal.refresh_from_db()
+
+    shown = [
+        (change.old, change.new)
+        for entry in history_for(goal, sees_confidential=False)
+        for change in entry.changes
+    ]
+    every = [
+        (change.old, change.new)
+        for entry in history_for(goal, sees_confidential=True)
+        for change in entry.changes
+    ]
+
+    assert ("<p>Hemligt förr</p>", "<p>Nytt</p>") in every
+    assert not any("Hemligt" in old or "Hemligt" in new for old, new in shown)
+    assert ("Mål 0", "Mål 1") in shown or any(new == f"Mål {HISTORY_LIMIT}" for _, new in shown)

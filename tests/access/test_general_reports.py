@@ -123,3 +123,26 @@ def test_a_carry_over_issue_about_a_record_follows_that_records_level(loaded_dat
     )
 
     assert shown == {"Ökad trygghet i centrum"}
+
+
+def test_a_report_counting_by_a_text_leaves_out_rows_whose_text_is_confidential(
+    loaded_data: LoadResult,
+):
+    area = FocusArea.objects.filter(programme__slug="sakerhetsprogram-2024").first()
+    assert area is not None
+    world = make_plan_world(existing_cast(), 2026, area)
+    FollowUp.objects.filter(pk=world.follow_up_a.pk).update(
+        council_goal_judgement="fully_met", council_goal_confidentiality="confidential"
+    )
+    FollowUp.objects.filter(pk=world.follow_up_b.pk).update(
+        council_goal_judgement="partly_met", council_goal_confidentiality="internal"
+    )
+    every = FollowUp.objects.exclude(council_goal_judgement="")
+
+    counted = access.for_general_report(every, GeneralUse.COUNTED, texts=["council_goal_judgement"])
+    shown = access.for_general_report(every, GeneralUse.SHOWN, texts=["council_goal_judgement"])
+
+    assert list(counted.values_list("council_goal_judgement", flat=True)) == ["partly_met"]
+    assert not shown.exists()
+    with pytest.raises(LevelUnknown):
+        access.for_general_report(every, texts=["review_comment"])

@@ -96,3 +96,26 @@ def test_the_service_checks_the_levels_itself(cast: Cast, world):  # noqa: F811
 
     assert "narrative_confidentiality" in refused.value.message_dict
     assert FollowUp.objects.get(pk=follow_up.pk).version == follow_up.version
+
+
+def test_a_text_made_confidential_later_shows_no_past_value_in_the_readers_history(
+    cast: Cast,
+    world,  # noqa: F811
+):
+    follow_up_services.add_missing_rows(cast.admin_a, world.follow_up_a)
+    admin = client_for(cast, "admin_a")
+    for text, level in (
+        ("Första versionen", Confidentiality.INTERNAL),
+        ("Andra versionen", Confidentiality.INTERNAL),
+        ("Andra versionen", Confidentiality.CONFIDENTIAL),
+    ):
+        data = form_data(admin.get(url("follow-up-edit")))
+        data.update(narrative=text, narrative_confidentiality=level)
+        assert admin.post(url("follow-up-edit"), data).status_code == 302
+
+    reader_page = text_of(client_for(cast, "reader_a").get(url("follow-up-detail")))
+    admin_page = text_of(admin.get(url("follow-up-detail")))
+
+    assert "Första versionen" not in reader_page
+    assert "Andra versionen" not in reader_page
+    assert "Första versionen → Andra versionen" in admin_page

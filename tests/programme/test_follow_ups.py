@@ -729,3 +729,40 @@ def test_outcomes_are_read_the_way_swedes_write_numbers(typed: str, value: str |
     expected = Decimal(value) if value is not None else None
 
     assert numbers.parse_number(typed) == expected
+
+
+def test_a_predecessors_follow_up_is_submitted_after_its_plan_was_taken_over(cast: Cast):
+    from programme.models import Body, BodyRole, Membership, Plan
+    from programme.services import plans as plan_services
+
+    rinkeby = Body.objects.get(slug="rinkeby-kista")
+    Membership.objects.create(user=cast.admin_a, body=rinkeby, role=BodyRole.ADMINISTRATOR)
+    plan = Plan.objects.create(body=rinkeby, year=2023)
+    goal = Goal.objects.create(plan=plan, title="Mål för Rinkeby-Kista")
+    activity = Activity.objects.create(goal=goal, title="Nattvandring")
+    follow_up = follow_up_services.start_follow_up(cast.admin_a, plan, FollowUpPeriod.T1)
+    ActivityReport.objects.filter(follow_up=follow_up).update(status=ActivityStatus.DONE)
+    plan_services.take_over_plans(cast.slk, cast.body_a, 2023)
+    follow_up.refresh_from_db()
+
+    submitted = workflow.submit_follow_up(cast.admin_a, follow_up, follow_up.version)
+
+    assert submitted.state == FollowUpState.SUBMITTED
+    row = ActivityReport.objects.get(follow_up=follow_up)
+    assert (row.title, row.status) == ("Nattvandring", ActivityStatus.DONE)
+    # The successor's plan reports on the activity from now on: its status stays.
+    assert Activity.objects.get(pk=activity.pk).status == ActivityStatus.PLANNED
+
+
+def test_a_follow_up_submitted_since_it_was_read_gains_no_rows(cast: Cast, world: PlanWorld):
+    follow_up = world.follow_up_a
+    follow_up_services.add_missing_rows(cast.admin_a, follow_up)
+    stale = FollowUp.objects.get(pk=follow_up.pk)
+    workflow.submit_follow_up(cast.admin_a, follow_up, follow_up.version)
+    Activity.objects.create(goal=world.goal_a, title="Kom till efter inlämningen")
+
+    follow_up_services.add_missing_rows(cast.admin_a, stale)
+
+    assert not ActivityReport.objects.filter(
+        follow_up=follow_up, activity__title="Kom till efter inlämningen"
+    ).exists()

@@ -26,6 +26,7 @@ from programme.models import (
     GoalJudgement,
     Judgement,
     Plan,
+    copy_focus_areas,
 )
 from programme.queries import judgements as judgement_queries
 from programme.queries import overview as overview_queries
@@ -397,7 +398,10 @@ def test_the_matrix_is_a_table_with_caption_and_headers(cast: Cast):
 
 
 def judge(follow: FollowUp, target: Goal, judgement: Judgement) -> GoalJudgement:
-    return GoalJudgement.objects.create(follow_up=follow, goal=target, judgement=judgement)
+    """A judgement row with the goal's focus areas kept on it, as a submission keeps them."""
+    row = GoalJudgement.objects.create(follow_up=follow, goal=target, judgement=judgement)
+    copy_focus_areas([row], Goal)
+    return row
 
 
 def test_goal_judgements_count_per_focus_area_in_handed_in_follow_ups(cast: Cast):
@@ -420,6 +424,15 @@ def test_goal_judgements_count_per_focus_area_in_handed_in_follow_ups(cast: Cast
     assert counts[first].as_list() == [1, 1, 0, 0]
     assert counts[second].as_list() == [1, 0, 0, 0]
     assert counts[area("sakerhetsprogram-2024", 3)].total == 0
+
+    # The counts follow what the follow-ups kept, not the goals' focus areas now.
+    goal_a.focus_areas.set([area("sakerhetsprogram-2024", 3)])
+    again = dict(
+        judgement_queries.judgements_by_focus_area(
+            cast.slk, YEAR, T1, lineage.focus_areas_in_force(YEAR)
+        )
+    )
+    assert again == counts
 
 
 def test_the_council_goal_is_counted_for_committees_and_companies_apart(cast: Cast):
