@@ -19,6 +19,7 @@ from programme.models import (
     GoalJudgement,
     Judgement,
     Plan,
+    copy_focus_areas,
 )
 from programme.services.fixtures import LoadResult
 from tests.browser.test_browser import WIDE, browser, check_page  # noqa: F401 (a fixture)
@@ -52,7 +53,9 @@ def overview_site(live_server: Any, loaded_data: LoadResult) -> str:
             state=FollowUpState.APPROVED,
             council_goal_judgement=judgement,
         )
-        GoalJudgement.objects.create(follow_up=report, goal=goal, judgement=judgement)
+        row = GoalJudgement.objects.create(follow_up=report, goal=goal, judgement=judgement)
+        # The goal's focus areas kept on the row, as a submission keeps them.
+        copy_focus_areas([row], Goal)
     return str(live_server.url)
 
 
