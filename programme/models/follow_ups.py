@@ -26,7 +26,14 @@ from programme.models.bodies import (
     stricter,
 )
 from programme.models.duties import DutyKind, DutyRecord, DutyStatus
-from programme.models.plans import Activity, ActivityStatus, Goal, Indicator, Perspective, Plan
+from programme.models.plans import (
+    Activity,
+    ActivityStatus,
+    Goal,
+    Indicator,
+    Plan,
+    perspective_labels,
+)
 from programme.models.programmes import FocusArea
 from programme.models.versioned import Versioned
 from programme.models.year_settings import FollowUpPeriod, IndicatorDirection
@@ -156,8 +163,23 @@ class Snapshot(models.Model):
         FocusArea, verbose_name=_("focus areas at submission"), blank=True, related_name="+"
     )
 
+    # The record's fields the row keeps under the same names; ``confidentiality`` is
+    # kept as well, as the strictest of the record's and its goal's.
+    copied_fields: tuple[str, ...] = ()
+
     class Meta:
         abstract = True
+
+    @classmethod
+    def snapshot_fields(cls) -> list[str]:
+        """Every field a submission writes onto the row (focus areas apart)."""
+        return [*cls.copied_fields, "confidentiality"]
+
+    def _copy(self, record: Any, goal_level: str) -> None:
+        for name in self.copied_fields:
+            value = getattr(record, name)
+            setattr(self, name, list(value) if isinstance(value, list) else value)
+        self.confidentiality = stricter(record.confidentiality, goal_level)
 
 
 def copy_focus_areas(rows: Sequence[Snapshot], record_model: type[models.Model]) -> None:
@@ -197,6 +219,15 @@ class ActivityReport(Snapshot):
         "activity__goal__confidentiality",
     )
     version_kept_by = "follow_up"
+    copied_fields = (
+        "position",
+        "title",
+        "description",
+        "responsible_unit",
+        "starts_on",
+        "ends_on",
+        "perspectives",
+    )
 
     follow_up = models.ForeignKey(
         FollowUp,
@@ -233,19 +264,11 @@ class ActivityReport(Snapshot):
 
     def take_from(self, activity: Activity, goal_level: str) -> None:
         """Set the snapshot to ``activity`` as it stands (not saved; focus areas apart)."""
-        self.position = activity.position
-        self.title = activity.title
-        self.description = activity.description
-        self.responsible_unit = activity.responsible_unit
-        self.starts_on = activity.starts_on
-        self.ends_on = activity.ends_on
-        self.perspectives = list(activity.perspectives or [])
-        self.confidentiality = stricter(activity.confidentiality, goal_level)
+        self._copy(activity, goal_level)
 
     def perspective_labels(self) -> list[str]:
         """The perspectives considered, in the programme's order and the active language."""
-        chosen = set(self.perspectives or [])
-        return [str(label) for value, label in Perspective.choices if value in chosen]
+        return perspective_labels(self.perspectives)
 
 
 class IndicatorOutcome(Snapshot):
@@ -258,6 +281,7 @@ class IndicatorOutcome(Snapshot):
         "indicator__goal__confidentiality",
     )
     version_kept_by = "follow_up"
+    copied_fields = ("position", "name", "unit", "direction", "baseline", "target", "by_sex")
 
     follow_up = models.ForeignKey(
         FollowUp, verbose_name=_("follow-up"), on_delete=models.CASCADE, related_name="outcomes"
@@ -305,14 +329,7 @@ class IndicatorOutcome(Snapshot):
 
     def take_from(self, indicator: Indicator, goal_level: str) -> None:
         """Set the snapshot to ``indicator`` as it stands (not saved; focus areas apart)."""
-        self.position = indicator.position
-        self.name = indicator.name
-        self.unit = indicator.unit
-        self.direction = indicator.direction
-        self.baseline = indicator.baseline
-        self.target = indicator.target
-        self.by_sex = indicator.by_sex
-        self.confidentiality = stricter(indicator.confidentiality, goal_level)
+        self._copy(indicator, goal_level)
 
 
 class GoalJudgement(Snapshot):
@@ -321,6 +338,7 @@ class GoalJudgement(Snapshot):
     body_path = "follow_up__plan__body"
     confidentiality_path = ("confidentiality", "goal__confidentiality")
     version_kept_by = "follow_up"
+    copied_fields = ("position", "title", "description")
 
     follow_up = models.ForeignKey(
         FollowUp,
@@ -362,10 +380,7 @@ class GoalJudgement(Snapshot):
 
     def take_from(self, goal: Goal) -> None:
         """Set the snapshot to ``goal`` as it stands (not saved; focus areas apart)."""
-        self.position = goal.position
-        self.title = goal.title
-        self.description = goal.description
-        self.confidentiality = goal.confidentiality
+        self._copy(goal, goal.confidentiality)
 
     @property
     def disagrees(self) -> bool:

@@ -144,6 +144,12 @@ class Perspective(models.TextChoices):
     OLDER_PEOPLE = "older_people", _("older people")
 
 
+def perspective_labels(values: list[str] | None) -> list[str]:
+    """Perspectives as the page writes them: in the programme's order, the active language."""
+    chosen = set(values or [])
+    return [str(label) for value, label in Perspective.choices if value in chosen]
+
+
 class Activity(Versioned):
     """An activity under one goal: who does what, when, and how far it has come.
 
@@ -207,8 +213,7 @@ class Activity(Versioned):
 
     def perspective_labels(self) -> list[str]:
         """The perspectives considered, in the programme's order and the active language."""
-        chosen = set(self.perspectives or [])
-        return [str(label) for value, label in Perspective.choices if value in chosen]
+        return perspective_labels(self.perspectives)
 
 
 class Indicator(Versioned):

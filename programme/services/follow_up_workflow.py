@@ -123,41 +123,18 @@ def freeze_snapshot(user: AnyUser, follow_up: FollowUp) -> None:
     for outcome in outcomes:
         indicator = indicators[outcome.indicator_id]
         outcome.take_from(indicator, goals[indicator.goal_id].confidentiality)
-    for model, rows, fields in (
-        (GoalJudgement, judgements, GOAL_SNAPSHOT_FIELDS),
-        (ActivityReport, reports, ACTIVITY_SNAPSHOT_FIELDS),
-        (IndicatorOutcome, outcomes, INDICATOR_SNAPSHOT_FIELDS),
+    for model, rows in (
+        (GoalJudgement, judgements),
+        (ActivityReport, reports),
+        (IndicatorOutcome, outcomes),
     ):
         if rows:
-            bulk_update_with_history(rows, model, list(fields), default_user=actor)
+            bulk_update_with_history(rows, model, model.snapshot_fields(), default_user=actor)
     copy_focus_areas(judgements, Goal)
     copy_focus_areas(reports, Activity)
     copy_focus_areas(outcomes, Indicator)
     if follow_up.period == FollowUpPeriod.ANNUAL:
         _freeze_duties(user, follow_up)
-
-
-GOAL_SNAPSHOT_FIELDS = ("position", "title", "description", "confidentiality")
-ACTIVITY_SNAPSHOT_FIELDS = (
-    "position",
-    "title",
-    "description",
-    "responsible_unit",
-    "starts_on",
-    "ends_on",
-    "perspectives",
-    "confidentiality",
-)
-INDICATOR_SNAPSHOT_FIELDS = (
-    "position",
-    "name",
-    "unit",
-    "direction",
-    "baseline",
-    "target",
-    "by_sex",
-    "confidentiality",
-)
 
 
 def _freeze_duties(user: AnyUser, follow_up: FollowUp) -> None:
