@@ -199,6 +199,32 @@ STORAGES = {
     },
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Rendered reports: on local disk beside the evidence files by default (no URL of their
+# own; a view hands them out). REPORT_STORAGE=s3 writes them to S3-compatible storage
+# through django-storages, so that workers on other machines write where the web reads
+# (AWS_STORAGE_BUCKET_NAME, AWS_S3_ENDPOINT_URL, AWS_ACCESS_KEY_ID,
+# AWS_SECRET_ACCESS_KEY and AWS_S3_REGION_NAME as django-storages reads them).
+REPORT_STORAGE = os.environ.get("REPORT_STORAGE", "local")
+if REPORT_STORAGE == "s3":
+    STORAGES["reports"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ.get("AWS_STORAGE_BUCKET_NAME", ""),
+            "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("AWS_S3_REGION_NAME") or None,
+            "location": os.environ.get("REPORT_STORAGE_PREFIX", "reports"),
+            "default_acl": None,
+            "querystring_auth": True,
+            "file_overwrite": True,
+        },
+    }
+elif REPORT_STORAGE == "local":
+    STORAGES["reports"] = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(PRIVATE_MEDIA_ROOT / "reports"), "base_url": None},
+    }
+else:
+    raise ImproperlyConfigured(f"REPORT_STORAGE must be 'local' or 's3', not {REPORT_STORAGE!r}.")
 MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "media/"
 # Evidence files may be up to 20 MB; a larger upload is refused with a message.
@@ -245,7 +271,25 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(CELERY_DIR / "beat-schedule")
 # repeat: each reminder goes out once (programme.reminders).
 REMINDER_HOUR = int(os.environ.get("REMINDER_HOUR", "7"))
 REMINDER_SCHEDULE_SECONDS = os.environ.get("REMINDER_SCHEDULE_SECONDS")
+# A report's rendering is stopped after REPORT_TIME_LIMIT seconds (the soft limit a
+# little earlier, so the run is marked failed with a reason); the sweep marks a run
+# failed that has been running longer than that (its worker vanished) every
+# REPORT_SWEEP_SECONDS, and removes temporary files left behind.
+REPORT_TIME_LIMIT = int(os.environ.get("REPORT_TIME_LIMIT", "600"))
+REPORT_SWEEP_SECONDS = float(os.environ.get("REPORT_SWEEP_SECONDS", "300"))
+# Redis redelivers a task that was never acknowledged only after this many seconds; it
+# must exceed the task's time limit, or a long rendering would be delivered twice.
+if CELERY_BROKER_URL.startswith(("redis", "rediss")):
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": int(
+            os.environ.get("CELERY_VISIBILITY_TIMEOUT", str(REPORT_TIME_LIMIT + 300))
+        )
+    }
 CELERY_BEAT_SCHEDULE = {
+    "report-sweep": {
+        "task": "reporting.tasks.sweep_report_runs",
+        "schedule": REPORT_SWEEP_SECONDS,
+    },
     "deadline-reminders": {
         "task": "programme.tasks.send_deadline_reminders",
         "schedule": (

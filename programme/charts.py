@@ -151,3 +151,87 @@ def stacked_bar_chart(
         )
     parts.append(mark_safe("</svg>"))
     return mark_safe("".join(parts))
+
+
+@dataclass(frozen=True)
+class Value:
+    """One bar of a value chart: its label, its value (None: not reported) and its fill."""
+
+    label: str
+    value: float | None
+    text: str
+    fill: str = "#0b5394"
+
+
+VALUE_LABEL_WIDTH = 150
+
+
+def value_bar_chart(*, chart_id: str, title: str, summary: str, values: Sequence[Value]) -> str:
+    """Horizontal bars of values in one unit (an indicator's baseline, target, outcome).
+
+    Bars start at zero (or at the lowest negative value) and are scaled to the largest;
+    each carries its figure as text. A value not reported gets no bar and says so.
+    Returns standalone SVG markup, for an ``<img>`` or inline use.
+    """
+    numbers = [item.value for item in values if item.value is not None]
+    low = min([0.0, *numbers])
+    high = max([0.0, *numbers])
+    span = (high - low) or 1.0
+    plot = WIDTH - VALUE_LABEL_WIDTH - TOTAL_SPACE
+    row_height = BAR_HEIGHT + ROW_GAP
+    height = row_height * len(values) + ROW_GAP
+    zero = VALUE_LABEL_WIDTH + (0 - low) / span * plot
+    parts = [
+        format_html(
+            '<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-labelledby="{}-title" '
+            'viewBox="0 0 {} {}" width="{}" height="{}" font-family="DejaVu Sans, sans-serif" '
+            'font-size="13">',
+            chart_id,
+            WIDTH,
+            height,
+            WIDTH,
+            height,
+        ),
+        format_html('<title id="{}-title">{}</title>', chart_id, title),
+        format_html("<desc>{}</desc>", summary),
+    ]
+    for row, item in enumerate(values):
+        top = ROW_GAP + row * row_height
+        parts.append(
+            format_html('<text x="0" y="{}" fill="#1a1a1a">{}</text>', top + 15, item.label)
+        )
+        if item.value is None:
+            parts.append(
+                format_html(
+                    '<text x="{}" y="{}" fill="#1a1a1a">{}</text>',
+                    f"{zero + 4:.1f}",
+                    top + 15,
+                    item.text,
+                )
+            )
+            continue
+        start = VALUE_LABEL_WIDTH + (min(item.value, 0.0) - low) / span * plot
+        width = abs(item.value) / span * plot
+        parts.append(
+            format_html(
+                '<rect x="{}" y="{}" width="{}" height="{}" fill="{}"/>'
+                '<text x="{}" y="{}" fill="#1a1a1a">{}</text>',
+                f"{start:.1f}",
+                top,
+                f"{max(width, 1.0):.1f}",
+                BAR_HEIGHT,
+                item.fill,
+                f"{start + max(width, 1.0) + 6:.1f}",
+                top + 15,
+                item.text,
+            )
+        )
+    parts.append(
+        format_html(
+            '<line x1="{}" x2="{}" y1="0" y2="{}" stroke="#1a1a1a" stroke-width="1"/></svg>',
+            f"{zero:.1f}",
+            f"{zero:.1f}",
+            height,
+        )
+    )
+    return "".join(parts)

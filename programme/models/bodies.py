@@ -286,6 +286,18 @@ class Confidentiality(models.TextChoices):
 LEVEL_ORDER = (Confidentiality.OPEN, Confidentiality.INTERNAL, Confidentiality.CONFIDENTIAL)
 
 
+class Audience(models.TextChoices):
+    """Who a report of a body's follow-up is for; ``programme.access`` decides what it prints."""
+
+    # The body's administrators and SLK: every record, confidential ones included.
+    FULL = "full", _("full")
+    # The body's readers: confidential records and texts left out, without a trace.
+    MEMBERS = "members", _("for the body's readers")
+    # Officials, and anyone who may read general reports: open text only; internal
+    # records only in counts; confidential ones not at all (``for_general_report``).
+    GENERAL = "general", _("general")
+
+
 def stricter(*levels: str) -> str:
     """The strictest of ``levels`` (an unknown level counts as confidential: fail closed)."""
     rank: dict[str, int] = {str(level): index for index, level in enumerate(LEVEL_ORDER)}

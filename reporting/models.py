@@ -1,1 +1,0 @@
-"""Reports rendered as PDFs; the models arrive with the reporting issue."""

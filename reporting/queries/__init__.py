@@ -1,0 +1,1 @@
+"""What the reporting app's pages and renderer read, one module per subject."""

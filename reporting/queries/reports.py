@@ -1,0 +1,163 @@
+"""What the reports pages read: the reports a user may download, and one report's runs.
+
+Every read asks the access module which follow-ups and variants the user may have
+(``access.report_follow_ups``, ``access.report_audiences``); a report the user may not
+read answers 404.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from programme import access
+from programme.models import Audience, FollowUp, FollowUpPeriod
+from programme.sorting import swedish_sort_key
+from reporting.models import ReportRequest, ReportRun, RunState
+
+# The variants as they appear in addresses.
+AUDIENCE_SLUGS: dict[str, Audience] = {
+    "fullstandig": Audience.FULL,
+    "lasare": Audience.MEMBERS,
+    "allman": Audience.GENERAL,
+}
+SLUG_OF: dict[str, str] = {audience.value: slug for slug, audience in AUDIENCE_SLUGS.items()}
+PERIOD_ORDER = {period.value: index for index, period in enumerate(FollowUpPeriod)}
+
+
+def audience_or_404(slug: str) -> Audience:
+    """The variant an address names, or 404."""
+    if slug not in AUDIENCE_SLUGS:
+        raise Http404
+    return AUDIENCE_SLUGS[slug]
+
+
+@dataclass
+class ReportRow:
+    """One follow-up on the reports page, with the variants the user may have."""
+
+    follow_up: FollowUp
+    audiences: list[Audience]
+    latest: dict[str, ReportRun] = field(default_factory=dict)
+
+    @property
+    def variants(self) -> list[tuple[Audience, str, ReportRun | None]]:
+        """Each variant with its address slug and its latest finished run, if any."""
+        return [(a, SLUG_OF[a.value], self.latest.get(a.value)) for a in self.audiences]
+
+
+@dataclass
+class ReportsPage:
+    """The reports page of one year."""
+
+    year: int | None
+    years: list[int]
+    rows: list[ReportRow]
+
+
+def reports_page(user: access.AnyUser, year: int | None) -> ReportsPage:
+    """The follow-ups of ``year`` whose reports the user may read, by body and period.
+
+    Four queries however many follow-ups; without a year, the latest year with any.
+    """
+    visible: QuerySet[FollowUp] = access.report_follow_ups(user)
+    years = sorted(set(visible.values_list("plan__year", flat=True)), reverse=True)
+    if year is None:
+        year = years[0] if years else None
+    follow_ups = list(visible.filter(plan__year=year).select_related("plan__body"))
+    audiences = access.report_audiences(user, follow_ups)
+    latest: dict[tuple[int, str], ReportRun] = {}
+    for run in ReportRun.objects.filter(follow_up__in=follow_ups, state=RunState.DONE).order_by(
+        "finished_at"
+    ):
+        latest[(run.follow_up_id, run.audience)] = run
+    rows = [
+        ReportRow(
+            follow_up=row,
+            audiences=audiences[row.pk],
+            latest={
+                a.value: latest[(row.pk, a.value)]
+                for a in audiences[row.pk]
+                if (row.pk, a.value) in latest
+            },
+        )
+        for row in follow_ups
+        if audiences[row.pk]
+    ]
+    rows.sort(
+        key=lambda r: (
+            swedish_sort_key(r.follow_up.plan.body.name),
+            PERIOD_ORDER[r.follow_up.period],
+        )
+    )
+    return ReportsPage(year=year, years=years, rows=rows)
+
+
+@dataclass
+class ReportPage:
+    """One report (a follow-up for one variant): its runs, newest first, and who asked."""
+
+    follow_up: FollowUp
+    audience: Audience
+    audiences: list[Audience]
+    requests: list[ReportRequest]
+    current: ReportRun | None
+
+    @property
+    def is_pending(self) -> bool:
+        """Whether the newest run is still queued or rendering (the page refreshes)."""
+        return self.current is not None and self.current.is_pending
+
+
+def follow_up_or_404(
+    user: access.AnyUser, slug: str, year: int, period: FollowUpPeriod
+) -> FollowUp:
+    """The follow-up of the body ``slug`` and the period, if the user may read a report of it.
+
+    An official is no member of the body, so the body is found through the follow-ups
+    the user may read reports of, not through the bodies whose records the user reads.
+    """
+    follow_up = (
+        access.report_follow_ups(user)
+        .filter(plan__body__slug=slug, plan__year=year, period=period)
+        .select_related("plan__body")
+        .first()
+    )
+    if follow_up is None:
+        raise Http404
+    return follow_up
+
+
+def report_page(user: access.AnyUser, follow_up: FollowUp, audience: Audience) -> ReportPage:
+    """The report's page: 404 unless the user may read this variant. Four queries."""
+    audiences = access.report_audiences(user, [follow_up])[follow_up.pk]
+    if audience not in audiences:
+        raise Http404
+    requests = list(
+        ReportRequest.objects.filter(run__follow_up=follow_up, run__audience=audience)
+        .select_related("run", "requested_by")
+        .order_by("-requested_at", "-pk")[:50]
+    )
+    return ReportPage(
+        follow_up=follow_up,
+        audience=audience,
+        audiences=audiences,
+        requests=requests,
+        current=requests[0].run if requests else None,
+    )
+
+
+def run_or_404(user: access.AnyUser, pk: int) -> ReportRun:
+    """A finished run whose variant the user may read, or 404."""
+    run = (
+        ReportRun.objects.filter(pk=pk, state=RunState.DONE)
+        .select_related("follow_up__plan__body")
+        .first()
+    )
+    if run is None:
+        raise Http404
+    if run.audience not in access.report_audiences(user, [run.follow_up])[run.follow_up_id]:
+        raise Http404
+    return run

@@ -1,0 +1,1 @@
+"""Every state change of the reporting app, one named function each."""
