@@ -47,6 +47,7 @@ from tests.access import (
     matrix_rows_follow_ups,
     matrix_rows_overview,
     matrix_rows_plans,
+    matrix_rows_reports,
     matrix_rows_settings,
 )
 from tests.access.matrix_support import (
@@ -488,6 +489,7 @@ ROWS = (
     + matrix_rows_follow_ups.rows()
     + matrix_rows_overview.rows()
     + matrix_rows_settings.rows()
+    + matrix_rows_reports.rows()
     + admin_rows(PATTERNS)
 )
 
