@@ -17,7 +17,6 @@ from dataclasses import dataclass
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage, Storage, storages
-from django.utils import timezone
 
 INCOMING = "incoming"
 
@@ -64,14 +63,14 @@ def store(data: bytes, sha256: str, run_id: int) -> Stored:
     return Stored(name=name, sha256=sha256, size=len(data))
 
 
-def remove_stale_incoming(older_than: datetime.timedelta) -> int:
-    """Remove temporary files older than ``older_than`` (a worker died while writing)."""
+def remove_stale_incoming(older_than: datetime.timedelta, now: datetime.datetime) -> int:
+    """Remove temporary files older than ``older_than`` at ``now`` (a worker died writing)."""
     storage = report_storage()
     try:
         _, files = storage.listdir(INCOMING)
     except FileNotFoundError:
         return 0
-    cutoff = timezone.now() - older_than
+    cutoff = now - older_than
     removed = 0
     for file in files:
         name = f"{INCOMING}/{file}"

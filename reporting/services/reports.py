@@ -64,7 +64,7 @@ def request_report(
         title = report_title(inputs)
         name = file_title(inputs, title, audience)
     digest = rendering.input_hash(inputs, audience.value, language)
-    send = enqueue or _enqueue
+    send = enqueue if enqueue is not None else _enqueue
     with transaction.atomic():
         run = ReportRun.objects.exclude(state=RunState.FAILED).filter(input_hash=digest).first()
         joined = run is not None
@@ -220,5 +220,5 @@ def sweep_runs(now: datetime.datetime | None = None) -> Sweep:
             finished_at=now,
             error=translation.gettext("No worker took the run within a day."),
         )
-    removed = storage.remove_stale_incoming(limit)
+    removed = storage.remove_stale_incoming(limit, now)
     return Sweep(failed_running=running, failed_queued=queued, removed_files=removed)
