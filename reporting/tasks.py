@@ -42,7 +42,7 @@ TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (
     time_limit=settings.REPORT_TIME_LIMIT,
     soft_time_limit=max(settings.REPORT_TIME_LIMIT - 30, 1),
 )
-def render_report(self, run_id: int) -> str:  # type: ignore[no-untyped-def]
+def render_report(self, run_id: int) -> str:
     """Render report run ``run_id``; a run already done or failed is left as it is."""
     try:
         run = reports.render_run(run_id)

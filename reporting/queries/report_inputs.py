@@ -252,14 +252,16 @@ def report_inputs(follow_up: FollowUp, audience: Audience) -> Inputs:
             "indicators": indicators_not_shown,
         },
         "judgement_counts": _counts(
-            dict(Judgement.choices), list(counted_judgements.values_list("judgement", flat=True))
+            {key: str(label) for key, label in Judgement.choices},
+            list(counted_judgements.values_list("judgement", flat=True)),
         ),
         "slk_judgement_counts": _counts(
-            dict(Judgement.choices),
+            {key: str(label) for key, label in Judgement.choices},
             [v for v in counted_judgements.values_list("slk_judgement", flat=True) if v],
         ),
         "activity_counts": _counts(
-            dict(ActivityStatus.choices), list(counted_activities.values_list("status", flat=True))
+            {key: str(label) for key, label in ActivityStatus.choices},
+            list(counted_activities.values_list("status", flat=True)),
         ),
         "indicator_counts": {
             "reached": reached[True],

@@ -66,7 +66,11 @@ def reports_page(user: access.AnyUser, year: int | None) -> ReportsPage:
     years = sorted(set(visible.values_list("plan__year", flat=True)), reverse=True)
     if year is None:
         year = years[0] if years else None
-    follow_ups = list(visible.filter(plan__year=year).select_related("plan__body"))
+    follow_ups = (
+        list(visible.filter(plan__year=year).select_related("plan__body"))
+        if year is not None
+        else []
+    )
     audiences = access.report_audiences(user, follow_ups)
     latest: dict[tuple[int, str], ReportRun] = {}
     for run in ReportRun.objects.filter(follow_up__in=follow_ups, state=RunState.DONE).order_by(

@@ -15,8 +15,10 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import cast
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.utils import timezone, translation
@@ -31,6 +33,10 @@ logger = logging.getLogger(__name__)
 
 # The progress a run shows is written at most this often (seconds).
 PROGRESS_INTERVAL = 0.3
+# A run is given up after this many attempts: a report that kills its worker every time
+# is handed back by the broker each time, and would otherwise be tried for ever. Above
+# the task's retries on transient errors (six attempts), with room for two lost workers.
+MAX_ATTEMPTS = 8
 
 
 def file_title(inputs: dict[str, object], title: str, audience: Audience) -> str:
@@ -84,7 +90,9 @@ def request_report(
                 # Someone asked for the same inputs at the same moment: join their run.
                 run = ReportRun.objects.exclude(state=RunState.FAILED).get(input_hash=digest)
                 joined = True
-        request = ReportRequest.objects.create(run=run, requested_by_id=user.pk, joined=joined)
+        request = ReportRequest.objects.create(
+            run=run, requested_by=cast(User, user), joined=joined
+        )
         if not joined:
             run_id = run.pk
             transaction.on_commit(lambda: send(run_id))
@@ -134,6 +142,14 @@ def _claim(run_id: int) -> ReportRun | None:
     with transaction.atomic():
         run = ReportRun.objects.select_for_update().filter(pk=run_id).first()
         if run is None or run.state in (RunState.DONE, RunState.FAILED):
+            return None
+        if run.attempts >= MAX_ATTEMPTS:
+            run.state = RunState.FAILED
+            run.finished_at = timezone.now()
+            run.error = translation.gettext(
+                "The rendering was tried %(attempts)s times and stopped each time."
+            ) % {"attempts": run.attempts}
+            run.save(update_fields=["state", "finished_at", "error"])
             return None
         run.state = RunState.RUNNING
         run.started_at = timezone.now()

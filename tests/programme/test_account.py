@@ -149,7 +149,13 @@ def test_anonymous_visitor_is_sent_to_sign_in(client: Client, db: None):
 
 # The navigation by role
 
-EVERYONE = ("Start", "Programversioner", "Nämnder och bolagsstyrelser", "Mitt konto")
+EVERYONE = (
+    "Start",
+    "Programversioner",
+    "Nämnder och bolagsstyrelser",
+    "Rapporter",
+    "Mitt konto",
+)
 
 
 @pytest.mark.parametrize(

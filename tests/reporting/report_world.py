@@ -142,20 +142,20 @@ def _fill(follow_up: FollowUp) -> None:
         row.status = row.activity.status
         row.comment = f"Kommentar om {row.activity.title.lower()}."
         row.save()
-    for row in IndicatorOutcome.objects.filter(follow_up=follow_up).select_related("indicator"):
-        if row.indicator.by_sex:
-            row.value, row.value_women, row.value_men = (
+    for outcome in IndicatorOutcome.objects.filter(follow_up=follow_up).select_related("indicator"):
+        if outcome.indicator.by_sex:
+            outcome.value, outcome.value_women, outcome.value_men = (
                 Decimal("68.4"),
                 Decimal("64"),
                 Decimal("72.8"),
             )
         else:
-            row.value = Decimal("11")
-        row.save()
-    for row in GoalJudgement.objects.filter(follow_up=follow_up):
-        row.judgement = Judgement.FULLY_MET
-        row.motivation = "<p>Bedömningen bygger på årets trygghetsmätning.</p>"
-        row.save()
+            outcome.value = Decimal("11")
+        outcome.save()
+    for judgement in GoalJudgement.objects.filter(follow_up=follow_up):
+        judgement.judgement = Judgement.FULLY_MET
+        judgement.motivation = "<p>Bedömningen bygger på årets trygghetsmätning.</p>"
+        judgement.save()
 
 
 def make_report_world(cast: Cast, area: FocusArea) -> ReportWorld:

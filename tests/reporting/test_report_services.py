@@ -14,7 +14,7 @@ from urllib.parse import unquote
 import pytest
 from django.core.files.base import ContentFile
 from django.http import Http404
-from django.test import Client, override_settings
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -30,19 +30,9 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def reports_in(tmp_path: Path):
+def reports_in(report_files: Path) -> Path:
     """Each test's reports go to a folder of its own."""
-    with override_settings(
-        STORAGES={
-            "reports": {
-                "BACKEND": "django.core.files.storage.FileSystemStorage",
-                "OPTIONS": {"location": str(tmp_path / "reports"), "base_url": None},
-            },
-            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-            "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-        }
-    ):
-        yield tmp_path / "reports"
+    return report_files
 
 
 class Queue(list[int]):
@@ -163,7 +153,7 @@ def test_the_download_names_the_file_in_swedish_and_asks_the_access_module(
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     disposition = unquote(response["Content-Disposition"])
     assert "Verksamhetsberättelse 2025 – Järva stadsdelsnämnd.pdf" in disposition
-    assert hashlib.sha256(b"".join(response.streaming_content)).hexdigest() == run.sha256
+    assert hashlib.sha256(response.getvalue()).hexdigest() == run.sha256
     assert outsider.get(url).status_code == 404
 
 
@@ -213,3 +203,18 @@ def test_the_sweep_fails_runs_whose_worker_vanished_and_removes_their_temporary_
     assert stuck.state == RunState.FAILED and "tidsgränsen" in stuck.error
     assert fresh.state == RunState.RUNNING
     assert not storage.exists(left)
+
+
+def test_a_run_that_stopped_its_worker_again_and_again_is_given_up(
+    report_world: ReportWorld, cast: Cast
+):
+    queue = Queue()
+    run = reports.request_report(cast.admin_a, report_world.annual, Audience.FULL, queue).run
+    ReportRun.objects.filter(pk=run.pk).update(
+        state=RunState.RUNNING, attempts=reports.MAX_ATTEMPTS
+    )
+
+    assert reports.render_run(run.pk) is None
+
+    run.refresh_from_db()
+    assert run.state == RunState.FAILED and str(reports.MAX_ATTEMPTS) in run.error
