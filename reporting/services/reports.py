@@ -115,22 +115,45 @@ def _enqueue(run_id: int) -> None:
 # --- In the worker -----------------------------------------------------------------------
 
 
+def progress_text(step: str, page: int | None) -> str:
+    """What the report's page says of a step of the rendering, in the active language.
+
+    The steps are WeasyPrint's own progress messages (and the PDF module's last two);
+    a page being laid out is named by its number.
+    """
+    if page is not None:
+        return translation.gettext("Laying out page %(page)s…") % {"page": page}
+    lowered = step.lower()
+    if "page numbers" in lowered:
+        return translation.gettext("Adding the page numbers…")
+    if "finishing" in lowered:
+        return translation.gettext("Making the file accessible and archivable…")
+    if "creating pdf" in lowered or "metadata" in lowered:
+        return translation.gettext("Writing the PDF file…")
+    return translation.gettext("Reading the report's content…")
+
+
 class _Progress:
-    """WeasyPrint's progress written to the run, at most every ``PROGRESS_INTERVAL``."""
+    """WeasyPrint's progress written to the run: each step's first word at once, then
+    at most every ``PROGRESS_INTERVAL`` (a page laid out is written when it begins)."""
 
     def __init__(self, run_id: int) -> None:
         self.run_id = run_id
         self.last = 0.0
+        self.shown = ""
         self.lock = threading.Lock()
 
     def __call__(self, step: str, page: int | None) -> None:
+        text = progress_text(step, page)
         now = time.monotonic()
         with self.lock:
-            if now - self.last < PROGRESS_INTERVAL:
+            first_page = page == 1 and self.shown != text
+            if text == self.shown or (now - self.last < PROGRESS_INTERVAL and not first_page):
                 return
             self.last = now
+            self.shown = text
         ReportRun.objects.filter(pk=self.run_id, state=RunState.RUNNING).update(
-            progress=step[:200], progress_page=page
+            progress=text[:200], progress_page=page
         )
 
 

@@ -5,8 +5,9 @@ seconds, too short to catch reliably, so a test asks for a hold: with
 ``REPORT_TEST_HOLD_DIR`` set, a worker's pool process checks for a file ``hold`` in that
 folder each time WeasyPrint reports a page laid out. The first to find it renames it to
 ``held-<pid>`` (a rename is atomic, so exactly one rendering is held, and the test reads
-the pid from the name) and waits there, mid-layout, for at most ``HOLD_SECONDS`` before
-rendering on. A rendering that finds no ``hold`` file runs at full speed.
+the pid from the name) and waits there, mid-layout, until the test removes that file
+(or for at most ``HOLD_SECONDS``) before rendering on. A rendering that finds no
+``hold`` file runs at full speed.
 
 Only these tests use this module; nothing in the product knows of the hold.
 """
@@ -34,7 +35,8 @@ def _hold_here(folder: Path) -> None:
     except FileNotFoundError:
         return
     deadline = time.monotonic() + HOLD_SECONDS
-    while time.monotonic() < deadline:
+    # A test lets it go on early by removing the ``held-<pid>`` file.
+    while time.monotonic() < deadline and (folder / f"held-{os.getpid()}").exists():
         time.sleep(0.05)
 
 

@@ -245,6 +245,11 @@ class ReportWorkers:
         held = list(self.hold_dir.glob("held-*"))
         return int(held[0].name.removeprefix("held-")) if held else None
 
+    def release(self) -> None:
+        """The held rendering goes on (its ``held-<pid>`` file is removed)."""
+        for held in self.hold_dir.glob("held-*"):
+            held.unlink()
+
     def worker_of(self, pid: int) -> Worker:
         """The worker whose pool process ``pid`` is."""
         parent = parent_of(pid)
