@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from programme.models import Audience, FollowUp
 
@@ -21,10 +22,10 @@ from programme.models import Audience, FollowUp
 class RunState(models.TextChoices):
     """Where a run stands."""
 
-    QUEUED = "queued", _("queued")
-    RUNNING = "running", _("being rendered")
-    DONE = "done", _("done")
-    FAILED = "failed", _("failed")
+    QUEUED = "queued", pgettext_lazy("report run", "queued")
+    RUNNING = "running", pgettext_lazy("report run", "being rendered")
+    DONE = "done", pgettext_lazy("report run", "ready")
+    FAILED = "failed", pgettext_lazy("report run", "failed")
 
 
 class ReportRun(models.Model):
