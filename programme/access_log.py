@@ -25,6 +25,13 @@ def log_if_confidential(
     """
     if level_of(record) != Confidentiality.CONFIDENTIAL:
         return False
+    log_access(user, record, body, action)
+    return True
+
+
+def log_access(user: AnyUser, record: models.Model, body: Body, action: str) -> None:
+    """Log that ``user`` did ``action`` with ``record``, which the caller knows to be or
+    to hold confidential records (a report's full variant, for one)."""
     person = history_user(user)
     AccessLogEntry.objects.create(
         user=person,
@@ -34,4 +41,3 @@ def log_if_confidential(
         record_kind=str(type(record)._meta.verbose_name),
         record_id=record.pk,
     )
-    return True

@@ -22,6 +22,7 @@ class AccessAction(models.TextChoices):
 
     OPENED = "opened", _("opened")
     DOWNLOADED = "downloaded", _("downloaded evidence of")
+    REPORT = "report", _("downloaded a report holding confidential records:")
 
 
 class LogIsPermanent(Exception):

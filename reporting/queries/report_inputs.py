@@ -24,6 +24,7 @@ from programme.models import (
     ActivityReport,
     ActivityStatus,
     Body,
+    Confidentiality,
     DutyReport,
     FocusArea,
     FollowUp,
@@ -222,6 +223,7 @@ def report_inputs(follow_up: FollowUp, audience: Audience) -> Inputs:
     )
     reached = Counter(_reached(outcome) for outcome in counted_indicators)
 
+    shown_duties_levels: list[str] = []
     inputs: Inputs = {
         "period": follow_up.period,
         "period_label": str(FollowUpPeriod(follow_up.period).label),
@@ -291,6 +293,7 @@ def report_inputs(follow_up: FollowUp, audience: Audience) -> Inputs:
             access.for_audience(DutyReport.objects.filter(follow_up=follow_up), audience)
         )
         shown_duties.sort(key=lambda duty: (duty.position, duty.pk))
+        shown_duties_levels = [duty.confidentiality for duty in shown_duties]
         inputs["duties"] = [
             {
                 "duty_label": duty.get_duty_display(),
@@ -307,8 +310,29 @@ def report_inputs(follow_up: FollowUp, audience: Audience) -> Inputs:
             "total": len(counted_duties),
         }
         inputs["not_shown"]["duties"] = len(counted_duties) - len(shown_duties)
+    inputs["holds_confidential"] = _holds_confidential(follow_up, inputs, shown_duties_levels)
     inputs["heading"] = report_title(inputs)
     return inputs
+
+
+def _holds_confidential(follow_up: FollowUp, inputs: Inputs, duty_levels: list[str]) -> bool:
+    """Whether the report prints a confidential record or text (its downloads are logged)."""
+    confidential = Confidentiality.CONFIDENTIAL
+    levels = list(duty_levels)
+    for goal in inputs["goals"]:
+        levels += [goal["level"]] + [row["level"] for row in goal["activities"]]
+        levels += [row["level"] for row in goal["indicators"]]
+    council = inputs["council_goal"] or {}
+    printed = {
+        "narrative": inputs["narrative"],
+        "situation_picture": inputs["situation_picture"],
+        "council_goal_judgement": council.get("judgement_label"),
+        "council_goal_motivation": council.get("motivation"),
+    }
+    return confidential in levels or any(
+        printed[name] and getattr(follow_up, level) == confidential
+        for name, level in FollowUp.text_levels.items()
+    )
 
 
 def report_title(inputs: Inputs) -> str:

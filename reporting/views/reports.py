@@ -14,6 +14,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from programme import access_log
+from programme.models import AccessAction
 from programme.queries import follow_ups as follow_up_queries
 from programme.years import is_record_year
 from reporting.queries import reports as queries
@@ -94,6 +96,8 @@ def report_request(
 def report_download(request: HttpRequest, pk: int) -> FileResponse:
     """A finished run's file, for a user who may read its variant (else 404)."""
     run = queries.run_or_404(request.user, pk)
+    if run.inputs.get("holds_confidential"):
+        access_log.log_access(request.user, run, run.follow_up.plan.body, AccessAction.REPORT)
     handle = report_storage().open(run.file_name, "rb")
     return FileResponse(
         handle,

@@ -18,7 +18,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from programme.models import Audience, IndicatorOutcome
+from programme.models import AccessAction, AccessLogEntry, Audience, IndicatorOutcome
 from reporting.models import ReportRequest, ReportRun, RunState
 from reporting.services import reports
 from reporting.storage import INCOMING, report_storage
@@ -218,3 +218,24 @@ def test_a_run_that_stopped_its_worker_again_and_again_is_given_up(
 
     run.refresh_from_db()
     assert run.state == RunState.FAILED and str(reports.MAX_ATTEMPTS) in run.error
+
+
+def test_downloading_a_report_that_holds_confidential_records_is_logged(
+    report_world: ReportWorld, cast: Cast
+):
+    queue = Queue()
+    full = reports.request_report(cast.admin_a, report_world.annual, Audience.FULL, queue).run
+    general = reports.request_report(cast.admin_a, report_world.annual, Audience.GENERAL, queue).run
+    for run_id in (full.pk, general.pk):
+        reports.render_run(run_id)
+    client = Client()
+    client.force_login(cast.admin_a)
+
+    for run in (full, general):
+        assert client.get(reverse("reporting:download", kwargs={"pk": run.pk})).status_code == 200
+
+    entries = list(AccessLogEntry.objects.filter(record_id__in=[full.pk, general.pk]))
+    assert [(entry.record_id, entry.action, entry.user) for entry in entries] == [
+        (full.pk, AccessAction.REPORT, cast.admin_a)
+    ]
+    assert entries[0].body == report_world.body
