@@ -15,22 +15,19 @@ from collections import Counter
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext
 
 from programme import access
-from programme.access import Audience, GeneralUse
+from programme.access import Audience
 from programme.models import (
-    ActivityReport,
     ActivityStatus,
     Body,
     Confidentiality,
-    DutyReport,
+    DutyStatus,
     FocusArea,
     FollowUp,
     FollowUpPeriod,
     FollowUpState,
-    GoalJudgement,
     IndicatorDirection,
     IndicatorOutcome,
     Judgement,
@@ -38,6 +35,7 @@ from programme.models import (
 )
 from programme.rich_text import clean_rich_text
 from programme.sorting import swedish_sort_key
+from reporting.queries import report_rows
 
 Inputs = dict[str, Any]
 
@@ -51,35 +49,8 @@ def _number(value: Decimal | None) -> str | None:
 
 
 def _focus_areas(row: Any) -> list[str]:
-    areas: list[FocusArea] = list(row.focus_areas.all())
-    areas.sort(key=lambda area: (area.position, area.pk))
+    areas: list[FocusArea] = row.areas
     return [f"{area.number}. {area.title}" if area.number else area.title for area in areas]
-
-
-def _rows(
-    queryset: QuerySet[Any], audience: Audience, live: bool, record: str, *related: str
-) -> tuple[list[Any], int]:
-    """The rows the report shows, and how many more it may only count (general only)."""
-    shown = access.for_audience(queryset, audience)
-    counted = 0
-    if audience == Audience.GENERAL:
-        counted = access.for_audience(queryset, audience, GeneralUse.COUNTED).count()
-    rows = list(
-        shown.select_related(*related).prefetch_related(
-            Prefetch("focus_areas", queryset=FocusArea.objects.order_by("position"))
-        )
-        if related
-        else shown.prefetch_related("focus_areas")
-    )
-    if live:
-        for row in rows:
-            item = getattr(row, record)
-            if record == "goal":
-                row.take_from(item)
-            else:
-                row.take_from(item, item.goal.confidentiality)
-    rows.sort(key=lambda row: (row.position, row.pk))
-    return rows, max(counted - len(rows), 0)
 
 
 def _reached(outcome: IndicatorOutcome) -> bool | None:
@@ -95,7 +66,7 @@ def _text(record: Any, name: str, audience: Audience) -> str:
     return clean_rich_text(access.audience_text(record, name, audience))
 
 
-def _activity(report: ActivityReport) -> Inputs:
+def _activity(report: Any) -> Inputs:
     return {
         "title": report.title,
         "description": clean_rich_text(report.description),
@@ -107,12 +78,12 @@ def _activity(report: ActivityReport) -> Inputs:
         "ends_on": _iso(report.ends_on),
         "focus_areas": _focus_areas(report),
         "perspectives": [str(label) for label in report.perspective_labels()],
-        "level": report.confidentiality,
-        "level_label": report.get_confidentiality_display(),
+        "level": report.level,
+        "level_label": str(Confidentiality(report.level).label),
     }
 
 
-def _indicator(outcome: IndicatorOutcome) -> Inputs:
+def _indicator(outcome: Any) -> Inputs:
     reached = _reached(outcome)
     return {
         "name": outcome.name,
@@ -126,12 +97,12 @@ def _indicator(outcome: IndicatorOutcome) -> Inputs:
         "by_sex": outcome.by_sex,
         "reached": reached,
         "comment": clean_rich_text(outcome.comment),
-        "level": outcome.confidentiality,
-        "level_label": outcome.get_confidentiality_display(),
+        "level": outcome.level,
+        "level_label": str(Confidentiality(outcome.level).label),
     }
 
 
-def _goal(judgement: GoalJudgement) -> Inputs:
+def _goal(judgement: Any) -> Inputs:
     return {
         "id": judgement.goal_id,
         "title": judgement.title,
@@ -145,8 +116,8 @@ def _goal(judgement: GoalJudgement) -> Inputs:
         ),
         "slk_motivation": clean_rich_text(judgement.slk_motivation),
         "disagrees": judgement.disagrees,
-        "level": judgement.confidentiality,
-        "level_label": judgement.get_confidentiality_display(),
+        "level": judgement.level,
+        "level_label": str(Confidentiality(judgement.level).label),
         "activities": [],
         "indicators": [],
     }
@@ -182,48 +153,22 @@ def report_inputs(follow_up: FollowUp, audience: Audience) -> Inputs:
     )
     plan = follow_up.plan
     body = plan.body
-    live = not follow_up.is_frozen
     annual = follow_up.period == FollowUpPeriod.ANNUAL
 
-    judgements, goals_not_shown = _rows(
-        GoalJudgement.objects.filter(follow_up=follow_up), audience, live, "goal", "goal"
-    )
-    goals = {row.goal_id: _goal(row) for row in judgements}
-    activities, activities_not_shown = _rows(
-        ActivityReport.objects.filter(follow_up=follow_up),
-        audience,
-        live,
-        "activity",
-        "activity__goal",
-    )
-    indicators, indicators_not_shown = _rows(
-        IndicatorOutcome.objects.filter(follow_up=follow_up),
-        audience,
-        live,
-        "indicator",
-        "indicator__goal",
-    )
-    for report in activities:
+    judgements = report_rows.goal_rows(follow_up, audience)
+    activities = report_rows.activity_rows(follow_up, audience)
+    indicators = report_rows.indicator_rows(follow_up, audience)
+    goals = {row.goal_id: _goal(row) for row in judgements.shown}
+    for report in activities.shown:
         if report.activity.goal_id in goals:
             goals[report.activity.goal_id]["activities"].append(_activity(report))
-    for outcome in indicators:
+    for outcome in indicators.shown:
         if outcome.indicator.goal_id in goals:
             goals[outcome.indicator.goal_id]["indicators"].append(_indicator(outcome))
+    reached = Counter(_reached(outcome) for outcome in indicators.counted)
+    judgement_labels = {key: str(label) for key, label in Judgement.choices}
 
-    counted_activities = access.for_audience(
-        ActivityReport.objects.filter(follow_up=follow_up), audience, GeneralUse.COUNTED
-    )
-    counted_judgements = access.for_audience(
-        GoalJudgement.objects.filter(follow_up=follow_up), audience, GeneralUse.COUNTED
-    )
-    counted_indicators = list(
-        access.for_audience(
-            IndicatorOutcome.objects.filter(follow_up=follow_up), audience, GeneralUse.COUNTED
-        )
-    )
-    reached = Counter(_reached(outcome) for outcome in counted_indicators)
-
-    shown_duties_levels: list[str] = []
+    duty_levels: list[str] = []
     inputs: Inputs = {
         "period": follow_up.period,
         "period_label": str(FollowUpPeriod(follow_up.period).label),
@@ -244,26 +189,28 @@ def report_inputs(follow_up: FollowUp, audience: Audience) -> Inputs:
         "audience_label": str(Audience(audience).label),
         "narrative": _text(follow_up, "narrative", audience),
         "situation_picture": _text(follow_up, "situation_picture", audience),
+        # SLK's comment is the body's to act on while the follow-up is returned, as its
+        # page shows it; afterwards it is history, not part of the report.
         "review_comment": (
-            clean_rich_text(follow_up.review_comment) if audience != Audience.GENERAL else ""
+            clean_rich_text(follow_up.review_comment)
+            if audience != Audience.GENERAL and follow_up.state == FollowUpState.RETURNED
+            else ""
         ),
         "goals": list(goals.values()),
         "not_shown": {
-            "goals": goals_not_shown,
-            "activities": activities_not_shown,
-            "indicators": indicators_not_shown,
+            "goals": judgements.not_shown,
+            "activities": activities.not_shown,
+            "indicators": indicators.not_shown,
         },
         "judgement_counts": _counts(
-            {key: str(label) for key, label in Judgement.choices},
-            list(counted_judgements.values_list("judgement", flat=True)),
+            judgement_labels, [row.judgement for row in judgements.counted]
         ),
         "slk_judgement_counts": _counts(
-            {key: str(label) for key, label in Judgement.choices},
-            [v for v in counted_judgements.values_list("slk_judgement", flat=True) if v],
+            judgement_labels, [row.slk_judgement for row in judgements.counted if row.slk_judgement]
         ),
         "activity_counts": _counts(
             {key: str(label) for key, label in ActivityStatus.choices},
-            list(counted_activities.values_list("status", flat=True)),
+            [row.status for row in activities.counted],
         ),
         "indicator_counts": {
             "reached": reached[True],
@@ -284,33 +231,25 @@ def report_inputs(follow_up: FollowUp, audience: Audience) -> Inputs:
             ),
             "motivation": _text(follow_up, "council_goal_motivation", audience),
         }
-        counted_duties = list(
-            access.for_audience(
-                DutyReport.objects.filter(follow_up=follow_up), audience, GeneralUse.COUNTED
-            )
-        )
-        shown_duties = list(
-            access.for_audience(DutyReport.objects.filter(follow_up=follow_up), audience)
-        )
-        shown_duties.sort(key=lambda duty: (duty.position, duty.pk))
-        shown_duties_levels = [duty.confidentiality for duty in shown_duties]
+        duties = report_rows.duty_rows(follow_up, audience)
+        duty_levels = [duty.level for duty in duties.shown]
         inputs["duties"] = [
             {
                 "duty_label": duty.get_duty_display(),
                 "status_label": duty.get_status_display(),
-                "met": duty.is_met,
+                "met": duty.status == DutyStatus.MET,
                 "person_name": duty.person_name,
                 "completed_on": _iso(duty.completed_on),
-                "level_label": duty.get_confidentiality_display(),
+                "level_label": str(Confidentiality(duty.level).label),
             }
-            for duty in shown_duties
+            for duty in duties.shown
         ]
         inputs["duty_counts"] = {
-            "met": sum(1 for duty in counted_duties if duty.is_met),
-            "total": len(counted_duties),
+            "met": sum(1 for duty in duties.counted if duty.status == DutyStatus.MET),
+            "total": len(duties.counted),
         }
-        inputs["not_shown"]["duties"] = len(counted_duties) - len(shown_duties)
-    inputs["holds_confidential"] = _holds_confidential(follow_up, inputs, shown_duties_levels)
+        inputs["not_shown"]["duties"] = duties.not_shown
+    inputs["holds_confidential"] = _holds_confidential(follow_up, inputs, duty_levels)
     inputs["heading"] = report_title(inputs)
     return inputs
 

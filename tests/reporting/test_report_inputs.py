@@ -8,7 +8,15 @@ import pytest
 from django.utils import translation
 
 from programme import access
-from programme.models import Audience, FollowUpPeriod, FollowUpState
+from programme.models import (
+    Activity,
+    ActivityReport,
+    Audience,
+    FollowUp,
+    FollowUpPeriod,
+    FollowUpState,
+    Goal,
+)
 from reporting.queries.report_inputs import report_inputs
 from tests.conftest import Cast
 from tests.reporting import report_world as w
@@ -17,6 +25,7 @@ from tests.reporting.report_world import ReportWorld
 pytestmark = pytest.mark.django_db
 
 FULL, MEMBERS, GENERAL = Audience.FULL, Audience.MEMBERS, Audience.GENERAL
+CONFIDENTIAL_LEVEL = "confidential"
 
 
 def _text(inputs: dict) -> str:
@@ -126,3 +135,48 @@ def test_the_access_module_decides_the_variants_of_each_reader(
     assert audiences[report_world.draft.pk] == draft
     assert listed == {f for f in follow_ups if audiences[f.pk]}
     assert report_world.annual.state == FollowUpState.APPROVED
+
+
+def test_a_draft_prints_the_plan_as_it_stands_with_its_new_items_focus_areas_and_duties(
+    report_world: ReportWorld,
+):
+    goal = Goal.objects.get(plan=report_world.draft.plan, title=w.OPEN_GOAL)
+    Activity.objects.create(goal=goal, position=9, title="Nattvandring med föräldrar")
+    annual_draft = FollowUp.objects.create(plan=report_world.draft.plan, period="t2")
+
+    inputs = report_inputs(report_world.draft, FULL)
+    activities = [a for g in inputs["goals"] for a in g["activities"]]
+
+    assert "Nattvandring med föräldrar" in [a["title"] for a in activities]
+    named = (w.OPEN_ACTIVITY, w.INTERNAL_ACTIVITY, w.CONFIDENTIAL_ACTIVITY)
+    assert all(a["focus_areas"] for a in activities if a["title"] in named)
+    assert report_inputs(annual_draft, FULL)["goals"]  # a follow-up with no rows yet
+
+
+def test_a_record_made_confidential_after_submission_is_printed_at_its_level_now(
+    report_world: ReportWorld,
+):
+    Activity.objects.filter(title=w.OPEN_ACTIVITY).update(confidentiality=CONFIDENTIAL_LEVEL)
+
+    full = report_inputs(report_world.annual, FULL)
+    members = _text(report_inputs(report_world.annual, MEMBERS))
+
+    printed = [a for g in full["goals"] for a in g["activities"] if a["title"] == w.OPEN_ACTIVITY]
+    assert printed[0]["level"] == CONFIDENTIAL_LEVEL and full["holds_confidential"]
+    assert w.OPEN_ACTIVITY not in members
+    # The snapshot itself is unchanged: its row keeps the level it was submitted with.
+    assert (
+        ActivityReport.objects.get(
+            follow_up=report_world.annual, title=w.OPEN_ACTIVITY
+        ).confidentiality
+        == "open"
+    )
+
+
+def test_slks_return_comment_is_printed_only_while_the_follow_up_is_returned(
+    report_world: ReportWorld,
+):
+    FollowUp.objects.filter(pk=report_world.annual.pk).update(review_comment="<p>Komplettera.</p>")
+    assert report_inputs(report_world.annual, FULL)["review_comment"] == ""
+    FollowUp.objects.filter(pk=report_world.annual.pk).update(state=FollowUpState.RETURNED)
+    assert "Komplettera" in report_inputs(report_world.annual, FULL)["review_comment"]
