@@ -367,6 +367,15 @@ def _static_path(url: str) -> Path:
     return path
 
 
+def asset_url(name: str) -> str:
+    """The address a report template gives the file ``name`` of ``static/reporting/``.
+
+    Not ``{% static %}``: a production static storage (whitenoise's manifest) hashes file
+    names, and the fetcher serves the files as they are in the project.
+    """
+    return f"{BASE_URL.rstrip('/')}{_static_prefix()}{name}"
+
+
 def _static_prefix() -> str:
     """The URL path ``{% static 'reporting/...' %}`` produces, e.g. ``/static/reporting/``."""
     static_path = urlsplit(str(settings.STATIC_URL)).path.strip("/")

@@ -196,6 +196,7 @@ def _context(inputs: Inputs) -> dict[str, Any]:
         "status_chart": _status_chart(inputs),
         "is_general": inputs["audience"] == "general",
         "draft_note": draft_note(inputs),
+        "stylesheet": pdf.asset_url("report.css"),
     }
 
 

@@ -20,7 +20,9 @@ import pikepdf
 import pytest
 
 from programme.models import Audience
+from reporting import pdf, rendering
 from reporting.models import RunState
+from reporting.queries.report_inputs import report_inputs
 from reporting.services import reports
 from reporting.storage import report_storage
 from tests.conftest import Cast
@@ -247,3 +249,21 @@ def test_the_checkers_find_no_error_in_any_kind_or_variant(rendered):
         assert errors == [], [f"{f.rule} p{f.page}: {f.message}" for f in result.findings]
         # Warnings (paint order on a page, say) leave the verdict at "review", never "fail".
         assert result.verdict in ("pass", "review"), (report.path.name, result.findings)
+
+
+def test_the_stylesheet_is_found_with_the_production_static_storage(
+    report_world: ReportWorld, settings
+):
+    # Production's static storage hashes file names; the report names its stylesheet
+    # in a way the PDF module's fetcher serves whatever the storage.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    }
+    inputs = report_inputs(report_world.annual, Audience.GENERAL)
+
+    html = rendering.report_html(inputs, "sv")
+
+    [href] = re.findall(r'<link rel="stylesheet" href="([^"]+)"', html)
+    assert href == pdf.asset_url("report.css")
+    assert b"@page" in pdf.url_fetcher(href).read()
