@@ -18,6 +18,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+import django
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -34,8 +35,13 @@ TEMPLATE_DIR = Path(settings.BASE_DIR) / "templates" / "reporting"
 CODE_FILES = (
     Path(__file__),
     Path(__file__).parent / "queries" / "report_inputs.py",
+    Path(__file__).parent / "queries" / "report_rows.py",
     Path(charts.__file__),
+    Path(charts.__file__).parent / "numbers.py",
+    Path(charts.__file__).parent / "rich_text.py",
 )
+# The translations give the report its headings and labels (and Django's its month names).
+LOCALE_DIR = Path(settings.BASE_DIR) / "locale"
 
 # Activity status fills, each readable with its ink (WCAG AA), in the statuses' order.
 STATUS_SERIES: dict[str, tuple[str, str]] = {
@@ -51,19 +57,25 @@ STATUS_SERIES: dict[str, tuple[str, str]] = {
 def fingerprint() -> str:
     """SHA-256 over the templates, the code and the PDF environment (once per process)."""
     digest = hashlib.sha256()
-    files = sorted(TEMPLATE_DIR.rglob("*")) + list(CODE_FILES)
+    files = sorted(TEMPLATE_DIR.rglob("*")) + list(CODE_FILES) + sorted(LOCALE_DIR.rglob("*.mo"))
     for path in files:
         if path.is_file():
             digest.update(path.name.encode())
             digest.update(path.read_bytes())
     digest.update(pdf.environment_fingerprint().encode())
+    digest.update(f"django {django.get_version()}".encode())
     return digest.hexdigest()
 
 
-def input_hash(inputs: Inputs, audience: str, language: str) -> str:
-    """The hash that names a run: its inputs, variant, language and ``fingerprint``."""
+def input_hash(inputs: Inputs, audience: str, language: str, follow_up_id: int) -> str:
+    """The hash that names a run: its follow-up, inputs, variant, language and ``fingerprint``.
+
+    The follow-up is part of it: two bodies' drafts may print the same, and a run
+    answers one follow-up's page and access rule only.
+    """
     payload = json.dumps(
         {
+            "follow_up": follow_up_id,
             "inputs": inputs,
             "audience": audience,
             "language": language,

@@ -46,9 +46,10 @@ def render_report(self, run_id: int) -> str:
     """Render report run ``run_id``; a run already done or failed is left as it is."""
     try:
         run = reports.render_run(run_id)
-    except TRANSIENT_ERRORS as error:
+    except TRANSIENT_ERRORS:
         if self.request.retries >= self.max_retries:
-            reports.fail_run(run_id, f"{type(error).__name__}: {error}")
+            logger.exception("Report run %s failed after its retries", run_id)
+            _fail(run_id)
         raise
     except SoftTimeLimitExceeded:
         with translation.override(settings.LANGUAGE_CODE):
@@ -56,11 +57,23 @@ def render_report(self, run_id: int) -> str:
                 run_id, translation.gettext("The rendering took longer than its time limit.")
             )
         return "failed"
-    except Exception as error:
+    except Exception:
         logger.exception("Report run %s failed", run_id)
-        reports.fail_run(run_id, f"{type(error).__name__}: {error}")
+        _fail(run_id)
         return "failed"
     return run.state if run is not None else "nothing to do"
+
+
+def _fail(run_id: int) -> None:
+    """Fail the run with words for its readers; what went wrong is in the worker's log."""
+    with translation.override(settings.LANGUAGE_CODE):
+        reports.fail_run(
+            run_id,
+            translation.gettext(
+                "The report could not be made. The error is in the worker's log; ask for "
+                "the report again, and tell the system administrator if it fails again."
+            ),
+        )
 
 
 @shared_task(name="reporting.tasks.sweep_report_runs")

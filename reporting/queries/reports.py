@@ -7,15 +7,19 @@ read answers 404.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 
 from django.db.models import QuerySet
+from django.db.models.fields.json import KT
 from django.http import Http404
+from django.utils import translation
 
 from programme import access
 from programme.models import Audience, FollowUp, FollowUpPeriod
 from programme.sorting import swedish_sort_key
 from reporting.models import ReportRequest, ReportRun, RunState
+from reporting.queries.report_inputs import report_inputs
 
 # The variants as they appear in addresses.
 AUDIENCE_SLUGS: dict[str, Audience] = {
@@ -25,6 +29,28 @@ AUDIENCE_SLUGS: dict[str, Audience] = {
 }
 SLUG_OF: dict[str, str] = {audience.value: slug for slug, audience in AUDIENCE_SLUGS.items()}
 PERIOD_ORDER = {period.value: index for index, period in enumerate(FollowUpPeriod)}
+
+
+def _canonical(inputs: object) -> str:
+    return json.dumps(inputs, sort_keys=True, ensure_ascii=False)
+
+
+def current_inputs(follow_up: FollowUp, audience: Audience, language: str) -> str:
+    """What a report for ``audience`` in ``language`` would print now (canonical JSON)."""
+    with translation.override(language):
+        return _canonical(report_inputs(follow_up, audience))
+
+
+def is_current(run: ReportRun) -> bool:
+    """Whether the run's file prints what its variant may print today.
+
+    A file made before a record was made confidential, or a preview made before the
+    follow-up was approved, is not handed out: it may print what its readers may no
+    longer read, or call itself a draft. Asking again makes a current one.
+    """
+    return _canonical(run.inputs) == current_inputs(
+        run.follow_up, Audience(run.audience), run.language
+    )
 
 
 def audience_or_404(slug: str) -> Audience:
@@ -73,10 +99,18 @@ def reports_page(user: access.AnyUser, year: int | None) -> ReportsPage:
     )
     audiences = access.report_audiences(user, follow_ups)
     latest: dict[tuple[int, str], ReportRun] = {}
-    for run in ReportRun.objects.filter(follow_up__in=follow_ups, state=RunState.DONE).order_by(
-        "finished_at"
-    ):
-        latest[(run.follow_up_id, run.audience)] = run
+    state_of = {row.pk: row.state for row in follow_ups}
+    runs = (
+        ReportRun.objects.filter(follow_up__in=follow_ups, state=RunState.DONE)
+        .defer("inputs")
+        .annotate(state_then=KT("inputs__state"))
+        .order_by("finished_at", "pk")
+    )
+    for run in runs:
+        # A file made while the follow-up stood elsewhere (a preview before approval) is
+        # not offered here; the download view checks every file is current besides.
+        if run.state_then == state_of[run.follow_up_id]:
+            latest[(run.follow_up_id, run.audience)] = run
     rows = [
         ReportRow(
             follow_up=row,
@@ -108,6 +142,8 @@ class ReportPage:
     audiences: list[Audience]
     requests: list[ReportRequest]
     current: ReportRun | None
+    # The runs whose file prints what the variant may print today (downloadable).
+    up_to_date: set[int]
 
     @property
     def is_pending(self) -> bool:
@@ -135,7 +171,11 @@ def follow_up_or_404(
 
 
 def report_page(user: access.AnyUser, follow_up: FollowUp, audience: Audience) -> ReportPage:
-    """The report's page: 404 unless the user may read this variant. Four queries."""
+    """The report's page: 404 unless the user may read this variant.
+
+    Four queries, and those of collecting the report's inputs once per language of its
+    finished runs, to tell which files are still current.
+    """
     audiences = access.report_audiences(user, [follow_up])[follow_up.pk]
     if audience not in audiences:
         raise Http404
@@ -144,12 +184,20 @@ def report_page(user: access.AnyUser, follow_up: FollowUp, audience: Audience) -
         .select_related("run", "requested_by")
         .order_by("-requested_at", "-pk")[:50]
     )
+    fresh: dict[str, str] = {}
+    up_to_date = set()
+    for run in {asked.run for asked in requests if asked.run.state == RunState.DONE}:
+        if run.language not in fresh:
+            fresh[run.language] = current_inputs(follow_up, audience, run.language)
+        if _canonical(run.inputs) == fresh[run.language]:
+            up_to_date.add(run.pk)
     return ReportPage(
         follow_up=follow_up,
         audience=audience,
         audiences=audiences,
         requests=requests,
         current=requests[0].run if requests else None,
+        up_to_date=up_to_date,
     )
 
 
@@ -164,4 +212,14 @@ def run_or_404(user: access.AnyUser, pk: int) -> ReportRun:
         raise Http404
     if run.audience not in access.report_audiences(user, [run.follow_up])[run.follow_up_id]:
         raise Http404
+    if not is_current(run):
+        raise RunOutdated(run)
     return run
+
+
+class RunOutdated(Exception):
+    """The run's file no longer prints what its variant may print: ask again."""
+
+    def __init__(self, run: ReportRun) -> None:
+        super().__init__(f"run {run.pk} is outdated")
+        self.run = run

@@ -47,6 +47,9 @@ def file_title(inputs: dict[str, object], title: str, audience: Audience) -> str
         name += " (" + translation.gettext("full") + ")"
     elif audience == Audience.MEMBERS:
         name += " (" + translation.gettext("for the body's readers") + ")"
+    if not inputs["approved"]:
+        # A draft must not travel under the name of the approved report.
+        name += " (" + translation.pgettext("file name", "draft") + ")"
     return name.replace("/", "-")
 
 
@@ -69,7 +72,7 @@ def request_report(
         inputs = report_inputs(follow_up, audience)
         title = report_title(inputs)
         name = file_title(inputs, title, audience)
-    digest = rendering.input_hash(inputs, audience.value, language)
+    digest = rendering.input_hash(inputs, audience.value, language, follow_up.pk)
     send = enqueue if enqueue is not None else _enqueue
     with transaction.atomic():
         run = ReportRun.objects.exclude(state=RunState.FAILED).filter(input_hash=digest).first()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -93,15 +94,36 @@ def report_request(
 
 
 @require_GET
-def report_download(request: HttpRequest, pk: int) -> FileResponse:
+def report_download(request: HttpRequest, pk: int) -> HttpResponseBase:
     """A finished run's file, for a user who may read its variant (else 404)."""
-    run = queries.run_or_404(request.user, pk)
+    try:
+        run = queries.run_or_404(request.user, pk)
+    except queries.RunOutdated as outdated:
+        run = outdated.run
+        messages.warning(
+            request,
+            _(
+                "The follow-up has changed since this file was made, so it is no longer "
+                "handed out. Make the report again to get a current file."
+            ),
+        )
+        return HttpResponseRedirect(
+            _report_url(
+                run.follow_up.plan.body.slug,
+                run.follow_up.plan.year,
+                run.follow_up.period,
+                queries.SLUG_OF[run.audience],
+            )
+        )
     if run.inputs.get("holds_confidential"):
         access_log.log_access(request.user, run, run.follow_up.plan.body, AccessAction.REPORT)
     handle = report_storage().open(run.file_name, "rb")
-    return FileResponse(
+    response = FileResponse(
         handle,
         as_attachment=True,
         filename=f"{run.file_title}.pdf",
         content_type="application/pdf",
     )
+    # A report may print confidential records: never kept by a browser or a proxy.
+    response["Cache-Control"] = "no-store"
+    return response

@@ -11,11 +11,14 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
+from typing import Any
 
 from django.urls import reverse
+from django.utils import translation
 
 from programme.models import Audience
 from reporting.models import ReportRun, RunState
+from reporting.queries.report_inputs import report_inputs
 from reporting.queries.reports import SLUG_OF
 from reporting.storage import store
 from tests.access.matrix_support import SEES_A, Row, World, answers
@@ -41,6 +44,12 @@ def report_url(name: str, audience: Audience) -> Callable[[World], str]:
     return build
 
 
+def current(world: World, audience: Audience) -> dict[str, Any]:
+    """What the report prints now: a file made from it is current, so it is handed out."""
+    with translation.override("sv"):
+        return report_inputs(world.plans.follow_up_a, audience)
+
+
 def download_url(audience: Audience) -> Callable[[World], str]:
     """A finished run of ``follow_up_a``'s report for ``audience``, made for the row."""
 
@@ -53,7 +62,7 @@ def download_url(audience: Audience) -> Callable[[World], str]:
             language="sv",
             title="Tertialrapport 1",
             file_title="Tertialrapport 1 – Järva",
-            inputs={},
+            inputs=current(world, audience),
             input_hash=f"matrix-{audience.value}",
             state=RunState.DONE,
             file_name=stored.name,

@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from programme.models import AccessAction, AccessLogEntry, Audience, IndicatorOutcome
+from programme.services import follow_up_workflow as workflow
 from reporting.models import ReportRequest, ReportRun, RunState
 from reporting.services import reports
 from reporting.storage import INCOMING, report_storage
@@ -239,3 +240,41 @@ def test_downloading_a_report_that_holds_confidential_records_is_logged(
         (full.pk, AccessAction.REPORT, cast.admin_a)
     ]
     assert entries[0].body == report_world.body
+
+
+def test_a_file_that_no_longer_prints_what_its_variant_may_is_not_handed_out(
+    report_world: ReportWorld, cast: Cast
+):
+    # The administrator previews the general report of the draft; then SLK approves it.
+    queue = Queue()
+    preview = reports.request_report(cast.admin_a, report_world.draft, Audience.GENERAL, queue).run
+    reports.render_run(preview.pk)
+    follow_up = report_world.draft
+    follow_up.refresh_from_db()
+    follow_up = workflow.submit_follow_up(cast.admin_a, follow_up, follow_up.version)
+    follow_up = workflow.approve_follow_up(cast.slk, follow_up, follow_up.version)
+    official = Client()
+    official.force_login(cast.official)
+    report = reverse(
+        "reporting:report",
+        kwargs={"slug": "jarva", "year": w.YEAR, "period": "t1", "audience": "allman"},
+    )
+
+    response = official.get(reverse("reporting:download", kwargs={"pk": preview.pk}))
+    page = official.get(report).content.decode()
+    listed = official.get(reverse("reporting:list") + f"?ar={w.YEAR}").content.decode()
+
+    assert response.status_code == 302 and response["Location"] == report
+    assert "Inte längre aktuell" in page
+    assert reverse("reporting:download", kwargs={"pk": preview.pk}) not in page + listed
+    # Asked again, the current file is made and handed out.
+    fresh = reports.request_report(cast.official, follow_up, Audience.GENERAL, queue).run
+    assert fresh != preview and fresh.inputs["state"] == "approved"
+    reports.render_run(fresh.pk)
+    assert official.get(reverse("reporting:download", kwargs={"pk": fresh.pk})).status_code == 200
+
+
+def test_a_draft_is_named_so_in_its_file_name(report_world: ReportWorld, cast: Cast):
+    run = reports.request_report(cast.admin_a, report_world.draft, Audience.FULL, Queue()).run
+
+    assert run.file_title == "Tertialrapport 1 2025 – Järva stadsdelsnämnd (fullständig) (utkast)"
