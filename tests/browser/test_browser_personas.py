@@ -22,7 +22,7 @@ from tests.browser.test_browser import WIDE, browser, check_page  # noqa: F401 (
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 YEAR = timezone.localdate().year
-EVERYONE = ["Start", "Programversioner", "Nämnder och bolagsstyrelser", "Mitt konto"]
+EVERYONE = ["Start", "Programversioner", "Nämnder och bolagsstyrelser", "Rapporter", "Mitt konto"]
 JARVA_CHECKLIST = f"/namnder/jarva/uppdrag/{YEAR}/"
 SKARHOLMEN_CHECKLIST = f"/namnder/skarholmen/uppdrag/{YEAR}/"
 # The demo records of Järva this year: an internal one and a confidential one.
