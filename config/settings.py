@@ -264,6 +264,11 @@ CELERY_ACCEPT_CONTENT = ["json"]
 # every task is therefore safe to run twice. One message at a time per worker process.
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A pool process that has grown past this many KiB (about 290 MiB) after a task is
+# replaced by a fresh one: rendering reports leaves memory outside Python's reach.
+CELERY_WORKER_MAX_MEMORY_PER_CHILD = int(
+    os.environ.get("CELERY_WORKER_MAX_MEMORY_PER_CHILD", "300000")
+)
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(CELERY_DIR / "beat-schedule")
 # Deadline reminders run once a day at REMINDER_HOUR (Stockholm time), or every

@@ -12,6 +12,7 @@ import logging
 
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
+from celery.signals import worker_init
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.utils import translation
@@ -19,6 +20,15 @@ from django.utils import translation
 from reporting.services import reports
 
 logger = logging.getLogger(__name__)
+
+
+@worker_init.connect
+def _preload_weasyprint(**_: object) -> None:
+    """The worker's main process imports WeasyPrint before it forks its pool processes."""
+    from reporting import pdf
+
+    pdf.preload()
+
 
 # Errors after which the same rendering may well succeed a little later.
 TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (
