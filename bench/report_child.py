@@ -14,9 +14,10 @@ joined), which collects the inputs and queues a run, then calls the worker's own
 by wrapping the functions it calls (the templating, WeasyPrint's ``render`` and
 ``write_pdf``, the pikepdf finishing, the storage) for as long as this process lives;
 nothing in the product changes. With ``--rounds N`` it renders once untimed and then
-N times, all in this process (warm). It prints one line, ``RESULT {json}``: per round
-the wall and CPU seconds of each step, the pages and bytes, and the process's peak
-resident memory (``VmHWM``).
+N times, all in this process (warm). With ``--forks N`` it starts as a Celery worker's
+main process does and forks N pool processes, each rendering its first report. It
+prints one line, ``RESULT {json}``: per round the wall and CPU seconds of each step, the
+pages and bytes, and the process's peak resident memory (``VmHWM``).
 """
 
 from __future__ import annotations
@@ -68,6 +69,9 @@ def main() -> None:
         "--spawned-at", type=float, help="the parent's monotonic clock just before the start"
     )
     parser.add_argument("--profile", action="store_true", help="cProfile one more render")
+    parser.add_argument(
+        "--forks", type=int, default=0, help="pool processes forked after a worker's start"
+    )
     args = parser.parse_args()
     spawned = args.spawned_at if args.spawned_at is not None else _process_start()
     temporary = _settle_environment()
@@ -195,25 +199,57 @@ def _run(args: argparse.Namespace, spawned: float) -> dict[str, Any]:
         import django
 
         django.setup()
-        from django.conf import settings
-        from django.utils import translation
-
-        from programme.models import Audience, FollowUp
-        from reporting.models import ReportRun
-        from reporting.services.reports import render_run, request_report
+        # What a worker imports: its task modules (and through them the services).
+        import reporting.tasks  # noqa: F401
+    if args.forks:
+        return _pool(args, setup)
     with setup.step("weasyprint_import"):
         # The first render would import it; timed apart so that the layout shows alone.
         import weasyprint  # noqa: F401
+
+    render_once = _renderer(args)
+    before_render = _peak_memory_kib()
+    first = render_once()
+    first["wall"] = setup.wall | first["wall"]
+    first["cpu"] = setup.cpu | first["cpu"]
+    result: dict[str, Any] = {
+        "first": first,
+        "since_spawn": first["stored_at"] - spawned,
+        "memory_before_render_kib": before_render,
+        "rounds": [render_once() for _ in range(args.rounds)],
+    }
+    if args.profile:
+        import cProfile
+        import pstats
+
+        profiler = cProfile.Profile()
+        profiler.runcall(render_once)
+        stats = pstats.Stats(profiler, stream=sys.stderr)
+        stats.sort_stats("cumulative").print_stats(40)
+        stats.sort_stats("tottime").print_stats(20)
+    result["memory_kib"] = _peak_memory_kib()
+    return result
+
+
+def _renderer(args: argparse.Namespace) -> Callable[[], dict[str, Any]]:
+    """What renders the report once, as the site asks for it and the worker renders it.
+
+    Times the steps inside ``render_run`` from here on (see ``_instrument``).
+    """
+    from django.conf import settings
+    from django.utils import translation
+
+    from programme.models import Audience, FollowUp
+    from reporting.models import ReportRun
+    from reporting.services.reports import render_run, request_report
 
     follow_up = FollowUp.objects.select_related("plan__body").get(pk=args.follow_up)
     audience = Audience(args.audience)
     user = _reviewer()
     clock = [Clock()]
     new_render = _instrument(clock)
-    before_render = _peak_memory_kib()
 
     def render_once() -> dict[str, Any]:
-        """The web request's part (inputs, hash, a queued run), then the worker's."""
         # A run of the same inputs would be joined, not rendered: the bench's own go first.
         ReportRun.objects.filter(follow_up=follow_up, audience=audience).delete()
         round_ = clock[0] = Clock()
@@ -243,26 +279,79 @@ def _run(args: argparse.Namespace, spawned: float) -> dict[str, Any]:
             "stored_at": stored,
         }
 
-    first = render_once()
-    first["wall"] = setup.wall | first["wall"]
-    first["cpu"] = setup.cpu | first["cpu"]
-    result: dict[str, Any] = {
-        "first": first,
-        "since_spawn": first["stored_at"] - spawned,
-        "memory_before_render_kib": before_render,
-        "rounds": [render_once() for _ in range(args.rounds)],
-    }
-    if args.profile:
-        import cProfile
-        import pstats
+    return render_once
 
-        profiler = cProfile.Profile()
-        profiler.runcall(render_once)
-        stats = pstats.Stats(profiler, stream=sys.stderr)
-        stats.sort_stats("cumulative").print_stats(40)
-        stats.sort_stats("tottime").print_stats(20)
-    result["memory_kib"] = _peak_memory_kib()
-    return result
+
+class BenchWorker:
+    """Stands for the worker in the signal of its start (Celery's Django fixup wants one)."""
+
+    hostname = "bench"
+    pool_cls = "prefork"
+
+
+def _pool(args: argparse.Namespace, setup: Clock) -> dict[str, Any]:
+    """A worker's start, then ``--forks`` pool processes forked from it, one report each.
+
+    This process does what a Celery worker's main process does before it forks its
+    prefork pool: Django set up, the task modules imported, the ``worker_init`` signal
+    sent (whatever the product preloads there). Each pool process gets
+    ``worker_process_init``, as Celery sends it, and renders its first report; it is
+    timed from the fork to the run done, and its peak memory is the operating system's
+    account of it.
+    """
+    from celery.signals import worker_init, worker_process_init
+    from django.db import connections
+
+    with setup.step("worker_init"):
+        worker_init.send(sender=BenchWorker())
+    preloaded = "weasyprint" in sys.modules
+    # A pool process opens its own database connection, as Celery's pool processes do.
+    connections.close_all()
+    forks = []
+    for _ in range(args.forks):
+        reading, writing = os.pipe()
+        forked = time.monotonic()
+        pid = os.fork()
+        if pid == 0:
+            os.close(reading)
+            status = 0
+            try:
+                worker_process_init.send(sender=None)
+                clock = Clock()
+                if "weasyprint" not in sys.modules:
+                    with clock.step("weasyprint_import"):
+                        import weasyprint  # noqa: F401
+                render_once = _renderer(args)
+                started = time.monotonic()
+                done = render_once()
+                done["wall"] = clock.wall | done["wall"]
+                done["cpu"] = clock.cpu | done["cpu"]
+                # What the steps leave out: opening the connection, finding the follow-up.
+                # (A forked process's CPU clock starts at the fork.)
+                done["wall"]["rest"] += started - forked - sum(clock.wall.values())
+                done["cpu"]["rest"] += time.process_time() - sum(done["cpu"].values())
+                done["since_fork"] = done["stored_at"] - forked
+                os.write(writing, json.dumps(done).encode())
+            except BaseException:
+                import traceback
+
+                traceback.print_exc()
+                status = 1
+            finally:
+                os._exit(status)
+        os.close(writing)
+        with os.fdopen(reading, "rb") as pipe:
+            report = pipe.read()
+        _pid, status, usage = os.wait4(pid, 0)
+        if status != 0 or not report:
+            raise SystemExit(f"a pool process failed ({status})")
+        forks.append(json.loads(report) | {"peak_kib": usage.ru_maxrss})
+    return {
+        "worker_start": {"wall": setup.wall, "cpu": setup.cpu},
+        "preloaded": preloaded,
+        "forks": forks,
+        "memory_kib": _peak_memory_kib(),
+    }
 
 
 if __name__ == "__main__":

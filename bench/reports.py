@@ -1,4 +1,4 @@
-"""Benchmark: one body's annual report rendered as a PDF, cold and warm, on PostgreSQL.
+"""Benchmark: one body's annual report rendered as a PDF, cold, in a pool and warm.
 
     .venv/bin/python bench/reports.py [--database ppm_bench] [--reuse]
                                       [--cold 5] [--warm 10] [--audiences full,general]
@@ -14,11 +14,14 @@ then ``render_run`` (template, WeasyPrint, pikepdf, storage, the run marked done
 
 Cold: ``--cold`` new processes, each timed from just before it is started until its
 file is stored and its run is done (interpreter, Django and WeasyPrint start-up
-included). Warm: one process renders once, untimed, then ``--warm`` times more. Each
-prints min, median and max seconds, the split over the steps (median wall and CPU
-seconds), pages and bytes, and the process's peak resident memory (the operating
-system's account of the finished process), and whether the targets are met: at most
-4 s and 300 MiB. ``--profile`` adds a cProfile of one more warm render (on stderr).
+included). Pool: one process starts as a Celery worker's main process does (Django set
+up, the task modules imported, ``worker_init`` sent) and forks ``--cold`` pool
+processes, each timed from the fork to its first report done. Warm: one process renders
+once, untimed, then ``--warm`` times more. Each prints min, median and max seconds, the
+split over the steps (median wall and CPU seconds), pages and bytes, and the process's
+peak resident memory (the operating system's account of the finished process), and
+whether the targets are met: at most 4 s and 300 MiB. ``--profile`` adds a cProfile of
+one more warm render (on stderr).
 """
 
 from __future__ import annotations
@@ -100,7 +103,7 @@ def main() -> None:
         f"bench/report_child.py --follow-up {follow_up.pk} --audience full"
     )
     print(
-        f"\nTargets: ≤ {TARGET_SECONDS:.0f} s and ≤ {TARGET_MIB:.0f} MiB, cold and warm: ",
+        f"\nTargets: ≤ {TARGET_SECONDS:.0f} s and ≤ {TARGET_MIB:.0f} MiB, cold, pool and warm: ",
         end="",
     )
     print("all met." if not missed else "missed:\n  " + "\n  ".join(missed))
@@ -224,14 +227,19 @@ def _spread(values: list[float]) -> str:
     return f"{min(values):5.2f} {statistics.median(values):6.2f} {max(values):5.2f}"
 
 
+def _cell(value: float | None, width: int) -> str:
+    return f"{'–':>{width}}" if value is None else f"{value:{width}.2f}"
+
+
 def _median_step(rounds: list[dict[str, Any]], clock: str, step: str) -> float | None:
     found = [r[clock][step] for r in rounds if step in r[clock]]
     return statistics.median(found) if found else None
 
 
 def _measure(env: dict[str, str], follow_up: int, audience: str, args: Any) -> list[str]:
-    """Cold and warm runs of one variant; prints its tables, returns the targets missed."""
+    """Cold, pool and warm runs of one variant; prints its tables, returns targets missed."""
     colds = [_child(env, follow_up, audience) for _ in range(args.cold)]
+    pool = _child(env, follow_up, audience, "--forks", str(args.cold))
     warm = _child(
         env,
         follow_up,
@@ -241,64 +249,82 @@ def _measure(env: dict[str, str], follow_up: int, audience: str, args: Any) -> l
         *(["--profile"] if args.profile else []),
     )
     cold_rounds = [child.result["first"] for child in colds]
+    pool_rounds = pool.result["forks"]
     warm_rounds = warm.result["rounds"]
     cold_totals = [child.result["since_spawn"] for child in colds]
+    pool_totals = [r["since_fork"] for r in pool_rounds]
     warm_totals = [sum(r["wall"].values()) for r in warm_rounds]
     worker_totals = [
         sum(v for k, v in r["wall"].items() if k not in REQUEST_STEPS) for r in warm_rounds
     ]
-    pages = {r["pages"] for r in cold_rounds + warm_rounds}
-    sizes = {r["size"] for r in cold_rounds + warm_rounds}
+    every = cold_rounds + pool_rounds + warm_rounds
+    pages = {r["pages"] for r in every}
+    sizes = {r["size"] for r in every}
     cold_peak = max(child.peak_mib for child in colds)
+    pool_peak = max(r["peak_kib"] for r in pool_rounds) / 1024
     before = warm.result["memory_before_render_kib"]["VmHWM"] / 1024
     after_first = warm.result["first"]["memory_kib"]["VmHWM"] / 1024
+    worker_start = sum(pool.result["worker_start"]["wall"].values())
 
     print(
         f"\n== {audience}: {'/'.join(map(str, sorted(pages)))} pages, "
         f"{'/'.join(f'{s / 1024:.0f}' for s in sorted(sizes))} kB"
     )
-    print(f"{'':<44} {'min':>5} {'median':>6} {'max':>5}   peak memory")
+    print(f"{'':<48} {'min':>5} {'median':>6} {'max':>5}   peak memory")
     print(
-        f"{f'cold, {args.cold} new processes (start to stored) s':<44} "
+        f"{f'cold, {args.cold} new processes (start to stored) s':<48} "
         f"{_spread(cold_totals)}   {cold_peak:.0f} MiB"
     )
-    print(f"{'cold, the same to the process exit s':<44} {_spread([c.to_exit for c in colds])}")
+    print(f"{'cold, the same to the process exit s':<48} {_spread([c.to_exit for c in colds])}")
     print(
-        f"{f'warm, {args.warm} renders in one process s':<44} {_spread(warm_totals)}   "
+        f"{f'pool, {args.cold} first reports (fork to stored) s':<48} "
+        f"{_spread(pool_totals)}   {pool_peak:.0f} MiB"
+    )
+    print(
+        f"{f'warm, {args.warm} renders in one process s':<48} {_spread(warm_totals)}   "
         f"{warm.peak_mib:.0f} MiB"
     )
-    print(f"{'warm, the worker part (no request) s':<44} {_spread(worker_totals)}")
+    print(f"{'warm, the worker part (no request) s':<48} {_spread(worker_totals)}")
+    print(
+        f"Pool: the worker's start took {worker_start:.2f} s before the forks; WeasyPrint was "
+        f"{'' if pool.result['preloaded'] else 'not '}imported by then."
+    )
     print(
         f"Warm process memory: {before:.0f} MiB before rendering, {after_first:.0f} MiB after "
         f"the first render, {warm.peak_mib:.0f} MiB at the end (peak)."
     )
 
-    print(f"\n{'step (median seconds)':<44} {'cold':>6} {'cpu':>6} {'warm':>6} {'cpu':>6}")
-    for step, label in STEPS.items():
-        figures = [
-            _median_step(cold_rounds, "wall", step),
-            _median_step(cold_rounds, "cpu", step),
-            _median_step(warm_rounds, "wall", step),
-            _median_step(warm_rounds, "cpu", step),
-        ]
-        print(f"{label:<44} " + " ".join("     –" if f is None else f"{f:6.2f}" for f in figures))
-    cold_cpu = [sum(r["cpu"].values()) for r in cold_rounds]
-    warm_cpu = [sum(r["cpu"].values()) for r in warm_rounds]
+    columns = (("cold", cold_rounds), ("pool", pool_rounds), ("warm", warm_rounds))
     print(
-        f"{'total':<44} {statistics.median(cold_totals):6.2f} "
-        f"{statistics.median(cold_cpu):6.2f} {statistics.median(warm_totals):6.2f} "
-        f"{statistics.median(warm_cpu):6.2f}"
+        f"\n{'step (median seconds, wall and CPU)':<44}"
+        + "".join(f"{name:>7}{'cpu':>6}" for name, _rounds in columns)
+    )
+    for step, label in STEPS.items():
+        cells = [
+            _cell(_median_step(rounds, "wall", step), 7)
+            + _cell(_median_step(rounds, "cpu", step), 6)
+            for _name, rounds in columns
+        ]
+        print(f"{label:<44}" + "".join(cells))
+    totals = [cold_totals, pool_totals, warm_totals]
+    cpus = [[sum(r["cpu"].values()) for r in rounds] for _name, rounds in columns]
+    print(
+        f"{'total':<44}"
+        + "".join(
+            _cell(statistics.median(wall), 7) + _cell(statistics.median(cpu), 6)
+            for wall, cpu in zip(totals, cpus, strict=True)
+        )
     )
 
     missed = []
-    for kind, seconds in (("cold", cold_totals), ("warm", warm_totals)):
+    for kind, seconds in (("cold", cold_totals), ("pool", pool_totals), ("warm", warm_totals)):
         median = statistics.median(seconds)
         if median > TARGET_SECONDS:
             missed.append(
                 f"{audience}, {kind}: median {median:.2f} s > {TARGET_SECONDS:.0f} s "
                 f"(by {median - TARGET_SECONDS:.2f} s)"
             )
-    for kind, mib in (("cold", cold_peak), ("warm", warm.peak_mib)):
+    for kind, mib in (("cold", cold_peak), ("pool", pool_peak), ("warm", warm.peak_mib)):
         if mib > TARGET_MIB:
             missed.append(f"{audience}, {kind}: peak {mib:.0f} MiB > {TARGET_MIB:.0f} MiB")
     return missed
