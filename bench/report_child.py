@@ -1,23 +1,24 @@
 """One process that renders a follow-up's report as the worker does, timing every step.
 
-Started by ``bench/reports.py`` (see there), once per cold run and once for the warm
-runs; it can also be run by hand against a database that holds the data, for example
-under ``/usr/bin/time -v`` as a cross-check of the whole process:
+Started by ``bench/reports.py`` (see there), once per cold run, once for the pool and
+once for the warm runs; it can also be run by hand against a database that holds the
+data, for example under ``/usr/bin/time -v`` as a cross-check of the whole process:
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/ppm_bench \\
         .venv/bin/python bench/report_child.py --follow-up 123 --audience full
 
 It asks for the report through ``request_report`` as an SLK reviewer (who may have
-every variant; the bench's earlier runs of it are deleted first, so that nothing is
-joined), which collects the inputs and queues a run, then calls the worker's own
-``render_run`` on that run. The steps inside ``render_run`` are timed
-by wrapping the functions it calls (the templating, WeasyPrint's ``render`` and
-``write_pdf``, the pikepdf finishing, the storage) for as long as this process lives;
-nothing in the product changes. With ``--rounds N`` it renders once untimed and then
-N times, all in this process (warm). With ``--forks N`` it starts as a Celery worker's
-main process does and forks N pool processes, each rendering its first report. It
-prints one line, ``RESULT {json}``: per round the wall and CPU seconds of each step, the
-pages and bytes, and the process's peak resident memory (``VmHWM``).
+every variant; earlier runs of the same report and variant are deleted first, so that
+nothing is joined: use a benchmark database), which collects the inputs and queues a
+run, then calls the worker's own ``render_run`` on that run. The steps inside
+``render_run`` are timed by wrapping the functions it calls (the templating,
+WeasyPrint's ``render`` and ``write_pdf``, the pikepdf finishing, the storage) for as
+long as this process lives; nothing in the product changes. With ``--rounds N`` it
+renders once untimed and then N times, all in this process (warm). With ``--forks N``
+it starts as a Celery worker's main process does and forks N pool processes, each
+rendering its first report. It prints one line, ``RESULT {json}``: per round the wall
+and CPU seconds of each step, the pages and bytes, and the process's peak resident
+memory (``VmHWM``).
 """
 
 from __future__ import annotations
