@@ -402,6 +402,19 @@ def asset_url(name: str) -> str:
     return f"{BASE_URL.rstrip('/')}{_static_prefix()}{name}"
 
 
+def part_link(key: str, fragment: str = "") -> str:
+    """The address a part's HTML gives a link into another part of the same report.
+
+    Parts are rendered one by one, so WeasyPrint cannot resolve a link into another
+    part; it writes this address as a URI link (tagged like any link), and
+    :func:`reporting.pdf_merge` turns it into a link to the first page of the part
+    ``key`` (or its element ``fragment``) when the parts are joined. ``key`` is made of
+    letters, digits, ``-`` and ``_``.
+    """
+    address = f"{BASE_URL}del/{key}"
+    return f"{address}#{fragment}" if fragment else address
+
+
 def _static_prefix() -> str:
     """The URL path ``{% static 'reporting/...' %}`` produces, e.g. ``/static/reporting/``."""
     static_path = urlsplit(str(settings.STATIC_URL)).path.strip("/")
