@@ -2,8 +2,11 @@
 
 This is the only module that imports WeasyPrint (lazily, inside the functions that need
 it, so that a web process importing :class:`PdfMeta` does not pay for WeasyPrint).
-:func:`render_pdf` is the entry point; :mod:`reporting.pdf_finish` post-processes the
-file WeasyPrint writes (page numbers, XMP metadata, checks) with pikepdf.
+:func:`render_pdf` renders a whole report. A report can also be rendered in parts, each
+cached on its own (:func:`render_part`), and joined by :func:`assemble` with
+:mod:`reporting.pdf_merge`; the joined file is then stamped and finished exactly like a
+whole one, so the page numbers run over all the parts. :mod:`reporting.pdf_finish`
+post-processes the file WeasyPrint writes (page numbers, XMP metadata, checks) with pikepdf.
 
 What the caller provides
     ``html`` is a complete HTML document rendered from a template. User text must be
@@ -20,18 +23,13 @@ What the caller provides
     element reaches, and :func:`render_pdf` refuses them.
 
 How the document refers to files
-    The HTML is parsed with the base URL ``https://reporting.invalid/`` (``.invalid``
-    is a reserved name that never resolves, RFC 2606). ``{% static 'reporting/x.css' %}``
-    produces ``/static/reporting/x.css``, which resolves to
-    ``https://reporting.invalid/static/reporting/x.css``; :func:`url_fetcher` maps that
-    origin and path prefix to the files under ``static/reporting/`` of this project and
-    never opens a connection. It also serves ``data:`` URLs. Anything else (``file:``,
-    ``http:`` and ``https:`` to any other host, including localhost, other static
-    folders, ``..`` out of ``static/reporting/``, a symbolic link leading out of it) is
-    refused before anything is read; WeasyPrint then logs the failure and renders
-    without the resource. No request is ever made, so no redirect can be followed.
-    Links (``<a href>``) should be absolute URLs or ``#fragments``: a relative link
-    would point into ``reporting.invalid``.
+    The HTML is parsed with the base URL ``https://reporting.invalid/``; a stylesheet or
+    image is ``{% static 'reporting/x.css' %}`` (or :func:`asset_url`), a file under
+    ``static/reporting/`` of this project, or a ``data:`` URL. :func:`url_fetcher` serves
+    those and refuses anything else without reading it or opening a connection (the
+    rules are in :mod:`reporting.pdf_fetch`). Links (``<a href>``) should be absolute
+    URLs, ``#fragments`` or :func:`part_link`: a relative link would point into
+    ``reporting.invalid``.
 
 Fonts
     DejaVu Sans (Debian's fonts-dejavu-core) covers å ä ö. WeasyPrint embeds a subset of
@@ -71,11 +69,9 @@ Concurrency and memory
 
 from __future__ import annotations
 
-import base64
-import binascii
 import hashlib
+import json
 import logging
-import mimetypes
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -83,20 +79,23 @@ from dataclasses import dataclass
 from html import escape
 from importlib.metadata import version
 from pathlib import Path
-from typing import Any
-from urllib.parse import unquote, unquote_to_bytes, urlsplit
+from typing import Any, cast
 
-from django.conf import settings
+from reporting import pdf_finish, pdf_merge
 
-from reporting import pdf_finish
+# RefusedURLError and asset_url are imported from here by callers and tests.
+from reporting.pdf_fetch import BASE_URL, fetch, static_root
+from reporting.pdf_fetch import RefusedURLError as RefusedURLError
+from reporting.pdf_fetch import asset_url as asset_url
 
-BASE_URL = "https://reporting.invalid/"
 PDFA_PART = 2
 PDFA_CONFORMANCE = "A"
 # The "a" conformance makes WeasyPrint tag the document; pdf_finish adds the PDF/UA
 # identification WeasyPrint cannot write beside the PDF/A one.
 PDF_VARIANT = f"pdf/a-{PDFA_PART}{PDFA_CONFORMANCE.lower()}"
 HEADER_TITLE_LENGTH = 200
+# The address of a link into another part, before its key (see part_link).
+PART_LINK_PREFIX = f"{BASE_URL}del/"
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 FONT_FILES_GLOB = "DejaVuSans*.ttf"
 
@@ -147,8 +146,30 @@ class RenderedPdf:
     pages: int
 
 
-class RefusedURLError(ValueError):
-    """The document asked for a resource this module does not serve."""
+@dataclass(frozen=True)
+class RenderedPart:
+    """One part of a report rendered on its own: tagged, without header, footer or finish.
+
+    ``geometries`` has one :data:`PageGeometry` per page; :meth:`geometries_json` and
+    :meth:`from_stored` carry it through a database field beside the stored bytes.
+    """
+
+    data: bytes
+    geometries: list[PageGeometry]
+
+    def geometries_json(self) -> str:
+        return json.dumps(self.geometries)
+
+    @classmethod
+    def from_stored(cls, data: bytes, geometries_json: str) -> RenderedPart:
+        """The part whose bytes and :meth:`geometries_json` were stored (ValueError if broken)."""
+        try:
+            loaded = [tuple(float(n) for n in g) for g in json.loads(geometries_json)]
+        except TypeError as error:
+            raise ValueError(f"not stored page geometries: {error}") from None
+        if any(len(geometry) != 6 for geometry in loaded):
+            raise ValueError("a stored page geometry does not have six numbers")
+        return cls(data=data, geometries=cast(list[PageGeometry], loaded))
 
 
 def render_pdf(html: str, meta: PdfMeta, progress: ProgressCallback | None = None) -> RenderedPdf:
@@ -161,25 +182,71 @@ def render_pdf(html: str, meta: PdfMeta, progress: ProgressCallback | None = Non
     with _RENDER_LOCK:
         with _progress_reported_to(progress):
             report, geometries = _render_report(html, meta)
-        _report(progress, "Adding page numbers")
-        with _progress_reported_to(None):
-            stamp = _render_stamp(meta, geometries)
-        _report(progress, "Finishing PDF/A and PDF/UA")
-        data = pdf_finish.finish(
-            report,
-            stamp,
-            pdf_finish.Metadata(
-                title=meta.title,
-                author=meta.author,
-                subject=meta.subject,
-                keywords=meta.keywords,
-                language=meta.language,
-                producer=f"WeasyPrint {version('weasyprint')}",
-                pdfa_part=PDFA_PART,
-                pdfa_conformance=PDFA_CONFORMANCE,
-            ),
-        )
+        data = _stamp_and_finish(report, geometries, meta, progress)
     return RenderedPdf(data=data, pages=len(geometries))
+
+
+def render_part(html: str, meta: PdfMeta, progress: ProgressCallback | None = None) -> RenderedPart:
+    """Render one part of a report that :func:`assemble` will join to others.
+
+    The same tagged PDF/A-2a rendering as :func:`render_pdf` (the same rules for the
+    HTML), but without the running header, the page numbers and the finishing: those
+    are added over the joined file. A link into another part is written with
+    :func:`part_link`.
+    """
+    with _RENDER_LOCK, _progress_reported_to(progress):
+        data, geometries = _render_report(html, meta)
+    return RenderedPart(data=data, geometries=geometries)
+
+
+def assemble(
+    parts: list[tuple[str, RenderedPart]],
+    meta: PdfMeta,
+    progress: ProgressCallback | None = None,
+) -> RenderedPdf:
+    """Join rendered parts, in order, into one finished file like :func:`render_pdf`'s.
+
+    Each part comes with its key (letters, digits, ``-`` and ``_``, unique), the one
+    :func:`part_link` names. The structure trees, bookmarks and links are joined by
+    :func:`reporting.pdf_merge.merge`; the running header and "sida x av y" then run
+    over all the joined pages. Raises ValueError for a link to a key not among the
+    parts, or a part whose geometries do not match its pages.
+    """
+    if not parts:
+        raise ValueError("a report needs at least one part")
+    _report(progress, "Joining parts")
+    merged = pdf_merge.merge([(key, part.data) for key, part in parts], PART_LINK_PREFIX)
+    for (key, part), pages in zip(parts, merged.pages, strict=True):
+        if pages != len(part.geometries):
+            raise ValueError(f"part {key!r}: {pages} pages, {len(part.geometries)} geometries")
+    geometries = [geometry for _, part in parts for geometry in part.geometries]
+    with _RENDER_LOCK:
+        data = _stamp_and_finish(merged.data, geometries, meta, progress)
+    return RenderedPdf(data=data, pages=len(geometries))
+
+
+def _stamp_and_finish(
+    report: bytes, geometries: list[PageGeometry], meta: PdfMeta, progress: ProgressCallback | None
+) -> bytes:
+    """Stamp the header and footer over ``report`` and write its metadata (under the lock)."""
+    _report(progress, "Adding page numbers")
+    with _progress_reported_to(None):
+        stamp = _render_stamp(meta, geometries)
+    _report(progress, "Finishing PDF/A and PDF/UA")
+    return pdf_finish.finish(
+        report,
+        stamp,
+        pdf_finish.Metadata(
+            title=meta.title,
+            author=meta.author,
+            subject=meta.subject,
+            keywords=meta.keywords,
+            language=meta.language,
+            producer=f"WeasyPrint {version('weasyprint')}",
+            pdfa_part=PDFA_PART,
+            pdfa_conformance=PDFA_CONFORMANCE,
+        ),
+    )
 
 
 _FONT_CONFIG: Any = None
@@ -344,62 +411,12 @@ def url_fetcher(url: str, headers: Any = None) -> Any:
     """Serve ``data:`` URLs and files under ``static/reporting/``; refuse anything else.
 
     Returns a WeasyPrint ``URLFetcherResponse``; raises :class:`RefusedURLError`
-    without reading anything for any other URL.
+    without reading anything for any other URL (see :mod:`reporting.pdf_fetch`).
     """
     from weasyprint.urls import URLFetcherResponse
 
-    if url[:5].lower() == "data:":
-        content_type, body = _decode_data_url(url)
-    else:
-        path = _static_path(url)
-        content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-        body = path.read_bytes()
+    content_type, body = fetch(url)
     return URLFetcherResponse(url, body, {"Content-Type": content_type})
-
-
-def _decode_data_url(url: str) -> tuple[str, bytes]:
-    header, comma, payload = url[5:].partition(",")
-    if not comma:
-        raise RefusedURLError("a data: URL without a comma")
-    parameters = header.split(";")
-    encoded = parameters[-1].strip().lower() == "base64"
-    if encoded:
-        parameters.pop()
-    content_type = ";".join(parameters) or "text/plain;charset=US-ASCII"
-    raw = unquote_to_bytes(payload)
-    if not encoded:
-        return content_type, raw
-    try:
-        return content_type, base64.b64decode(raw)
-    except binascii.Error as error:
-        raise RefusedURLError(f"a data: URL with broken base64: {error}") from None
-
-
-def _static_path(url: str) -> Path:
-    parts = urlsplit(url)
-    origin = urlsplit(BASE_URL)
-    prefix = _static_prefix()
-    if (
-        parts.scheme.lower() != origin.scheme
-        or parts.netloc.lower() != origin.netloc
-        or not parts.path.startswith(prefix)
-    ):
-        raise RefusedURLError(f"not a reporting static file: {url[:200]}")
-    relative = unquote(parts.path[len(prefix) :])
-    root = static_root().resolve()
-    path = (root / relative).resolve()
-    if "\x00" in relative or not path.is_relative_to(root) or not path.is_file():
-        raise RefusedURLError(f"no such reporting static file: {url[:200]}")
-    return path
-
-
-def asset_url(name: str) -> str:
-    """The address a report template gives the file ``name`` of ``static/reporting/``.
-
-    Not ``{% static %}``: a production static storage (whitenoise's manifest) hashes file
-    names, and the fetcher serves the files as they are in the project.
-    """
-    return f"{BASE_URL.rstrip('/')}{_static_prefix()}{name}"
 
 
 def part_link(key: str, fragment: str = "") -> str:
@@ -411,19 +428,8 @@ def part_link(key: str, fragment: str = "") -> str:
     ``key`` (or its element ``fragment``) when the parts are joined. ``key`` is made of
     letters, digits, ``-`` and ``_``.
     """
-    address = f"{BASE_URL}del/{key}"
+    address = f"{PART_LINK_PREFIX}{key}"
     return f"{address}#{fragment}" if fragment else address
-
-
-def _static_prefix() -> str:
-    """The URL path ``{% static 'reporting/...' %}`` produces, e.g. ``/static/reporting/``."""
-    static_path = urlsplit(str(settings.STATIC_URL)).path.strip("/")
-    return f"/{static_path}/reporting/"
-
-
-def static_root() -> Path:
-    """The folder whose files the fetcher serves."""
-    return Path(settings.BASE_DIR) / "static" / "reporting"
 
 
 def environment_fingerprint() -> str:
