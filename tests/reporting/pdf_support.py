@@ -173,3 +173,54 @@ NS = {
     "pdfaSchema": "http://www.aiim.org/pdfa/ns/schema#",
     "pdfaProperty": "http://www.aiim.org/pdfa/ns/property#",
 }
+
+
+def mcid_texts(page: pikepdf.Page) -> dict[int, str]:
+    """The text each marked-content sequence with an MCID shows on ``page``, by MCID."""
+    fonts = page.Resources.Font
+    maps: dict[str, dict[bytes, str]] = {}
+    current: dict[bytes, str] = {}
+    stack: list[int | None] = []
+    found: dict[int, str] = {}
+    for instruction in pikepdf.parse_content_stream(page):
+        if not isinstance(instruction, pikepdf.ContentStreamInstruction):
+            continue
+        operands, op = instruction.operands, str(instruction.operator)
+        if op == "Tf":
+            name = str(operands[0])
+            maps.setdefault(name, to_unicode(fonts[name]))
+            current = maps[name]
+        elif op in ("BDC", "BMC"):
+            properties = operands[1] if op == "BDC" else None
+            mcid = None
+            if isinstance(properties, pikepdf.Dictionary) and "/MCID" in properties:
+                mcid = int(properties.MCID)
+                found.setdefault(mcid, "")
+            stack.append(mcid if mcid is not None else (stack[-1] if stack else None))
+        elif op == "EMC":
+            stack.pop()
+        elif op in ("Tj", "TJ") and stack and stack[-1] is not None:
+            strings = operands[0] if op == "TJ" else [operands[0]]
+            raw = b"".join(bytes(s) for s in strings if isinstance(s, pikepdf.String))
+            found[stack[-1]] += "".join(
+                current.get(raw[i : i + 2], "?") for i in range(0, len(raw), 2)
+            )
+    return found
+
+
+def element_text(
+    element: Any, texts: dict[tuple[int, int], dict[int, str]], page: Any = None
+) -> str:
+    """The text a structure element's marked content shows; ``texts`` maps each page's
+    objgen to its :func:`mcid_texts`."""
+    page = element.get("/Pg", page)
+    kids = element.get("/K")
+    pieces = []
+    for kid in list(kids) if isinstance(kids, pikepdf.Array) else [kids]:
+        if isinstance(kid, int):
+            pieces.append(texts[page.objgen].get(kid, ""))
+        elif isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == "/MCR":
+            pieces.append(texts[kid.get("/Pg", page).objgen].get(int(kid.MCID), ""))
+        elif isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
+            pieces.append(element_text(kid, texts, page))
+    return "".join(pieces)
