@@ -103,7 +103,6 @@ class _Joiner:
     next_key: int = 0
     first: Pdf | None = None
     language: str = ""
-    parts: list[Dictionary] = field(default_factory=list)
     page_counts: list[int] = field(default_factory=list)
     first_pages: dict[str, Dictionary] = field(default_factory=dict)
     page_parts: list[str] = field(default_factory=list)
@@ -139,12 +138,7 @@ class _Joiner:
         tops = _detach_top_elements(tree)
         outline_items = _detach_outline_items(part, prefix)
         destinations = _named_destinations(part, prefix)
-        for font in _fonts_in(part):
-            if tag := _subset_tag(font):
-                if tag in self.font_tags:
-                    _retag_font(font, self.font_tags)
-                else:
-                    self.font_tags.add(tag)
+        self._retag_fonts(part)
         class_map = tree.get("/ClassMap")
         classes = dict(class_map.items()) if isinstance(class_map, Dictionary) else {}
 
@@ -159,40 +153,54 @@ class _Joiner:
         document_level = self._document_level(part) if self.first is None else []
         if self.first is None:
             self.first, self.language = part, str(part.Root.get("/Lang", ""))
-        copied = list(
-            self.out.copy_foreign(
-                part.make_indirect(
-                    Array(
-                        [
-                            *tops,
-                            *(value for _, value in entries),
-                            *outline_items,
-                            *destinations.values(),
-                            *classes.values(),
-                            *document_level,
-                        ]
-                    )
-                )
-            )
+        values = [value for _, value in entries]
+        copies = self._copy(
+            part,
+            [
+                tops,
+                values,
+                outline_items,
+                list(destinations.values()),
+                list(classes.values()),
+                document_level,
+            ],
         )
-        top_copies, copied = copied[: len(tops)], copied[len(tops) :]
-        self._add_part_element(top_copies, part)
-        for (number, _), value in zip(entries, copied, strict=False):
+        self._add_part_element(copies[0], part)
+        for (number, _), value in zip(entries, copies[1], strict=True):
             self.parent_tree[offset + number] = value
-        copied = copied[len(entries) :]
-        self.outline_items += copied[: len(outline_items)]
-        copied = copied[len(outline_items) :]
-        self.destinations.update(zip(destinations, copied, strict=False))
-        copied = copied[len(destinations) :]
+        self.outline_items += copies[2]
+        self.destinations.update(zip(destinations, copies[3], strict=True))
         self._merge_map(self.role_map, tree.get("/RoleMap"), "role", key)
-        self._merge_map(self.class_map, dict(zip(classes, copied, strict=False)), "class", key)
-        copied = copied[len(classes) :]
+        self._merge_map(self.class_map, dict(zip(classes, copies[4], strict=True)), "class", key)
         if document_level:
-            self._set_document_level(part, copied)
+            self._set_document_level(copies[5])
         for element in elements:
             if "/ID" in element and element.is_indirect:
                 # The copy made above: pikepdf copies each object of a part once.
                 self.ids[str(element.ID)] = self.out.copy_foreign(element)
+
+    def _copy(self, part: Pdf, groups: list[list[pikepdf.Object]]) -> list[list[pikepdf.Object]]:
+        """Copy groups of the part's objects in one go, so that shared objects stay shared.
+
+        An object the part's pages already brought along (a page, an annotation) is not
+        copied again: pikepdf maps each object of a part to one copy.
+        """
+        flat = Array([value for group in groups for value in group])
+        copied = list(self.out.copy_foreign(part.make_indirect(flat)))
+        result, start = [], 0
+        for group in groups:
+            result.append(copied[start : start + len(group)])
+            start += len(group)
+        return result
+
+    def _retag_fonts(self, part: Pdf) -> None:
+        """Keep the first use of each subset tag; give a font whose tag is taken a new one."""
+        for font in _fonts_in(part):
+            if tag := _subset_tag(font):
+                if tag in self.font_tags:
+                    _retag_font(font, self.font_tags)
+                else:
+                    self.font_tags.add(tag)
 
     def _shift_struct_parents(self, part: Pdf, offset: int) -> int:
         """Add ``offset`` to every ParentTree key the part's objects name; the largest key."""
@@ -225,7 +233,7 @@ class _Joiner:
         if not isinstance(new, Dictionary | dict):
             return
         for name, value in new.items():
-            if name in merged and repr(merged[name]) != repr(value):
+            if name in merged and _text(merged[name]) != _text(value):
                 raise ValueError(f"part {key!r} maps the {what} {name} differently")
             merged.setdefault(name, value)
 
@@ -239,7 +247,7 @@ class _Joiner:
             part.trailer.get("/Info", Dictionary()),
         ]
 
-    def _set_document_level(self, part: Pdf, copied: list[pikepdf.Object]) -> None:
+    def _set_document_level(self, copied: list[pikepdf.Object]) -> None:
         preferences, intents, metadata, info = copied
         root = self.out.Root
         root.ViewerPreferences = preferences
@@ -330,6 +338,12 @@ class _Joiner:
         return root
 
 
+def _text(value: pikepdf.Object) -> bytes:
+    return (
+        value.unparse(resolved=True) if isinstance(value, pikepdf.Object) else repr(value).encode()
+    )
+
+
 def _struct_parent_holders(part: Pdf) -> Iterator[tuple[pikepdf.Object, str]]:
     """Each page, annotation and Form XObject with a ParentTree key, and its key's field."""
     seen: set[tuple[int, int]] = set()
@@ -393,12 +407,12 @@ def _detach_top_elements(tree: Dictionary) -> list[pikepdf.Object]:
     return tops
 
 
-def _detach_outline_items(part: Pdf, prefix: str) -> list[Dictionary]:
+def _detach_outline_items(part: Pdf, prefix: str) -> list[pikepdf.Object]:
     """The part's top-level bookmarks, cut from their root, with destinations renamed."""
     outlines = part.Root.get("/Outlines")
     if not isinstance(outlines, Dictionary):
         return []
-    tops: list[Dictionary] = []
+    tops: list[pikepdf.Object] = []
     item = outlines.get("/First")
     while isinstance(item, Dictionary) and len(tops) < 100_000:
         tops.append(item)

@@ -326,6 +326,20 @@ def test_a_link_to_a_part_not_joined_is_refused(joined: Joined):
         assemble(joined.parts[:2], META)
 
 
+@pytest.mark.parametrize(
+    ("keys", "message"),
+    [
+        (["oversikt", "oversikt", "alvsjo"], "more than once"),
+        (["oversikt", "del 2", "alvsjo"], "'del 2'"),
+    ],
+)
+def test_part_keys_are_unique_and_plain(joined: Joined, keys: list[str], message: str):
+    parts = [(key, part) for key, (_, part) in zip(keys, joined.parts, strict=True)]
+
+    with pytest.raises(ValueError, match=message):
+        assemble(parts, META)
+
+
 def test_a_part_whose_geometries_do_not_match_its_pages_is_refused(joined: Joined):
     key, part = joined.parts[1]
     short = RenderedPart(data=part.data, geometries=part.geometries[:1])
