@@ -295,6 +295,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reporting.tasks.sweep_report_runs",
         "schedule": REPORT_SWEEP_SECONDS,
     },
+    # The yearly report date SLK sets: checked every hour, started once.
+    "scheduled-reports": {
+        "task": "reporting.tasks.start_scheduled_reports",
+        "schedule": crontab(minute=5),
+    },
     "deadline-reminders": {
         "task": "programme.tasks.send_deadline_reminders",
         "schedule": (

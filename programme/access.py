@@ -32,8 +32,6 @@ from programme.models import (
     BodyRole,
     BodyUserObjectPermission,
     Confidentiality,
-    FollowUp,
-    FollowUpState,
     GlobalRole,
     GlobalRoleKind,
     Membership,
@@ -356,49 +354,7 @@ def general_text(record: models.Model, name: str, use: GeneralUse = GeneralUse.S
     return str(getattr(record, name) or "")
 
 
-# --- Reports: which variant a reader gets -------------------------------------------------
-
-
-def report_audiences(user: AnyUser, follow_ups: Iterable[FollowUp]) -> dict[int, list[Audience]]:
-    """The variants of each follow-up's reports the user may ask for and download.
-
-    SLK and the body's administrators read all three (an administrator previews the
-    general one before approval, to see what officials will read); the body's readers
-    the members' one; officials and the body's readers the general one once SLK has
-    approved. Anyone else none (404). Two queries however many follow-ups.
-    """
-    every = [Audience.FULL, Audience.MEMBERS, Audience.GENERAL]
-    rows = list(follow_ups)
-    if is_slk_reviewer(user):
-        return {row.pk: every for row in rows}
-    body_ids = {row.plan.body_id for row in rows}
-    admin = set(
-        _bodies_with(user, CHANGE_RECORDS).filter(pk__in=body_ids).values_list("pk", flat=True)
-    )
-    member = set(
-        _bodies_with(user, VIEW_RECORDS).filter(pk__in=body_ids).values_list("pk", flat=True)
-    )
-    result: dict[int, list[Audience]] = {}
-    for row in rows:
-        body_id = row.plan.body_id
-        audiences = every if body_id in admin else [Audience.MEMBERS] if body_id in member else []
-        if row.state == FollowUpState.APPROVED and not audiences and is_official(user):
-            audiences = [Audience.GENERAL]
-        elif row.state == FollowUpState.APPROVED and audiences == [Audience.MEMBERS]:
-            audiences = [Audience.MEMBERS, Audience.GENERAL]
-        result[row.pk] = audiences
-    return result
-
-
-def report_follow_ups(user: AnyUser) -> models.QuerySet[FollowUp]:
-    """The follow-ups of which the user may read a report: ``report_audiences`` as SQL."""
-    queryset = FollowUp.objects.all()
-    if is_slk_reviewer(user):
-        return queryset
-    allowed = Q(plan__body__in=_bodies_with(user, VIEW_RECORDS))
-    if is_official(user):
-        allowed |= Q(state=FollowUpState.APPROVED)
-    return queryset.filter(allowed)
+# --- Reports: what each variant may print (who gets which: programme/report_access.py) ----
 
 
 def for_audience(

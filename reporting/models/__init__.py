@@ -1,5 +1,16 @@
 """Every model of the reporting app; this package only re-exports."""
 
-from reporting.models.runs import ReportRequest, ReportRun, RunState
+from reporting.models.city import PartKind, Publication, ReportPart, ReportSchedule, RunPart
+from reporting.models.runs import ReportRequest, ReportRun, ReportScope, RunState
 
-__all__ = ["ReportRequest", "ReportRun", "RunState"]
+__all__ = [
+    "PartKind",
+    "Publication",
+    "ReportPart",
+    "ReportRequest",
+    "ReportRun",
+    "ReportSchedule",
+    "ReportScope",
+    "RunPart",
+    "RunState",
+]

@@ -28,14 +28,35 @@ class RunState(models.TextChoices):
     FAILED = "failed", pgettext_lazy("report run", "failed")
 
 
+class ReportScope(models.TextChoices):
+    """What a report covers."""
+
+    BODY = "body", _("a body's follow-up")
+    CITY = "city", _("the whole city")
+
+
 class ReportRun(models.Model):
-    """One rendering of a follow-up's report for one audience, from inputs with one hash."""
+    """One rendering of a report for one audience, from inputs with one hash.
+
+    A body's report names its follow-up; the city-wide report names its year and period
+    and is put together from parts (``RunPart``).
+    """
 
     not_edited = "changed only by the worker's state transitions, one field set at a time"
 
-    follow_up = models.ForeignKey(
-        FollowUp, verbose_name=_("follow-up"), on_delete=models.PROTECT, related_name="report_runs"
+    scope = models.CharField(
+        _("scope"), max_length=8, choices=ReportScope.choices, default=ReportScope.BODY
     )
+    follow_up = models.ForeignKey(
+        FollowUp,
+        verbose_name=_("follow-up"),
+        on_delete=models.PROTECT,
+        related_name="report_runs",
+        null=True,
+        blank=True,
+    )
+    year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True)
+    period = models.CharField(_("period"), max_length=8, blank=True)
     audience = models.CharField(_("variant"), max_length=16, choices=Audience.choices)
     language = models.CharField(_("language"), max_length=8)
     title = models.CharField(_("title"), max_length=300)
@@ -57,6 +78,8 @@ class ReportRun(models.Model):
     sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
     size = models.PositiveBigIntegerField(_("size in bytes"), null=True, blank=True)
     pages = models.PositiveIntegerField(_("pages"), null=True, blank=True)
+    # A city-wide run: set once, when its last part is done and the joining is queued.
+    assembly_queued = models.BooleanField(_("joining queued"), default=False)
 
     class Meta:
         verbose_name = _("report run")
@@ -74,10 +97,25 @@ class ReportRun(models.Model):
                 condition=~Q(state="done") | (~Q(file_name="") & ~Q(sha256="")),
                 name="report_run_done_has_file",
             ),
+            models.CheckConstraint(
+                condition=(Q(scope="body") & Q(follow_up__isnull=False))
+                | (
+                    Q(scope="city")
+                    & Q(follow_up__isnull=True)
+                    & Q(year__isnull=False)
+                    & ~Q(period="")
+                ),
+                name="report_run_names_its_subject",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.title} ({self.get_audience_display()}, {self.get_state_display()})"
+
+    @property
+    def is_city(self) -> bool:
+        """Whether this is a run of the city-wide report."""
+        return self.scope == ReportScope.CITY
 
     @property
     def is_pending(self) -> bool:

@@ -1,7 +1,7 @@
 """What the reports pages read: the reports a user may download, and one report's runs.
 
 Every read asks the access module which follow-ups and variants the user may have
-(``access.report_follow_ups``, ``access.report_audiences``); a report the user may not
+(``report_access.report_follow_ups``, ``report_access.report_audiences``); a report the user may not
 read answers 404.
 """
 
@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from typing import cast
 
 from django.db.models import QuerySet
 from django.db.models.fields.json import KT
 from django.http import Http404
 from django.utils import translation
 
-from programme import access
+from programme import access, report_access
 from programme.models import Audience, FollowUp, FollowUpPeriod
 from programme.sorting import swedish_sort_key
 from reporting.models import ReportRequest, ReportRun, RunState
@@ -48,6 +49,8 @@ def is_current(run: ReportRun) -> bool:
     follow-up was approved, is not handed out: it may print what its readers may no
     longer read, or call itself a draft. Asking again makes a current one.
     """
+    if run.follow_up is None:
+        raise ValueError("a city-wide run is not checked against a follow-up")
     return _canonical(run.inputs) == current_inputs(
         run.follow_up, Audience(run.audience), run.language
     )
@@ -88,7 +91,7 @@ def reports_page(user: access.AnyUser, year: int | None) -> ReportsPage:
 
     Four queries however many follow-ups; without a year, the latest year with any.
     """
-    visible: QuerySet[FollowUp] = access.report_follow_ups(user)
+    visible: QuerySet[FollowUp] = report_access.report_follow_ups(user)
     years = sorted(set(visible.values_list("plan__year", flat=True)), reverse=True)
     if year is None:
         year = years[0] if years else None
@@ -97,7 +100,7 @@ def reports_page(user: access.AnyUser, year: int | None) -> ReportsPage:
         if year is not None
         else []
     )
-    audiences = access.report_audiences(user, follow_ups)
+    audiences = report_access.report_audiences(user, follow_ups)
     latest: dict[tuple[int, str], ReportRun] = {}
     state_of = {row.pk: row.state for row in follow_ups}
     runs = (
@@ -107,10 +110,11 @@ def reports_page(user: access.AnyUser, year: int | None) -> ReportsPage:
         .order_by("finished_at", "pk")
     )
     for run in runs:
+        follow_up_id = cast(int, run.follow_up_id)
         # A file made while the follow-up stood elsewhere (a preview before approval) is
         # not offered here; the download view checks every file is current besides.
-        if run.state_then == state_of[run.follow_up_id]:
-            latest[(run.follow_up_id, run.audience)] = run
+        if run.state_then == state_of[follow_up_id]:
+            latest[(follow_up_id, run.audience)] = run
     rows = [
         ReportRow(
             follow_up=row,
@@ -160,7 +164,7 @@ def follow_up_or_404(
     the user may read reports of, not through the bodies whose records the user reads.
     """
     follow_up = (
-        access.report_follow_ups(user)
+        report_access.report_follow_ups(user)
         .filter(plan__body__slug=slug, plan__year=year, period=period)
         .select_related("plan__body")
         .first()
@@ -176,7 +180,7 @@ def report_page(user: access.AnyUser, follow_up: FollowUp, audience: Audience) -
     Four queries, and those of collecting the report's inputs once per language of its
     finished runs, to tell which files are still current.
     """
-    audiences = access.report_audiences(user, [follow_up])[follow_up.pk]
+    audiences = report_access.report_audiences(user, [follow_up])[follow_up.pk]
     if audience not in audiences:
         raise Http404
     requests = list(
@@ -202,7 +206,8 @@ def report_page(user: access.AnyUser, follow_up: FollowUp, audience: Audience) -
 
 
 def run_or_404(user: access.AnyUser, pk: int) -> ReportRun:
-    """A finished run whose variant the user may read, or 404."""
+    """A finished run whose variant the user may read, or 404 (``RunOutdated`` for a body's
+    file that no longer prints what its variant may print)."""
     run = (
         ReportRun.objects.filter(pk=pk, state=RunState.DONE)
         .select_related("follow_up__plan__body")
@@ -210,7 +215,12 @@ def run_or_404(user: access.AnyUser, pk: int) -> ReportRun:
     )
     if run is None:
         raise Http404
-    if run.audience not in access.report_audiences(user, [run.follow_up])[run.follow_up_id]:
+    if run.follow_up is None:
+        # The city-wide report: SLK's drafts, everyone's published files.
+        from reporting.queries import city_reports
+
+        return city_reports.city_run_or_404(user, run)
+    if run.audience not in report_access.report_audiences(user, [run.follow_up])[run.follow_up.pk]:
         raise Http404
     if not is_current(run):
         raise RunOutdated(run)

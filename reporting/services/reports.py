@@ -23,7 +23,7 @@ from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.utils import timezone, translation
 
-from programme import access
+from programme import access, report_access
 from programme.models import Audience, FollowUp
 from reporting import pdf, rendering, storage
 from reporting.models import ReportRequest, ReportRun, RunState
@@ -65,7 +65,7 @@ def request_report(
     with the same inputs is queued, running or done, the request joins it and nothing is
     rendered again; otherwise a new run is queued and given to the worker after commit.
     """
-    if audience not in access.report_audiences(user, [follow_up])[follow_up.pk]:
+    if audience not in report_access.report_audiences(user, [follow_up])[follow_up.pk]:
         raise Http404
     language = translation.get_language() or settings.LANGUAGE_CODE
     with translation.override(language):

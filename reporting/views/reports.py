@@ -7,19 +7,25 @@ never from a public media address.
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.contrib import messages
 from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from programme import access_log
-from programme.models import AccessAction
+from programme.models import AccessAction, Audience, FollowUp
 from programme.queries import follow_ups as follow_up_queries
 from programme.years import is_record_year
+from reporting.models import Publication, ReportRun
+from reporting.queries import city_reports
 from reporting.queries import reports as queries
+from reporting.services import city as city_services
 from reporting.services import reports as services
 from reporting.storage import report_storage
 
@@ -37,8 +43,11 @@ def report_list(request: HttpRequest) -> HttpResponse:
     year_text = request.GET.get("ar", "")
     year = int(year_text) if year_text.isdigit() and is_record_year(int(year_text)) else None
     page = queries.reports_page(request.user, year)
+    city = city_reports.city_list(request.user, page.year)
     return render(
-        request, "reporting/report_list.html", {"page": page, "current": "reporting:list"}
+        request,
+        "reporting/report_list.html",
+        {"page": page, "city": city, "current": "reporting:list"},
     )
 
 
@@ -100,6 +109,7 @@ def report_download(request: HttpRequest, pk: int) -> HttpResponseBase:
         run = queries.run_or_404(request.user, pk)
     except queries.RunOutdated as outdated:
         run = outdated.run
+        follow_up = cast(FollowUp, run.follow_up)
         messages.warning(
             request,
             _(
@@ -109,21 +119,31 @@ def report_download(request: HttpRequest, pk: int) -> HttpResponseBase:
         )
         return HttpResponseRedirect(
             _report_url(
-                run.follow_up.plan.body.slug,
-                run.follow_up.plan.year,
-                run.follow_up.period,
+                follow_up.plan.body.slug,
+                follow_up.plan.year,
+                follow_up.period,
                 queries.SLUG_OF[run.audience],
             )
         )
-    if run.inputs.get("holds_confidential"):
+    if run.follow_up is not None and run.inputs.get("holds_confidential"):
         access_log.log_access(request.user, run, run.follow_up.plan.body, AccessAction.REPORT)
     handle = report_storage().open(run.file_name, "rb")
     response = FileResponse(
         handle,
         as_attachment=True,
-        filename=f"{run.file_title}.pdf",
+        filename=f"{_file_title(run)}.pdf",
         content_type="application/pdf",
     )
     # A report may print confidential records: never kept by a browser or a proxy.
     response["Cache-Control"] = "no-store"
     return response
+
+
+def _file_title(run: ReportRun) -> str:
+    """The download's name: a city-wide draft says so until SLK has published the file."""
+    if run.follow_up is not None:
+        return run.file_title
+    with translation.override(run.language):
+        return city_services.city_file_title(
+            run.title, Audience(run.audience), Publication.objects.filter(run=run).exists()
+        )

@@ -7,7 +7,7 @@ import json
 import pytest
 from django.utils import translation
 
-from programme import access
+from programme import report_access
 from programme.models import (
     Activity,
     ActivityReport,
@@ -128,8 +128,8 @@ def test_the_access_module_decides_the_variants_of_each_reader(
     user = cast.by_name(persona)
     follow_ups = [report_world.annual, report_world.draft]
 
-    audiences = access.report_audiences(user, follow_ups)
-    listed = set(access.report_follow_ups(user).filter(plan__year=w.YEAR))
+    audiences = report_access.report_audiences(user, follow_ups)
+    listed = set(report_access.report_follow_ups(user).filter(plan__year=w.YEAR))
 
     assert audiences[report_world.annual.pk] == annual
     assert audiences[report_world.draft.pk] == draft

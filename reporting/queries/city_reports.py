@@ -1,0 +1,161 @@
+"""What the city-wide report's pages read: its runs, its publications, and who may read which.
+
+Every read asks ``programme.report_access.city_report_audiences``: SLK reads both variants,
+drafts included; anyone else with a role reads the general variant's published files
+only (the current one and every superseded one). A report the user may not read answers
+404.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.http import Http404
+
+from programme import report_access
+from programme.access import AnyUser
+from programme.models import Audience, FollowUpPeriod
+from reporting.models import (
+    Publication,
+    ReportRequest,
+    ReportRun,
+    ReportSchedule,
+    ReportScope,
+    RunState,
+)
+from reporting.queries.reports import SLUG_OF
+
+CITY_AUDIENCES = (Audience.GENERAL, Audience.FULL)
+
+
+def is_published(year: int, period: str) -> bool:
+    """Whether SLK has published the period's city-wide report at least once."""
+    return Publication.objects.filter(year=year, period=period).exists()
+
+
+def audiences(user: AnyUser, year: int, period: str) -> list[Audience]:
+    """The variants of the period's city-wide report the user may read."""
+    return report_access.city_report_audiences(user, is_published(year, period))
+
+
+@dataclass
+class CityReportPage:
+    """One variant of one period's city-wide report: its runs and its publications."""
+
+    year: int
+    period: FollowUpPeriod
+    audience: Audience
+    audiences: list[Audience]
+    # SLK's view: who asked for which run (empty for anyone else).
+    requests: list[ReportRequest]
+    current: ReportRun | None
+    publications: list[Publication]
+    may_ask: bool
+    # SLK's yearly report date (annual report only), if set.
+    schedule: ReportSchedule | None = None
+
+    @property
+    def is_pending(self) -> bool:
+        """Whether the newest run is still queued or rendering (the page follows it)."""
+        return self.current is not None and self.current.is_pending
+
+    @property
+    def published_run_ids(self) -> set[int]:
+        """The runs whose files are published, now or earlier."""
+        return {publication.run_id for publication in self.publications}
+
+
+def city_report_page(
+    user: AnyUser, year: int, period: FollowUpPeriod, audience: Audience
+) -> CityReportPage:
+    """The page of the period's city-wide report for ``audience``; 404 unless the user may."""
+    allowed = audiences(user, year, period)
+    if audience not in allowed:
+        raise Http404
+    slk = report_access.may_ask_city_report(user)
+    publications = (
+        list(
+            Publication.objects.filter(year=year, period=period)
+            .select_related("run", "published_by")
+            .order_by("-published_at", "-pk")
+        )
+        if audience == Audience.GENERAL
+        else []
+    )
+    requests = (
+        list(
+            ReportRequest.objects.filter(
+                run__scope=ReportScope.CITY,
+                run__year=year,
+                run__period=period,
+                run__audience=audience,
+            )
+            .select_related("run", "requested_by")
+            .defer("run__inputs")
+            .order_by("-requested_at", "-pk")[:50]
+        )
+        if slk
+        else []
+    )
+    return CityReportPage(
+        year=year,
+        period=period,
+        audience=audience,
+        audiences=allowed,
+        requests=requests,
+        current=requests[0].run if requests else None,
+        publications=publications,
+        may_ask=slk,
+        schedule=(
+            ReportSchedule.objects.filter(year=year).first()
+            if slk and period == FollowUpPeriod.ANNUAL
+            else None
+        ),
+    )
+
+
+def city_run_or_404(user: AnyUser, run: ReportRun) -> ReportRun:
+    """A finished city-wide run the user may download: SLK any, others a published one."""
+    if run.scope != ReportScope.CITY or run.state != RunState.DONE or run.year is None:
+        raise Http404
+    if report_access.may_ask_city_report(user):
+        return run
+    published = Publication.objects.filter(run=run).exists()
+    if run.audience not in report_access.city_report_audiences(user, published) or not published:
+        raise Http404
+    return run
+
+
+@dataclass
+class CityListRow:
+    """One period's city-wide report on the reports page."""
+
+    period: FollowUpPeriod
+    audiences: list[Audience]
+    current: Publication | None
+
+    @property
+    def variants(self) -> list[tuple[Audience, str]]:
+        """Each variant with its address slug."""
+        return [(audience, SLUG_OF[audience.value]) for audience in self.audiences]
+
+
+def city_list(user: AnyUser, year: int | None) -> list[CityListRow]:
+    """The periods of ``year`` whose city-wide report the user may open (two queries)."""
+    if year is None:
+        return []
+    current = {
+        publication.period: publication
+        for publication in Publication.objects.filter(year=year, superseded_at__isnull=True)
+    }
+    published = set(
+        Publication.objects.filter(year=year).values_list("period", flat=True).distinct()
+    )
+    rows = []
+    for period in FollowUpPeriod:
+        allowed = report_access.city_report_audiences(user, period.value in published)
+        if allowed:
+            rows.append(
+                CityListRow(period=period, audiences=allowed, current=current.get(period.value))
+            )
+    return rows
