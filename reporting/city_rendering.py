@@ -241,16 +241,15 @@ def body_html(inputs: Inputs, body: Inputs, language: str) -> str:
         )
 
 
-def city_pdf_meta(
-    inputs: Inputs, language: str, audience: Audience, *, published: bool
-) -> pdf.PdfMeta:
+def city_pdf_meta(inputs: Inputs, language: str, audience: Audience) -> pdf.PdfMeta:
     """The joined file's title, author, subject and keywords, and what its footer says.
 
-    ``published`` says whether SLK has published this report: until then every page's
-    footer says it is a draft. The full variant's footer also says it is SLK's only.
+    The file SLK publishes is the very file SLK read (publishing renders nothing), so no
+    page says "draft": until it is published only SLK reads it, and its file name says
+    so. The full variant, never published, says on every page that it is SLK's only.
     """
     with translation.override(language):
-        notes = [] if published else [gettext("Draft – not published")]
+        notes = []
         if Audience(audience) == Audience.FULL:
             notes.append(gettext("Full variant – for SLK only"))
         return pdf.PdfMeta(

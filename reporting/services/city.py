@@ -57,9 +57,9 @@ OVERVIEW_ATTEMPTS = 3
 class Dispatch:
     """How the service hands work to the worker (Celery tasks, or a test's own calls)."""
 
-    part: Callable[[int], None]
-    assemble: Callable[[int], None]
-    plan: Callable[[int], None]
+    part: Callable[[int], object]
+    assemble: Callable[[int], object]
+    plan: Callable[[int], object]
 
 
 def celery_dispatch() -> Dispatch:
@@ -376,9 +376,7 @@ def assemble_run(run_id: int) -> ReportRun | None:
         overview, overview_rendered = _overview(run, rows, bodies)
         parts: list[tuple[str, pdf.RenderedPart]] = [("overview", overview_rendered)]
         parts += [(row.part.key, _load_part(row.part)) for row in rows]
-        meta = city_rendering.city_pdf_meta(
-            run.inputs, run.language, Audience(run.audience), published=False
-        )
+        meta = city_rendering.city_pdf_meta(run.inputs, run.language, Audience(run.audience))
         rendered = pdf.assemble(parts, meta)
     sha256 = hashlib.sha256(rendered.data).hexdigest()
     stored = storage.store(rendered.data, sha256, run_id)

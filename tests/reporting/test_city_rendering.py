@@ -33,7 +33,7 @@ def test_each_part_renders_to_a_pdf_with_its_text(city_world: CityWorld, tmp_pat
         {"key": body["key"], "title": body["name"], "page": 40 + index}
         for index, body in enumerate(inputs["bodies"])
     ]
-    meta = city_rendering.city_pdf_meta(inputs, "sv", Audience.GENERAL, published=False)
+    meta = city_rendering.city_pdf_meta(inputs, "sv", Audience.GENERAL)
 
     overview_html = city_rendering.overview_html(inputs, "sv", contents)
     overview = _render(overview_html, meta, tmp_path / "oversikt.pdf")
@@ -62,7 +62,7 @@ def test_each_part_renders_to_a_pdf_with_its_text(city_world: CityWorld, tmp_pat
             assert "Skydd av samhällsviktig verksamhet" not in text
 
 
-def test_the_footer_says_a_draft_until_published_and_the_full_variant_is_slks():
+def test_the_footer_says_the_full_variant_is_slks_and_no_page_says_draft():
     translation.activate("en")
     inputs = {
         "title": "The city's annual report 2025 – safety and security",
@@ -71,12 +71,11 @@ def test_the_footer_says_a_draft_until_published_and_the_full_variant_is_slks():
         "audience_label": "general",
     }
 
-    draft = city_rendering.city_pdf_meta(inputs, "en", Audience.GENERAL, published=False)
-    published = city_rendering.city_pdf_meta(inputs, "en", Audience.GENERAL, published=True)
-    full = city_rendering.city_pdf_meta(inputs, "en", Audience.FULL, published=True)
+    draft = city_rendering.city_pdf_meta(inputs, "en", Audience.GENERAL)
+    full = city_rendering.city_pdf_meta(inputs, "en", Audience.FULL)
 
-    assert draft.footer_note == "Draft – not published"
-    assert published.footer_note == ""
+    # The general file SLK publishes is the file SLK read: nothing in it says "draft".
+    assert draft.footer_note == ""
     assert full.footer_note == "Full variant – for SLK only"
     assert draft.author == "City Executive Office"
     assert draft.title == inputs["title"]

@@ -25,6 +25,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from io import BytesIO
 from pathlib import Path
 from typing import Any
 
@@ -34,11 +35,12 @@ from django.conf import settings
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from programme.models import Audience
 from reporting import storage
-from reporting.models import ReportRequest, ReportRun, RunState
+from reporting.models import ReportRequest, ReportRun, RunPart, RunState
+from reporting.services.city import request_city_report
 from reporting.services.reports import request_report
 from reporting.tasks import sweep_report_runs
 from tests.conftest import Cast
@@ -332,3 +334,30 @@ def test_the_sweep_fails_a_run_whose_worker_vanished_and_asking_again_renders_it
     assert outcome == "nothing to do"
     lost.refresh_from_db()
     assert (lost.state, lost.attempts) == (RunState.FAILED, 1)
+
+
+def test_the_city_report_s_parts_are_rendered_by_both_workers_and_joined(
+    report_workers: ReportWorkers, report_world: ReportWorld, cast: Cast, client: Client
+) -> None:
+    """The plan, each part and the joining are tasks of their own, collected through the
+    database: both workers render parts, and the run ends done with one joined file."""
+    pool = report_workers
+    with translation.override("sv"):
+        asked = request_city_report(
+            cast.slk, 2025, "annual", Audience.FULL, dispatch=pool.city_dispatch()
+        )
+    run = pool.wait_for(lambda: finished(asked.run.pk), RENDER_TIMEOUT, "the city run to finish")
+    assert run.state == RunState.DONE, run.error
+    parts = RunPart.objects.filter(run=run).count()
+    assert parts == len(run.inputs["bodies"]) > 1
+    output = pool.output()
+    assert output.count("reporting.tasks.render_report_part[") >= 2 * parts  # received, done
+    # Both workers took parts.
+    logs = [worker.output() for worker in pool.workers if worker.alive()]
+    assert sum(1 for log in logs if "render_report_part" in log) == 2, pool.logs()
+    assert output.count("assemble_city_report[") >= 2
+    client.force_login(cast.slk)
+    content = downloaded(client, run)
+    assert_whole_pdf(content, run.sha256)
+    with pikepdf.open(BytesIO(content)) as pdf:
+        assert len(pdf.pages) == run.pages

@@ -25,6 +25,10 @@ from config.settings import *  # noqa: F403
 
 HOLD_SECONDS = 60.0
 
+# The tasks a worker sends itself (the city-wide report's parts and joining) go to the
+# test's own queue, which only its workers consume.
+CELERY_TASK_DEFAULT_QUEUE = os.environ.get("REPORT_TEST_QUEUE", "celery")
+
 _hold_dir = os.environ.get("REPORT_TEST_HOLD_DIR")
 
 

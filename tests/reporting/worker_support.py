@@ -126,6 +126,7 @@ class ReportWorkers:
             "PRIVATE_MEDIA_ROOT": str(self.private_dir),
             "REPORT_STORAGE": "local",
             "REPORT_TEST_HOLD_DIR": str(self.hold_dir),
+            "REPORT_TEST_QUEUE": self.queue,
             "PYTHONUNBUFFERED": "1",
         }
         # Defaults for the rest: a time limit or visibility timeout set in the shell
@@ -230,6 +231,22 @@ class ReportWorkers:
         with Connection(REDIS_URL) as producer:
             result = render_report.apply_async((run_id,), queue=self.queue, connection=producer)
         return str(result.id)
+
+    def send_task(self, name: str, argument: int) -> str:
+        """Send the task ``name`` (of ``reporting.tasks``) with one id to this run's queue."""
+        with Connection(REDIS_URL) as producer:
+            result = CONTROL.send_task(name, (argument,), queue=self.queue, connection=producer)
+        return str(result.id)
+
+    def city_dispatch(self) -> Any:
+        """How the city-wide report's service reaches these workers from the test process."""
+        from reporting.services.city import Dispatch
+
+        return Dispatch(
+            part=lambda pk: self.send_task("reporting.tasks.render_report_part", pk),
+            assemble=lambda pk: self.send_task("reporting.tasks.assemble_city_report", pk),
+            plan=lambda pk: self.send_task("reporting.tasks.plan_city_report", pk),
+        )
 
     # --- Holding a rendering -----------------------------------------------------------
 
