@@ -72,7 +72,7 @@ def finish(report: bytes, stamp: bytes, metadata: Metadata) -> bytes:
 
 
 def _require_header_scopes(pdf: Pdf) -> None:
-    for element in _structure_elements(pdf):
+    for element in structure_elements(pdf):
         if element.get("/S") != "/TH":
             continue
         attributes = element.get("/A")
@@ -81,7 +81,7 @@ def _require_header_scopes(pdf: Pdf) -> None:
             raise RuntimeError("a TH structure element has no /Scope: WeasyPrint's tagging changed")
 
 
-def _structure_elements(pdf: Pdf) -> Iterator[Dictionary]:
+def structure_elements(pdf: Pdf) -> Iterator[Dictionary]:
     """Every structure element reachable from the structure tree root, each once."""
     root = pdf.Root.get("/StructTreeRoot")
     if root is None:
@@ -134,7 +134,7 @@ class _ResourceCopier:
         self.pdf = pdf
         self.stamp_pdf = stamp_pdf
         self.copied: dict[tuple[str, str], tuple[Name, pikepdf.Object]] = {}
-        self.taken_tags = {_subset_tag(font) for font in _fonts_in(pdf)}
+        self.taken_tags = {subset_tag(font) for font in fonts_in(pdf)}
 
     def drawing_of(
         self, stamp_page: pikepdf.Page
@@ -168,20 +168,20 @@ class _ResourceCopier:
                 value = self.stamp_pdf.make_indirect(value)
             copy = self.pdf.copy_foreign(value)
             if category == "/Font":
-                _retag_font(copy, self.taken_tags)
+                retag_font(copy, self.taken_tags)
             # The report's own resource names never start with "Artifact".
             self.copied[key] = Name("/Artifact" + str(name).lstrip("/")), copy
         return self.copied[key]
 
 
-def _retag_font(font: pikepdf.Object, taken: set[str]) -> None:
+def retag_font(font: pikepdf.Object, taken: set[str]) -> None:
     """Give a copied font subset a tag of its own (PDF 32000-1, 9.6.4).
 
     WeasyPrint derives the tag from the font's description, not from the glyphs, so the
     stamp's subset of DejaVu Sans carries the same name as the report's, with other
     glyphs: one file may not hold two different subsets under one name.
     """
-    old = _subset_tag(font)
+    old = subset_tag(font)
     counter = 0
     while True:
         seed = hashlib.sha256(f"{old}:{counter}".encode()).digest()
@@ -208,12 +208,12 @@ def _font_parts(font: pikepdf.Object) -> Iterator[pikepdf.Object]:
         yield font.FontDescriptor
 
 
-def _subset_tag(font: pikepdf.Object) -> str:
+def subset_tag(font: pikepdf.Object) -> str:
     tag, plus, _ = str(font.get("/BaseFont", "")).lstrip("/").partition("+")
     return tag if plus else ""
 
 
-def _fonts_in(pdf: Pdf) -> Iterator[pikepdf.Object]:
+def fonts_in(pdf: Pdf) -> Iterator[pikepdf.Object]:
     """Every font the pages use, including those of nested Form XObjects, each once."""
     seen: set[tuple[int, int]] = set()
     pending = [page.obj.get("/Resources") for page in pdf.pages]

@@ -62,7 +62,7 @@ import pikepdf
 from pikepdf import Array, Dictionary, Name, NameTree, NumberTree, Pdf, String
 
 # Walking the structure tree and renaming font subsets are pdf_finish's rules too.
-from reporting.pdf_finish import _fonts_in, _retag_font, _structure_elements, _subset_tag
+from reporting.pdf_finish import fonts_in, retag_font, structure_elements, subset_tag
 
 KEY_PATTERN = re.compile(r"[A-Za-z0-9_-]+")
 # Separates a part's key from a destination name or an ID; keys never contain it.
@@ -130,7 +130,7 @@ class _Joiner:
         self.next_key = offset + self._shift_struct_parents(part, offset) + 1
         entries = list(NumberTree(tree.ParentTree).items()) if "/ParentTree" in tree else []
         self.next_key = max(self.next_key, offset + max((n for n, _ in entries), default=-1) + 1)
-        elements = list(_structure_elements(part))
+        elements = list(structure_elements(part))
         _prefix_ids(elements, prefix)
         for page in part.pages:
             for annotation in page.obj.get("/Annots", Array()):
@@ -195,10 +195,10 @@ class _Joiner:
 
     def _retag_fonts(self, part: Pdf) -> None:
         """Keep the first use of each subset tag; give a font whose tag is taken a new one."""
-        for font in _fonts_in(part):
-            if tag := _subset_tag(font):
+        for font in fonts_in(part):
+            if tag := subset_tag(font):
                 if tag in self.font_tags:
-                    _retag_font(font, self.font_tags)
+                    retag_font(font, self.font_tags)
                 else:
                     self.font_tags.add(tag)
 
