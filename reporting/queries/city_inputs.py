@@ -272,6 +272,7 @@ def _goal(row: GoalJudgement, areas: dict[int, str], links: dict[int, list[int]]
         "slk_judgement_label": row.get_slk_judgement_display() if row.slk_judgement else "",
         "disagrees": row.disagrees,
         "focus_areas": [areas[pk] for pk in links.get(row.pk, []) if pk in areas],
+        "level": stricter(row.confidentiality, row.goal.confidentiality),
         "level_label": str(
             Confidentiality(stricter(row.confidentiality, row.goal.confidentiality)).label
         ),
@@ -289,6 +290,7 @@ def _indicator(row: IndicatorOutcome) -> Inputs:
         "target": _number(row.target),
         "value": _number(row.value),
         "reached": _reached(row.value, row.target, row.direction),
+        "level": level,
         "level_label": str(Confidentiality(level).label),
     }
 
@@ -393,6 +395,9 @@ def city_report_inputs(year: int, period: str, audience: Audience) -> Inputs:
                     "indicators": len(indicators) - len(shown_indicators),
                 },
                 "council_goal_judgement_label": str(Judgement(judged).label) if judged else "",
+                "council_goal_level": (
+                    getattr(own, FollowUp.text_levels["council_goal_judgement"]) if judged else ""
+                ),
             }
         )
 

@@ -14,7 +14,7 @@ from django.http import Http404
 
 from programme import report_access
 from programme.access import AnyUser
-from programme.models import Audience, FollowUpPeriod
+from programme.models import Audience, Confidentiality, FollowUpPeriod
 from reporting.models import (
     Publication,
     ReportRequest,
@@ -159,3 +159,19 @@ def city_list(user: AnyUser, year: int | None) -> list[CityListRow]:
                 CityListRow(period=period, audiences=allowed, current=current.get(period.value))
             )
     return rows
+
+
+def confidential_bodies(run: ReportRun) -> list[str]:
+    """The slugs of the bodies whose part of the run prints a confidential record or text.
+
+    Downloading such a file is written to the access log once per body, as downloading a
+    body's own report that prints one is.
+    """
+    confidential = Confidentiality.CONFIDENTIAL
+    return [
+        body["key"]
+        for body in run.inputs.get("bodies", [])
+        if body.get("council_goal_level") == confidential
+        or any(row.get("level") == confidential for row in body.get("goals", []))
+        or any(row.get("level") == confidential for row in body.get("indicators", []))
+    ]

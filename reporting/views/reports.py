@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from programme import access_log
-from programme.models import AccessAction, Audience, FollowUp
+from programme.models import AccessAction, Audience, Body, FollowUp
 from programme.queries import follow_ups as follow_up_queries
 from programme.years import is_record_year
 from reporting.models import Publication, ReportRun
@@ -127,6 +127,10 @@ def report_download(request: HttpRequest, pk: int) -> HttpResponseBase:
         )
     if run.follow_up is not None and run.inputs.get("holds_confidential"):
         access_log.log_access(request.user, run, run.follow_up.plan.body, AccessAction.REPORT)
+    elif run.follow_up is None:
+        slugs = city_reports.confidential_bodies(run)
+        for body in Body.objects.filter(slug__in=slugs).order_by("pk"):
+            access_log.log_access(request.user, run, body, AccessAction.REPORT)
     handle = report_storage().open(run.file_name, "rb")
     response = FileResponse(
         handle,

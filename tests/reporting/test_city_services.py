@@ -18,7 +18,13 @@ from django.http import Http404
 from django.test import Client
 from django.urls import reverse
 
-from programme.models import Audience, FollowUpPeriod, IndicatorOutcome
+from programme.models import (
+    AccessAction,
+    AccessLogEntry,
+    Audience,
+    FollowUpPeriod,
+    IndicatorOutcome,
+)
 from reporting.models import Publication, ReportPart, ReportRun, RunPart, RunState
 from reporting.services import city, publishing
 from reporting.storage import report_storage
@@ -107,6 +113,13 @@ def test_the_city_report_is_made_of_parts_and_one_changed_body_renders_one_part_
     assert ReportPart.objects.filter(kind="overview").count() == overviews + 1
     assert "97,3" in page_text(stored_path(second))
     assert "97,3" not in text
+
+    # The full file prints Järva's confidential records: its download is logged for Järva.
+    slk = Client()
+    slk.force_login(cast.slk)
+    assert slk.get(reverse("reporting:download", kwargs={"pk": second.pk})).status_code == 200
+    logged = AccessLogEntry.objects.filter(action=AccessAction.REPORT, record_id=second.pk)
+    assert [entry.body for entry in logged] == [report_world.annual.plan.body]
 
 
 def test_only_slk_asks_and_the_general_variant_reaches_others_once_published(
