@@ -159,7 +159,8 @@ def _reached(value: Decimal | None, target: Decimal | None, direction: str) -> b
 
 def _counts(counts: JudgementCounts, sentence: str) -> Inputs:
     by_key = dict(zip(Judgement.values, counts.as_list(), strict=True))
-    return {**by_key, "total": counts.total, "sentence": sentence}
+    # Without a closing full stop, whichever sentence it is: the templates end it.
+    return {**by_key, "total": counts.total, "sentence": sentence.rstrip(".")}
 
 
 def _by_group(rows: list[tuple[str, str]]) -> Inputs:

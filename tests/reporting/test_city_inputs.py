@@ -134,7 +134,7 @@ def test_the_goal_sentences_count_committees_and_companies_apart(city_world: Cit
     )
     untouched = [area for area in inputs["overview"]["focus_areas"] if area not in (area_a, area_b)]
     assert untouched and untouched[0]["judgements"]["companies"]["sentence"] == (
-        "No goal has been judged."
+        "No goal has been judged"
     )
 
 
