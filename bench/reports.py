@@ -2,6 +2,11 @@
 
     .venv/bin/python bench/reports.py [--database ppm_bench] [--reuse]
                                       [--cold 5] [--warm 10] [--audiences full,general]
+    .venv/bin/python bench/reports.py --city [bench/city_reports.py's options]
+
+``--city`` runs ``bench/city_reports.py`` instead (the city-wide report on real Celery
+workers, the bodies' annual reports of a year, and the naive one-document rendering),
+with the rest of the arguments.
 
 Creates the PostgreSQL database ``--database`` (dropped first if it exists) and fills it
 at city scale as ``bench/pages.py`` does (``--reuse`` keeps one that already holds the
@@ -57,6 +62,12 @@ START_STEPS = ("python", "setup", "weasyprint_import")
 
 def main() -> None:
     """Prepare the data, pick the report, measure it and print the figures."""
+    if "--city" in sys.argv[1:]:
+        import city_reports
+
+        sys.argv.remove("--city")
+        city_reports.main()
+        return
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument(
         "--postgres",
