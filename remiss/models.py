@@ -1,1 +1,0 @@
-"""Referral rounds (remiss) on programme versions; the models arrive with the referral issue."""
