@@ -1,0 +1,1 @@
+"""Every state change of referral rounds and responses, one named function each."""
