@@ -90,6 +90,25 @@ def input_hash(inputs: Inputs, audience: str, language: str, follow_up_id: int) 
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
+def city_input_hash(inputs: Inputs, year: int, period: str, audience: str, language: str) -> str:
+    """The hash that names a city-wide run: what it prints, its year, period, variant,
+    language and ``fingerprint``."""
+    payload = json.dumps(
+        {
+            "scope": "city",
+            "year": year,
+            "period": period,
+            "inputs": inputs,
+            "audience": audience,
+            "language": language,
+            "fingerprint": fingerprint(),
+        },
+        sort_keys=True,
+        ensure_ascii=False,
+    )
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
 def _date(value: str | None) -> datetime.date | None:
     return datetime.date.fromisoformat(value[:10]) if value else None
 

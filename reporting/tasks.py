@@ -17,7 +17,7 @@ from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.utils import translation
 
-from reporting.services import city, reports, schedule
+from reporting.services import city, city_sweep, reports, schedule
 
 logger = logging.getLogger(__name__)
 
@@ -163,7 +163,7 @@ def _fail_part(part_id: int) -> None:
 def sweep_report_runs() -> dict[str, int]:
     """Fail runs whose worker vanished and remove temporary files (beat, every few minutes)."""
     sweep = reports.sweep_runs()
-    failed_parts = city.sweep_parts()
+    failed_parts = city_sweep.sweep_parts()
     notified = schedule.notify_finished()
     if sweep.failed_running or sweep.failed_queued or sweep.removed_files or failed_parts:
         logger.warning("Report sweep: %s, %s parts failed", sweep, failed_parts)

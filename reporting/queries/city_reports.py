@@ -9,12 +9,17 @@ only (the current one and every superseded one). A report the user may not read 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
+from typing import cast
 
+from django.conf import settings
 from django.http import Http404
+from django.utils import translation
 
 from programme import report_access
 from programme.access import AnyUser
 from programme.models import Audience, Confidentiality, FollowUpPeriod
+from reporting import rendering
 from reporting.models import (
     Publication,
     ReportRequest,
@@ -23,6 +28,7 @@ from reporting.models import (
     ReportScope,
     RunState,
 )
+from reporting.queries.city_inputs import city_report_inputs
 from reporting.queries.reports import SLUG_OF
 
 CITY_AUDIENCES = (Audience.GENERAL, Audience.FULL)
@@ -53,6 +59,26 @@ class CityReportPage:
     may_ask: bool
     # SLK's yearly report date (annual report only), if set.
     schedule: ReportSchedule | None = None
+    # SLK's view of the general variant: the hash a run asked for now in Swedish would
+    # have (only such a run is published), and how many of the follow-ups it would count
+    # are submitted but not yet approved.
+    publishable_hash: str = ""
+    not_approved: int = 0
+
+    @cached_property
+    def publishable_run_ids(self) -> set[int]:
+        """The listed runs SLK may publish (``may_publish``)."""
+        return {asked.run.pk for asked in self.requests if self.may_publish(asked.run)}
+
+    def may_publish(self, run: ReportRun) -> bool:
+        """Whether SLK may publish the run: done, general, Swedish, current, not yet published."""
+        return (
+            self.may_ask
+            and run.state == RunState.DONE
+            and run.audience == Audience.GENERAL
+            and run.input_hash == self.publishable_hash
+            and run.pk not in self.published_run_ids
+        )
 
     @property
     def is_pending(self) -> bool:
@@ -77,6 +103,7 @@ def city_report_page(
         list(
             Publication.objects.filter(year=year, period=period)
             .select_related("run", "published_by")
+            .defer("run__inputs")
             .order_by("-published_at", "-pk")
         )
         if audience == Audience.GENERAL
@@ -97,7 +124,7 @@ def city_report_page(
         if slk
         else []
     )
-    return CityReportPage(
+    page = CityReportPage(
         year=year,
         period=period,
         audience=audience,
@@ -112,6 +139,17 @@ def city_report_page(
             else None
         ),
     )
+    if slk and audience == Audience.GENERAL and requests:
+        language = settings.LANGUAGE_CODE
+        with translation.override(language):
+            inputs = city_report_inputs(year, period, audience)
+        page.publishable_hash = rendering.city_input_hash(
+            inputs, year, period, audience.value, language
+        )
+        page.not_approved = sum(
+            row["count"] for row in inputs["overview"]["state_counts"] if row["key"] == "submitted"
+        )
+    return page
 
 
 def city_run_or_404(user: AnyUser, run: ReportRun) -> ReportRun:
@@ -141,7 +179,7 @@ class CityListRow:
 
 
 def city_list(user: AnyUser, year: int | None) -> list[CityListRow]:
-    """The periods of ``year`` whose city-wide report the user may open (two queries)."""
+    """The periods of ``year`` whose city-wide report the user may open (three queries)."""
     if year is None:
         return []
     current = {
@@ -151,14 +189,27 @@ def city_list(user: AnyUser, year: int | None) -> list[CityListRow]:
     published = set(
         Publication.objects.filter(year=year).values_list("period", flat=True).distinct()
     )
+    # Asked once each: whether the user reads published and unpublished reports.
+    variants = {
+        True: report_access.city_report_audiences(user, True),
+        False: report_access.city_report_audiences(user, False),
+    }
     rows = []
     for period in FollowUpPeriod:
-        allowed = report_access.city_report_audiences(user, period.value in published)
+        allowed = variants[period.value in published]
         if allowed:
             rows.append(
                 CityListRow(period=period, audiences=allowed, current=current.get(period.value))
             )
     return rows
+
+
+def published_years(user: AnyUser) -> list[int]:
+    """The years with a published city-wide report the user may read, newest first."""
+    if not report_access.city_report_audiences(user, True):
+        return []
+    years = Publication.objects.values_list("year", flat=True).distinct()
+    return sorted(set(years), reverse=True)
 
 
 def confidential_bodies(run: ReportRun) -> list[str]:
@@ -175,3 +226,21 @@ def confidential_bodies(run: ReportRun) -> list[str]:
         or any(row.get("level") == confidential for row in body.get("goals", []))
         or any(row.get("level") == confidential for row in body.get("indicators", []))
     ]
+
+
+def is_current(run: ReportRun) -> bool:
+    """Whether the run prints what the city-wide report would print now (same input hash).
+
+    A file made before a record was made confidential, or before a follow-up was
+    returned, may print what officials may no longer read: it is not published.
+    """
+    return run.input_hash == current_hash(
+        cast(int, run.year), run.period, Audience(run.audience), run.language
+    )
+
+
+def current_hash(year: int, period: str, audience: Audience, language: str) -> str:
+    """The hash a run of the city-wide report asked for now would have."""
+    with translation.override(language):
+        inputs = city_report_inputs(year, period, audience)
+    return rendering.city_input_hash(inputs, year, period, audience.value, language)

@@ -14,7 +14,6 @@ database rows (``RunPart``, ``ReportPart``); no result backend is needed.
 
 from __future__ import annotations
 
-import datetime
 import hashlib
 import json
 import logging
@@ -26,7 +25,7 @@ from typing import Any, cast
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import F
 from django.http import Http404
 from django.utils import timezone, translation
 
@@ -63,13 +62,26 @@ class Dispatch:
 
 
 def celery_dispatch() -> Dispatch:
-    """The worker's tasks, sent to the broker."""
+    """The worker's tasks, sent to the broker; one the broker refuses fails its run at once
+    (or its part, and the runs waiting for it), so nobody waits for a run never queued."""
     from reporting import tasks
 
+    def send(task: Any, pk: int, fail: Callable[[int, str], None]) -> None:
+        try:
+            task.delay(pk)
+        except Exception as error:  # the broker's many kinds of refusal
+            logger.exception("Task %s for %s could not be queued", task.name, pk)
+            with translation.override(settings.LANGUAGE_CODE):
+                fail(
+                    pk,
+                    translation.gettext("The run could not be queued: %(error)s")
+                    % {"error": error},
+                )
+
     return Dispatch(
-        part=lambda part_id: tasks.render_report_part.delay(part_id),
-        assemble=lambda run_id: tasks.assemble_city_report.delay(run_id),
-        plan=lambda run_id: tasks.plan_city_report.delay(run_id),
+        part=lambda part_id: send(tasks.render_report_part, part_id, fail_part),
+        assemble=lambda run_id: send(tasks.assemble_city_report, run_id, fail_run),
+        plan=lambda run_id: send(tasks.plan_city_report, run_id, fail_run),
     )
 
 
@@ -95,21 +107,6 @@ def _shared(inputs: Inputs) -> Inputs:
 def _hash(payload: object) -> str:
     text = json.dumps(payload, sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(text.encode()).hexdigest()
-
-
-def run_hash(inputs: Inputs, year: int, period: str, audience: str, language: str) -> str:
-    """The hash that names a city-wide run: everything it prints and ``rendering.fingerprint``."""
-    return _hash(
-        {
-            "scope": ReportScope.CITY,
-            "year": year,
-            "period": period,
-            "inputs": inputs,
-            "audience": audience,
-            "language": language,
-            "fingerprint": rendering.fingerprint(),
-        }
-    )
 
 
 def part_hash(kind: str, key: str, content: object, audience: str, language: str) -> str:
@@ -148,7 +145,7 @@ def request_city_report(
         inputs = city_report_inputs(year, period, audience)
         title = city_report_title(year, period)
         name = city_file_title(title, audience, published=False)
-    digest = run_hash(inputs, year, period, audience.value, language)
+    digest = rendering.city_input_hash(inputs, year, period, audience.value, language)
     send = _dispatch(dispatch)
     with transaction.atomic():
         run = ReportRun.objects.exclude(state=RunState.FAILED).filter(input_hash=digest).first()
@@ -412,18 +409,17 @@ def _overview(
 ) -> tuple[ReportPart, pdf.RenderedPart]:
     """The overview part, whose contents give each body part's first page in the file.
 
-    Its own page count is assumed (the last overview's of the same report, else 2) and the
-    overview rendered again when the assumption was wrong.
+    Its own page count is assumed (the last overview's of the same report, else of any,
+    else 2) and the overview rendered again when the assumption was wrong.
     """
+    # The last overview of this report, else of any (another year's is close): a right
+    # guess saves rendering the overview twice.
+    overviews = ReportPart.objects.filter(kind=PartKind.OVERVIEW, state=RunState.DONE)
     previous = (
-        ReportPart.objects.filter(
-            kind=PartKind.OVERVIEW, key=_overview_key(run), state=RunState.DONE
-        )
-        .order_by("-finished_at")
-        .values_list("pages", flat=True)
-        .first()
+        overviews.filter(key=_overview_key(run)).order_by("-finished_at").first()
+        or overviews.order_by("-finished_at").first()
     )
-    assumed = previous or 2
+    assumed = previous.pages if previous is not None and previous.pages else 2
     for _attempt in range(OVERVIEW_ATTEMPTS):
         contents = []
         page = assumed + 1
@@ -459,7 +455,9 @@ def _overview_part(
     html = city_rendering.overview_html(run.inputs, run.language, contents)
     began = time.monotonic()
     rendered = pdf.render_part(html, _part_meta(run, run.title))
-    ReportPart.objects.filter(pk=part.pk).update(state=RunState.RUNNING)
+    ReportPart.objects.filter(pk=part.pk, state__in=[RunState.QUEUED, RunState.RUNNING]).update(
+        state=RunState.RUNNING, started_at=timezone.now(), attempts=F("attempts") + 1
+    )
     _store_part(part.pk, rendered, time.monotonic() - began)
     return ReportPart.objects.get(pk=part.pk), rendered
 
@@ -471,22 +469,3 @@ def _load_part(part: ReportPart) -> pdf.RenderedPart:
         cast(pdf.PageGeometry, tuple(float(value) for value in row)) for row in part.geometries
     ]
     return pdf.RenderedPart(data=data, geometries=geometries)
-
-
-def sweep_parts(now: datetime.datetime | None = None) -> int:
-    """Fail parts whose worker vanished (running past the time limit, or queued a day),
-    and the runs waiting for them; returns how many parts."""
-    now = now or timezone.now()
-    limit = datetime.timedelta(seconds=settings.REPORT_TIME_LIMIT + 60)
-    stuck = ReportPart.objects.filter(
-        Q(state=RunState.RUNNING, started_at__lt=now - limit)
-        | Q(state=RunState.QUEUED, created_at__lt=now - datetime.timedelta(days=1))
-    ).values_list("pk", flat=True)
-    with translation.override(settings.LANGUAGE_CODE):
-        error = translation.gettext(
-            "A part of the report did not finish within its time limit; its worker stopped."
-        )
-        ids = list(stuck)
-        for part_id in ids:
-            fail_part(part_id, error)
-    return len(ids)

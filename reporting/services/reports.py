@@ -246,8 +246,10 @@ def sweep_runs(now: datetime.datetime | None = None) -> Sweep:
     now = now or timezone.now()
     limit = datetime.timedelta(seconds=settings.REPORT_TIME_LIMIT + 60)
     with translation.override(settings.LANGUAGE_CODE):
+        # A city-wide run waits for its parts, which may queue behind other work; its
+        # own sweep (``city.sweep_parts``) looks at the parts and the joining instead.
         running = ReportRun.objects.filter(
-            state=RunState.RUNNING, started_at__lt=now - limit
+            state=RunState.RUNNING, started_at__lt=now - limit, follow_up__isnull=False
         ).update(
             state=RunState.FAILED,
             finished_at=now,

@@ -152,20 +152,24 @@ def _ask_for_year(
 
 
 def notify_finished(now: datetime.datetime | None = None) -> int:
-    """Tell SLK by e-mail of each started year whose runs have all finished; returns how many."""
+    """Tell SLK by e-mail of each started year whose runs have all finished; returns how many.
+
+    The claim and the sending share one transaction under the schedule's row lock: a
+    sending that fails leaves the year unclaimed, and the next sweep tries again.
+    """
     now = now or timezone.now()
     told = 0
-    for schedule in ReportSchedule.objects.filter(
-        started_at__isnull=False, notified_at__isnull=True
-    ):
-        states = list(schedule.runs.values_list("state", flat=True))
-        if any(state in (RunState.QUEUED, RunState.RUNNING) for state in states):
-            continue
-        claimed = ReportSchedule.objects.filter(pk=schedule.pk, notified_at__isnull=True).update(
-            notified_at=now
-        )
-        if claimed:
+    waiting = ReportSchedule.objects.filter(started_at__isnull=False, notified_at__isnull=True)
+    for schedule_id in waiting.values_list("pk", flat=True):
+        with transaction.atomic():
+            schedule = for_update(waiting.filter(pk=schedule_id)).first()
+            if schedule is None:
+                continue
+            states = list(schedule.runs.values_list("state", flat=True))
+            if any(state in (RunState.QUEUED, RunState.RUNNING) for state in states):
+                continue
             _send(schedule, states)
+            ReportSchedule.objects.filter(pk=schedule.pk).update(notified_at=now)
             told += 1
     return told
 

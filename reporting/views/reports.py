@@ -43,6 +43,12 @@ def report_list(request: HttpRequest) -> HttpResponse:
     year_text = request.GET.get("ar", "")
     year = int(year_text) if year_text.isdigit() and is_record_year(int(year_text)) else None
     page = queries.reports_page(request.user, year)
+    # A year may have a published city-wide report and no follow-up the user reads.
+    published = city_reports.published_years(request.user)
+    if published:
+        page.years = sorted(set(page.years) | set(published), reverse=True)
+        if page.year is None:
+            page.year = page.years[0]
     city = city_reports.city_list(request.user, page.year)
     return render(
         request,

@@ -7,6 +7,8 @@ the pages are tested through the test client.
 
 from __future__ import annotations
 
+import datetime
+import re
 from collections import deque
 from decimal import Decimal
 from pathlib import Path
@@ -17,6 +19,7 @@ import pytest
 from django.http import Http404
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone, translation
 
 from programme.models import (
     AccessAction,
@@ -26,7 +29,7 @@ from programme.models import (
     IndicatorOutcome,
 )
 from reporting.models import Publication, ReportPart, ReportRun, RunPart, RunState
-from reporting.services import city, publishing
+from reporting.services import city, city_sweep, publishing, reports
 from reporting.storage import report_storage
 from tests.conftest import Cast
 from tests.reporting import report_world as w
@@ -194,3 +197,98 @@ def test_a_correction_supersedes_the_earlier_publication_whose_file_stays(
     assert "ersatt" in page.content.decode()
     with pytest.raises(publishing.PublishRefused):
         publishing.publish(cast.slk, second.pk)
+
+
+def test_a_file_no_longer_current_or_not_in_swedish_is_not_published(
+    report_world: ReportWorld, cast: Cast, django_capture_on_commit_callbacks
+):
+    broker = Broker()
+    with translation.override("en"):
+        english = ask(cast.slk, Audience.GENERAL, broker, django_capture_on_commit_callbacks)
+        with pytest.raises(publishing.PublishRefused):
+            publishing.publish(cast.slk, english.pk)
+    run = ask(cast.slk, Audience.GENERAL, broker, django_capture_on_commit_callbacks)
+    page_url = reverse(
+        "reporting:city-report", kwargs={"year": w.YEAR, "period": ANNUAL, "audience": "allman"}
+    )
+    slk = Client()
+    slk.force_login(cast.slk)
+    page = slk.get(page_url).content.decode()
+    assert page.count("Publicera den här filen") == 1
+    assert "Inte på svenska" in page
+    outcome = IndicatorOutcome.objects.get(follow_up=report_world.annual, name=w.OPEN_INDICATOR)
+    IndicatorOutcome.objects.filter(pk=outcome.pk).update(value=Decimal("12.5"))
+    with pytest.raises(publishing.PublishRefused):
+        publishing.publish(cast.slk, run.pk)
+    assert not Publication.objects.exists()
+    page = slk.get(page_url).content.decode()
+    assert "Publicera den här filen" not in page
+    assert "Inte längre aktuell" in page
+
+
+def test_a_broker_that_refuses_fails_the_run_at_once(
+    report_world: ReportWorld, cast: Cast, django_capture_on_commit_callbacks, monkeypatch
+):
+    from reporting import tasks
+
+    def refuse(*args, **kwargs):
+        raise ConnectionRefusedError("no broker")
+
+    monkeypatch.setattr(tasks.plan_city_report, "delay", refuse)
+    with django_capture_on_commit_callbacks(execute=True):
+        asked = city.request_city_report(cast.slk, w.YEAR, ANNUAL, Audience.FULL)
+    asked.run.refresh_from_db()
+    assert asked.run.state == RunState.FAILED
+    assert "no broker" in asked.run.error
+
+
+def test_the_contents_give_each_body_the_page_it_starts_on(
+    report_world: ReportWorld, cast: Cast, django_capture_on_commit_callbacks
+):
+    broker = Broker()
+    run = ask(cast.slk, Audience.FULL, broker, django_capture_on_commit_callbacks)
+    path = stored_path(run)
+    with pikepdf.open(path) as pdf:
+        pages = {page.obj.objgen: number for number, page in enumerate(pdf.pages, start=1)}
+        with pdf.open_outline() as outline:
+            starts = {
+                item.title: pages[item.destination[0].objgen]  # type: ignore[index]
+                for item in outline.root
+                if item.destination is not None
+            }
+    contents = page_text(path, 2) + page_text(path, 3)
+    checked = 0
+    for body in run.inputs["bodies"]:
+        line = re.search(rf"{re.escape(body['name'])} ?\.+ ?(\d+)", contents)
+        assert line is not None, body["name"]
+        assert int(line.group(1)) == starts[body["name"]], body["name"]
+        checked += 1
+    assert checked == len(run.inputs["bodies"]) > 1
+
+
+def test_the_sweep_waits_for_queued_parts_and_fails_a_run_whose_joining_was_lost(
+    report_world: ReportWorld, cast: Cast, django_capture_on_commit_callbacks
+):
+    broker = Broker()
+    with django_capture_on_commit_callbacks(execute=True):
+        asked = city.request_city_report(cast.slk, w.YEAR, ANNUAL, Audience.FULL, broker.dispatch)
+    kind, run_id = broker.tasks.popleft()
+    assert kind == "plan"
+    with django_capture_on_commit_callbacks(execute=True):
+        city.plan_run(run_id, broker.dispatch)
+    later = timezone.now() + datetime.timedelta(hours=2)
+    # Its parts wait in the queue: neither sweep fails the run.
+    assert reports.sweep_runs(later).failed_running == 0
+    assert city_sweep.sweep_parts(later - datetime.timedelta(hours=1)) == 0
+    assert ReportRun.objects.get(pk=run_id).state == RunState.RUNNING
+    # The parts are rendered, but the joining task is lost.
+    while broker.tasks:
+        kind, pk = broker.tasks.popleft()
+        if kind == "part":
+            with django_capture_on_commit_callbacks(execute=True):
+                city.render_part(pk, broker.dispatch)
+    assert ReportRun.objects.get(pk=run_id).assembly_queued
+    assert city_sweep.sweep_parts(timezone.now()) == 0
+    assert city_sweep.sweep_parts(later) == 1
+    run = ReportRun.objects.get(pk=asked.run.pk)
+    assert run.state == RunState.FAILED and run.error

@@ -106,3 +106,27 @@ def test_the_date_form_on_the_city_report_page(report_world: ReportWorld, cast: 
         )
     )
     assert "15 februari" in page.content.decode()
+
+
+def test_an_e_mail_that_cannot_be_sent_is_sent_by_the_next_sweep(
+    report_world: ReportWorld, cast: Cast, django_capture_on_commit_callbacks, monkeypatch
+):
+    User.objects.filter(pk=cast.slk.pk).update(email="granskare@stockholm.se")
+    schedule.set_render_date(cast.slk, w.YEAR, DAY, 0)
+    bodies: list[int] = []
+    dispatch = city.Dispatch(part=lambda pk: None, assemble=lambda pk: None, plan=lambda pk: None)
+    with django_capture_on_commit_callbacks(execute=True):
+        schedule.start_due(DAY, dispatch, bodies.append)
+    for run in ReportSchedule.objects.get(year=w.YEAR).runs.all():
+        reports.fail_run(run.pk, "test")
+
+    def refuse(*args, **kwargs):
+        raise ConnectionRefusedError("no mail server")
+
+    monkeypatch.setattr(schedule, "send_mail", refuse)
+    with pytest.raises(ConnectionRefusedError):
+        schedule.notify_finished()
+    assert ReportSchedule.objects.get(year=w.YEAR).notified_at is None
+    monkeypatch.undo()
+    assert schedule.notify_finished() == 1
+    assert len(mail.outbox) == 1
