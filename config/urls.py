@@ -16,6 +16,7 @@ urlpatterns = [
     path("", programme_views.start, name="start"),
     path("", include("programme.urls")),
     path("", include("reporting.urls")),
+    path("", include("remiss.urls")),
     path("logga-in/", auth_views.LoginView.as_view(authentication_form=SignInForm), name="login"),
     path("logga-ut/", auth_views.LogoutView.as_view(), name="logout"),
     # The sign-in page offers the language switch too, so it must work before sign-in.

@@ -47,6 +47,9 @@ from tests.access import (
     matrix_rows_follow_ups,
     matrix_rows_overview,
     matrix_rows_plans,
+    matrix_rows_remiss_compilation,
+    matrix_rows_remiss_responses,
+    matrix_rows_remiss_rounds,
     matrix_rows_reports,
     matrix_rows_settings,
 )
@@ -490,6 +493,9 @@ ROWS = (
     + matrix_rows_overview.rows()
     + matrix_rows_settings.rows()
     + matrix_rows_reports.rows()
+    + matrix_rows_remiss_rounds.rows()
+    + matrix_rows_remiss_responses.rows()
+    + matrix_rows_remiss_compilation.rows()
     + admin_rows(PATTERNS)
 )
 

@@ -1,0 +1,7 @@
+"""URLs of the referral rounds pages, included by remiss/urls.py (namespace "remiss")."""
+
+from __future__ import annotations
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []

@@ -1,0 +1,10 @@
+"""Access-matrix rows of the referral rounds pages."""
+
+from __future__ import annotations
+
+from tests.access.matrix_support import Row
+
+
+def rows() -> list[Row]:
+    """One row per URL pattern of the referral rounds pages."""
+    return []
