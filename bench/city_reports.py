@@ -39,24 +39,24 @@ of the finished process (``ru_maxrss``). The workers run with ``DEBUG`` off and 
 site's settings (``bench/city_settings.py`` adds only the queue and the memory record).
 Targets (issue 12, 2 cores, two worker processes): cold ≤ 30 s, after one body changed
 ≤ 10 s, all bodies' annual reports ≤ 90 s, ≤ 300 MiB per worker process.
+
+This module is the command and runs the scenarios; ``bench/city_workers.py`` starts,
+watches and stops the workers and reads their memory, ``bench/city_naive.py`` is the
+naive rendering (run in the new process as this script with ``--naive-child``) and
+``bench/city_tables.py`` holds the targets and prints the tables.
 """
 
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import os
-import re
 import shutil
-import signal
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
 import uuid
-from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -65,15 +65,19 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+from city_naive import naive_child  # noqa: E402
+from city_tables import (  # noqa: E402
+    TARGET_ALL,
+    TARGET_CHANGED,
+    TARGET_COLD,
+    TARGET_MIB,
+    Round,
+    print_tables,
+)
+from city_workers import PYTHON, Workers, empty_redis  # noqa: E402
 from pages import _environment, _make_database  # noqa: E402
 
-PYTHON = sys.executable
 SETTINGS = "bench.city_settings"
-TARGET_COLD = 30.0
-TARGET_CHANGED = 10.0
-TARGET_ALL = 90.0
-TARGET_MIB = 300.0
-READY_TIMEOUT = 90.0
 RUN_TIMEOUT = 1200.0
 POLL_SECONDS = 0.1
 FINISHED = ("done", "failed")
@@ -101,7 +105,7 @@ def main() -> None:
     parser.add_argument("--audience", default="full", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.naive_child:
-        _naive_child(args)
+        naive_child(args)
         return
 
     args.reuse = True
@@ -121,7 +125,7 @@ def main() -> None:
         env.pop(name, None)
     Path(env["BENCH_CITY_MEMORY_DIR"]).mkdir()
     _make_database(args, env)
-    redis_client = _empty_redis(broker)
+    redis_client = empty_redis(broker)
     os.environ.update(env)
     import django
 
@@ -161,165 +165,7 @@ def _commit() -> str:
     return done.stdout.strip() or "unknown"
 
 
-def _empty_redis(url: str) -> Any:
-    """A client of the benchmark's Redis database, which must hold nothing yet."""
-    import redis
-
-    client = redis.Redis.from_url(url, socket_connect_timeout=2)
-    if client.dbsize():
-        raise SystemExit(f"Redis database {url} is not empty; choose another with --redis-db.")
-    return client
-
-
-# --- The workers ---------------------------------------------------------------------------
-
-
-def _children(pid: int) -> list[int]:
-    """The processes whose parent is ``pid`` (a worker's pool processes), from /proc."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue
-        if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
-            found.append(int(entry.name))
-    return found
-
-
-def _memory_kib(pid: int) -> dict[str, int]:
-    """``VmRSS`` and ``VmHWM`` of a process, in KiB (empty when it is gone)."""
-    found: dict[str, int] = {}
-    try:
-        text = Path(f"/proc/{pid}/status").read_text()
-    except OSError:
-        return found
-    for line in text.splitlines():
-        key, _, value = line.partition(":")
-        if key in ("VmRSS", "VmHWM"):
-            found[key] = int(value.split()[0])
-    return found
-
-
-@dataclass
-class Workers:
-    """One Celery worker (``--concurrency`` pool processes) on the benchmark's queue."""
-
-    concurrency: int
-    process: subprocess.Popen[bytes]
-    log: Path
-    memory_dir: Path
-    start_seconds: float = 0.0
-    seen_pools: set[int] = field(default_factory=set)
-    # Pool processes that exited since the last reset, and their peaks (KiB).
-    exited: dict[int, int] = field(default_factory=dict)
-
-    @classmethod
-    def start(cls, env: dict[str, str], directory: Path, queue: str, concurrency: int) -> Workers:
-        """Start the worker and wait until it is ready; its start is timed."""
-        name = f"city-{concurrency}-{uuid.uuid4().hex[:6]}"
-        log = directory / f"{name}.log"
-        began = time.monotonic()
-        with log.open("wb") as output:
-            process = subprocess.Popen(
-                [
-                    PYTHON,
-                    "-m",
-                    "celery",
-                    "-A",
-                    "config",
-                    "worker",
-                    "--queues",
-                    queue,
-                    "--hostname",
-                    f"{name}@bench",
-                    "--concurrency",
-                    str(concurrency),
-                    "--loglevel",
-                    "INFO",
-                    "--without-mingle",
-                    "--without-gossip",
-                    "--without-heartbeat",
-                ],
-                cwd=ROOT,
-                env=env,
-                stdout=output,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
-        workers = cls(concurrency, process, log, Path(env["BENCH_CITY_MEMORY_DIR"]))
-        deadline = began + READY_TIMEOUT
-        while " ready." not in log.read_text(errors="replace"):
-            if process.poll() is not None or time.monotonic() > deadline:
-                workers.stop()
-                raise SystemExit(f"The worker did not start:\n{log.read_text()[-4000:]}")
-            time.sleep(0.05)
-        workers.start_seconds = time.monotonic() - began
-        workers.seen_pools.update(workers.pool_pids())
-        return workers
-
-    def pool_pids(self) -> list[int]:
-        return _children(self.process.pid)
-
-    def check(self) -> None:
-        """Fail with the worker's log if it died."""
-        if self.process.poll() is not None:
-            raise SystemExit(f"The worker stopped:\n{self.log.read_text()[-4000:]}")
-
-    def reset_peaks(self) -> None:
-        """Start each pool process's peak memory afresh (``clear_refs``: 5)."""
-        self.collect_exited()
-        for pid in self.pool_pids():
-            Path(f"/proc/{pid}/clear_refs").write_text("5")
-        self.exited.clear()
-
-    def collect_exited(self) -> None:
-        """Peaks that pool processes which exited wrote (``city_settings``)."""
-        for path in self.memory_dir.glob("*.json"):
-            record = json.loads(path.read_text())
-            if record.get("ppid") == self.process.pid:
-                self.exited[record["pid"]] = record.get("VmHWM", 0)
-                path.unlink()
-
-    def peaks(self) -> dict[int, int]:
-        """Each pool process's peak resident memory in KiB, live or exited since the reset."""
-        self.collect_exited()
-        found = dict(self.exited)
-        for pid in self.pool_pids():
-            self.seen_pools.add(pid)
-            found[pid] = max(found.get(pid, 0), _memory_kib(pid).get("VmHWM", 0))
-        return found
-
-    def stop(self) -> None:
-        """A warm shutdown of the worker (its pool processes exit), by force after 20 s."""
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait(timeout=10)
-        for pid in self.seen_pools:
-            # A pool process left behind (its session is the worker's): end it by its id.
-            if _memory_kib(pid) and Path(f"/proc/{pid}").exists():
-                with contextlib.suppress(ProcessLookupError):
-                    os.kill(pid, signal.SIGKILL)
-
-
 # --- The scenarios -------------------------------------------------------------------------
-
-
-@dataclass
-class Round:
-    """One measured run: seconds, what it made, and peak memory per pool process (MiB)."""
-
-    seconds: float
-    pages: int = 0
-    size: int = 0
-    peaks_mib: list[float] = field(default_factory=list)
-    detail: dict[str, Any] = field(default_factory=dict)
 
 
 class Bench:
@@ -426,7 +272,7 @@ class Bench:
             print(f"  all bodies' reports: {rounds['all'][-1].seconds:.2f} s", flush=True)
         self.stop_workers()
         rounds["naive"] = [self.naive(audience) for _ in range(args.naive)]
-        return self.report(audience, rounds, starts)
+        return print_tables(audience, self.approved, rounds, starts)
 
     def clear_city(self) -> None:
         """Nothing cached: every city-wide run, part and stored file goes."""
@@ -627,119 +473,6 @@ class Bench:
             detail=result["steps"],
         )
 
-    # --- Printing --------------------------------------------------------------------------
-
-    def report(
-        self, audience: str, rounds: dict[str, list[Round]], starts: dict[int, list[float]]
-    ) -> list[str]:
-        """Print the variant's tables; return the targets missed."""
-        cold = rounds["cold2"] or rounds["cold1"]
-        naive = rounds["naive"]
-        print(
-            f"\n== {audience}: {_values([r.pages for r in cold])} pages, "
-            f"{_values([round(r.size / 1024) for r in cold])} kB"
-            + (
-                f"; naive {_values([r.pages for r in naive])} pages, "
-                f"{_values([round(r.size / 1024) for r in naive])} kB"
-                if naive
-                else ""
-            )
-        )
-        print(f"{'':<52} {'n':>2} {'min':>6} {'median':>6} {'max':>6}   peak MiB per process")
-        rows = (
-            ("cold1", "cold, 1 worker process (request to file) s"),
-            ("cold2", "cold, 2 worker processes (request to file) s"),
-            ("changed", "after one body changed, 2 processes s"),
-            ("all", f"all {self.approved} bodies' annual reports, 2 processes s"),
-            ("naive", "naive: one document, one new process s"),
-        )
-        for key, label in rows:
-            found = rounds.get(key) or []
-            if not found:
-                continue
-            seconds = [r.seconds for r in found]
-            peak = max(max(r.peaks_mib) for r in found if r.peaks_mib)
-            print(f"{label:<52} {len(found):>2} {_spread(seconds)}   {peak:.0f}")
-        for concurrency, started in starts.items():
-            if started:
-                print(
-                    f"The worker's start with {concurrency} process(es), to ready: "
-                    f"{_spread(started)} s (before each cold run, not in its time)"
-                )
-        for key, label in rows[:3]:
-            found = rounds.get(key) or []
-            if found:
-                print(f"{label.rsplit(' s', 1)[0]}: " + _city_detail(found))
-        for one in rounds["all"]:
-            detail = one.detail
-            print(
-                f"All bodies: {detail['reports']} reports, {one.pages} pages, "
-                f"{one.size / 1024 / 1024:.1f} MB; asking for them took "
-                f"{detail['request']:.2f} s; the runs' own seconds add up to {detail['work']:.1f} s"
-            )
-        for one in rounds["naive"]:
-            steps = ", ".join(f"{name} {value:.2f} s" for name, value in one.detail.items())
-            print(f"Naive: {steps}")
-
-        missed = []
-        checks = (
-            ("cold2", TARGET_COLD, "cold, 2 processes"),
-            ("changed", TARGET_CHANGED, "after one body changed"),
-            ("all", TARGET_ALL, "all bodies' annual reports"),
-        )
-        for key, target, label in checks:
-            found = rounds.get(key) or []
-            if not found:
-                continue
-            median = statistics.median(r.seconds for r in found)
-            verdict = "met" if median <= target else f"missed by {median - target:.2f} s"
-            print(f"Target {label}: median {median:.2f} s against ≤ {target:.0f} s: {verdict}")
-            if median > target:
-                missed.append(f"{audience}, {label}: {median:.2f} s > {target:.0f} s")
-        worker_peak = max(
-            (
-                p
-                for key in ("cold2", "changed", "all")
-                for r in rounds.get(key) or []
-                for p in r.peaks_mib
-            ),
-            default=0.0,
-        )
-        verdict = (
-            "met" if worker_peak <= TARGET_MIB else f"missed by {worker_peak - TARGET_MIB:.0f}"
-        )
-        print(f"Target memory: {worker_peak:.0f} MiB per worker process at most: {verdict}")
-        if worker_peak > TARGET_MIB:
-            missed.append(f"{audience}, memory: {worker_peak:.0f} MiB > {TARGET_MIB:.0f} MiB")
-        return missed
-
-
-def _spread(values: list[float]) -> str:
-    return f"{min(values):6.2f} {statistics.median(values):6.2f} {max(values):6.2f}"
-
-
-def _values(values: list[int]) -> str:
-    return "/".join(str(value) for value in sorted(set(values)))
-
-
-def _city_detail(found: list[Round]) -> str:
-    """Medians of what a city-wide run did: parts rendered, their seconds, the joining."""
-
-    def median(key: str) -> float:
-        values = [r.detail[key] for r in found if r.detail.get(key) is not None]
-        return statistics.median(values) if values else float("nan")
-
-    return (
-        f"{_values([r.detail['body_parts'] for r in found])} body parts and "
-        f"{_values([r.detail['overviews'] for r in found])} overview(s) rendered "
-        f"(overview {_values([r.detail['overview_pages'] or 0 for r in found])} pages); medians: "
-        f"request {median('request'):.2f} s, to planned {median('planned'):.2f} s, body parts "
-        f"{median('body_seconds'):.1f} s of rendering in all over "
-        f"{median('parts_span'):.2f} s, overview "
-        f"{median('overview_seconds'):.2f} s, "
-        f"last part to file {median('joining'):.2f} s"
-    )
-
 
 def _reviewer() -> Any:
     """An SLK reviewer (who may ask for the city-wide report and every variant)."""
@@ -750,95 +483,6 @@ def _reviewer() -> Any:
     user, _ = User.objects.get_or_create(username="bench-slk", defaults={"first_name": "Bench"})
     GlobalRole.objects.get_or_create(user=user, role=GlobalRoleKind.SLK_REVIEWER)
     return user
-
-
-# --- The naive rendering, in its own process ----------------------------------------------
-
-
-def _naive_child(args: argparse.Namespace) -> None:
-    """Render the city-wide report as one WeasyPrint document; print ``RESULT {json}``."""
-    steps: dict[str, float] = {}
-    mark = time.monotonic()
-
-    def step(name: str) -> None:
-        nonlocal mark
-        now = time.monotonic()
-        steps[name] = now - mark
-        mark = now
-
-    import django
-
-    django.setup()
-    from django.conf import settings
-    from django.utils import translation
-
-    from programme.models import Audience
-    from reporting import city_rendering, pdf
-    from reporting.queries.city_inputs import city_report_inputs
-
-    step("Django set-up")
-    audience = Audience(args.audience)
-    language = settings.LANGUAGE_CODE
-    with translation.override(language):
-        inputs = city_report_inputs(args.year, "annual", audience)
-        step("inputs")
-        html = _naive_html(inputs, language, _contents(args.year, audience, inputs))
-        meta = city_rendering.city_pdf_meta(inputs, language, audience)
-        step("HTML")
-        rendered = pdf.render_pdf(html, meta)
-        step("render_pdf (WeasyPrint, stamp, pikepdf)")
-    rendered_at = time.monotonic()
-    result = {
-        "rendered_at": rendered_at,
-        "pages": rendered.pages,
-        "size": len(rendered.data),
-        "steps": steps,
-    }
-    print("RESULT " + json.dumps(result))
-
-
-def _contents(year: int, audience: Any, inputs: dict[str, Any]) -> list[dict[str, Any]]:
-    """The overview's contents: each body's first page in the last file the workers made."""
-    from reporting.models import ReportRun, RunPart
-
-    run = (
-        ReportRun.objects.filter(scope="city", year=year, audience=audience, state="done")
-        .order_by("-finished_at")
-        .first()
-    )
-    pages = {}
-    if run is not None:
-        rows = RunPart.objects.filter(run=run).select_related("part").order_by("position")
-        page = (run.pages or 0) - sum(row.part.pages or 0 for row in rows) + 1
-        for row in rows:
-            pages[row.part.key] = page
-            page += row.part.pages or 0
-    return [
-        {
-            "key": body["key"],
-            "title": body.get("name") or body["key"],
-            "page": pages.get(body["key"], ""),
-        }
-        for body in inputs["bodies"]
-    ]
-
-
-def _naive_html(inputs: dict[str, Any], language: str, contents: list[dict[str, Any]]) -> str:
-    """The overview's document with every body's part appended, links made internal."""
-    from reporting import city_rendering, pdf
-
-    overview = city_rendering.overview_html(inputs, language, contents)
-    sections = []
-    for body in inputs["bodies"]:
-        document = city_rendering.body_html(inputs, body, language)
-        inner = re.search(r"<body[^>]*>(.*)</body>", document, re.DOTALL)
-        assert inner is not None
-        sections.append(
-            f'<section class="city-body" id="del-{body["key"]}" style="break-before: page">'
-            f"{inner.group(1)}</section>"
-        )
-    html = overview.replace("</body>", "".join(sections) + "</body>")
-    return html.replace(pdf.PART_LINK_PREFIX, "#del-")
 
 
 if __name__ == "__main__":
