@@ -3,6 +3,11 @@
 The models live in one module per subject; this package only re-exports them.
 """
 
+from remiss.models.compilation import (
+    CompilationPublication,
+    Disposition,
+    DispositionOutcome,
+)
 from remiss.models.referrals import (
     Invitation,
     Referral,
@@ -10,6 +15,7 @@ from remiss.models.referrals import (
     ReferralSection,
     ReferralState,
 )
+from remiss.models.reminders import ReferralReminderSent
 from remiss.models.responses import (
     RESPONSE_SECTIONS,
     Response,
@@ -20,10 +26,14 @@ from remiss.models.responses import (
 )
 
 __all__ = [
+    "CompilationPublication",
+    "Disposition",
+    "DispositionOutcome",
     "RESPONSE_SECTIONS",
     "Invitation",
     "Referral",
     "ReferralOrigin",
+    "ReferralReminderSent",
     "ReferralSection",
     "ReferralState",
     "Response",
