@@ -2,6 +2,40 @@
 
 from __future__ import annotations
 
-from django.urls import URLPattern
+from django.urls import URLPattern, path
 
-urlpatterns: list[URLPattern] = []
+from remiss.views import compilation as views
+
+urlpatterns: list[URLPattern] = [
+    path("remisser/<int:pk>/sammanstallning/", views.compilation, name="compilation"),
+    path(
+        "remisser/<int:pk>/sammanstallning/excel/",
+        views.compilation_export,
+        name="compilation-export",
+    ),
+    path(
+        "remisser/<int:pk>/sammanstallning/publicera/",
+        views.compilation_publish,
+        name="compilation-publish",
+    ),
+    path(
+        "remisser/<int:pk>/sammanstallning/publicerad/",
+        views.compilation_published,
+        name="compilation-published",
+    ),
+    path(
+        "remisser/<int:pk>/sammanstallning/publicerad/excel/",
+        views.compilation_published_export,
+        name="compilation-published-export",
+    ),
+    path(
+        "remisser/<int:pk>/sammanstallning/utlatanden/<int:statement_pk>/",
+        views.compilation_disposition,
+        name="compilation-disposition",
+    ),
+    path(
+        "remisser/<int:pk>/sammanstallning/<int:section_pk>/",
+        views.compilation_section,
+        name="compilation-section",
+    ),
+]

@@ -1,0 +1,1 @@
+"""Excel files of the referral pages, one module per subject."""
