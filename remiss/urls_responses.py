@@ -2,6 +2,40 @@
 
 from __future__ import annotations
 
-from django.urls import URLPattern
+from django.urls import URLPattern, path
 
-urlpatterns: list[URLPattern] = []
+from remiss.views import responses as views
+
+RESPONSE = "remisser/<int:referral>/svar/<slug:slug>/"
+
+urlpatterns: list[URLPattern] = [
+    path(RESPONSE, views.response_detail, name="response-detail"),
+    path(f"{RESPONSE}starta/", views.response_start, name="response-start"),
+    path(f"{RESPONSE}redigera/", views.response_edit, name="response-edit"),
+    path(f"{RESPONSE}beslut/", views.response_decision, name="response-decision"),
+    path(f"{RESPONSE}undertecknare/", views.response_signatories, name="response-signatories"),
+    path(f"{RESPONSE}lamna-in/", views.response_submit, name="response-submit"),
+    path(f"{RESPONSE}ateroppna/", views.response_reopen, name="response-reopen"),
+    path(f"{RESPONSE}historik/", views.response_history, name="response-history"),
+    path(f"{RESPONSE}stallningstaganden/ny/", views.statement_create, name="statement-create"),
+    path(
+        "remisser/stallningstaganden/<int:pk>/redigera/",
+        views.statement_edit,
+        name="statement-edit",
+    ),
+    path(
+        "remisser/stallningstaganden/<int:pk>/ta-bort/",
+        views.statement_delete,
+        name="statement-delete",
+    ),
+    path(
+        "remisser/stallningstaganden/<int:pk>/flytta/",
+        views.statement_move,
+        name="statement-move",
+    ),
+    path(
+        "remisser/stallningstaganden/<int:pk>/historik/",
+        views.statement_history,
+        name="statement-history",
+    ),
+]

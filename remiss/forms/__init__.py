@@ -1,0 +1,1 @@
+"""Forms of the referral pages, one module per subject."""

@@ -1,0 +1,1 @@
+"""Queries of the referral pages, one module per subject."""

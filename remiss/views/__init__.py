@@ -1,0 +1,1 @@
+"""Views of the referral pages, one module per subject."""
