@@ -64,7 +64,7 @@ def make_round(cast: Cast, number: str = "KS 2026/101") -> Round:
 
 
 def write_response(cast: Cast, round_: Round) -> Response:
-    """Body A's response started, with a section, a decision and two statements (one confidential)."""
+    """Body A's response started: a section, a decision, two statements (one confidential)."""
     response = services.start_response(cast.admin_a, round_.referral, cast.body_a)
     response = services.save_response(
         cast.admin_a, response, response.version, {"summary": "Förvaltningen tillstyrker."}
@@ -265,9 +265,9 @@ def test_statements_are_kept_in_order_moved_and_deleted(cast: Cast):
     parts.move_statement(cast.admin_a, second, second.version, up=True)
 
     assert list(
-        Statement.objects.filter(response=response).order_by("position").values_list(
-            "pk", flat=True
-        )
+        Statement.objects.filter(response=response)
+        .order_by("position")
+        .values_list("pk", flat=True)
     ) == [second.pk, first.pk]
     moved = Statement.objects.get(pk=first.pk)
     assert moved.version == first.version + 1
