@@ -143,6 +143,8 @@ SESSION_REFRESH_INTERVAL = 5 * 60
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
+# A failed CSRF check answers with the site's own Swedish page (config/views.py).
+CSRF_FAILURE_VIEW = "config.views.csrf_failure"
 
 # Content-Security-Policy: only our own files, no inline script or style anywhere.
 CONTENT_SECURITY_POLICY = {
@@ -308,6 +310,15 @@ CELERY_BEAT_SCHEDULE = {
             else crontab(hour=REMINDER_HOUR, minute=0)
         ),
     },
+    # Referral deadlines, on the same schedule and windows as the follow-up deadlines.
+    "referral-reminders": {
+        "task": "remiss.tasks.send_referral_reminders",
+        "schedule": (
+            float(REMINDER_SCHEDULE_SECONDS)
+            if REMINDER_SCHEDULE_SECONDS
+            else crontab(hour=REMINDER_HOUR, minute=0)
+        ),
+    },
 }
 
 # E-mail: printed to the worker's output in development; set EMAIL_BACKEND (and the SMTP
@@ -328,7 +339,8 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"forbidden": {"()": "config.logging.ForbiddenWithoutTraceback"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["forbidden"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     # Django gives its own logger a console handler too; let it reach the root's only,
     # so that every line is written once.

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from programme.demo.users import DemoDataMissing, set_up_demo
-
-SITE_URL = "http://127.0.0.1:8000/"
-
 
 class Command(BaseCommand):
     """Create or reset the demo users and their demo records, and print the credentials."""
@@ -27,7 +25,7 @@ class Command(BaseCommand):
             credentials = set_up_demo()
         except DemoDataMissing as error:
             raise CommandError(str(error)) from error
-        self.stdout.write(f"Sign in at {SITE_URL}")
+        self.stdout.write(f"Sign in at {settings.SITE_URL}/")
         for entry in credentials:
             self.stdout.write(f"  {entry.demo.description}")
             self.stdout.write(f"    username: {entry.demo.username}")
