@@ -147,6 +147,14 @@ class FollowUp(Versioned):
         """Whether the follow-up shows its snapshot (submitted or approved), not the plan."""
         return self.state in (FollowUpState.SUBMITTED, FollowUpState.APPROVED)
 
+    @property
+    def review_stands(self) -> bool:
+        """Whether SLK's last review answers the latest submission: after a returned
+        follow-up is submitted again, the earlier review no longer applies."""
+        if self.reviewed_at is None:
+            return False
+        return self.submitted_at is None or self.reviewed_at >= self.submitted_at
+
 
 class Snapshot(models.Model):
     """What a follow-up row keeps of the record it reports on, as of the submission.

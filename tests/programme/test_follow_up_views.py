@@ -478,6 +478,10 @@ def test_the_whole_workflow_through_the_pages(cast: Cast, world: PlanWorld):
     assert admin.post(url("follow-up-edit"), data).status_code == 302
     assert post_button(admin, "follow-up-submit").status_code == 302
     assert fu_a().state == FollowUpState.SUBMITTED
+    # Submitted again: SLK's review of the earlier submission is no longer shown.
+    page = text_of(admin.get(url("follow-up-detail")))
+    facts = page[: page.index("Historik")]
+    assert "Inlämnad" in facts and "Granskad" not in facts
 
     approved = post_button(slk, "follow-up-approve")
     assert approved.status_code == 302
@@ -485,6 +489,7 @@ def test_the_whole_workflow_through_the_pages(cast: Cast, world: PlanWorld):
     page = text_of(slk.get(url("follow-up-detail")))
     assert "Uppföljningen godkändes och är nu låst." in page
     assert "Låst:" in page
+    assert "Granskad" in page[: page.index("Historik")]
     assert "SLK bedömer annorlunda" not in page
     history = page[page.index("Historik") :]
     for step in (
