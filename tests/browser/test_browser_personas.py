@@ -42,22 +42,26 @@ class Persona:
 PERSONAS = {
     "admin_a": Persona(
         "jarva-administrator",
-        ["Uppdrag: Järva stadsdelsnämnd", "Verksamhetsplan: Järva stadsdelsnämnd"],
+        ["Uppdrag: Järva stadsdelsnämnd", "Verksamhetsplan: Järva stadsdelsnämnd", "Remisser"],
         "Ändrar nämndens uppgifter och ser även de sekretessbelagda.",
     ),
     "reader_a": Persona(
         "jarva-lasare",
-        ["Uppdrag: Järva stadsdelsnämnd", "Verksamhetsplan: Järva stadsdelsnämnd"],
+        ["Uppdrag: Järva stadsdelsnämnd", "Verksamhetsplan: Järva stadsdelsnämnd", "Remisser"],
         "Läser nämndens uppgifter, utom de sekretessbelagda.",
     ),
     "admin_b": Persona(
         "skarholmen-administrator",
-        ["Uppdrag: Skärholmens stadsdelsnämnd", "Verksamhetsplan: Skärholmens stadsdelsnämnd"],
+        [
+            "Uppdrag: Skärholmens stadsdelsnämnd",
+            "Verksamhetsplan: Skärholmens stadsdelsnämnd",
+            "Remisser",
+        ],
         "Ändrar nämndens uppgifter och ser även de sekretessbelagda.",
     ),
     "slk": Persona(
         "slk-granskare",
-        ["Alla nämnders uppdrag", "Uppföljning", "Åtkomstlogg"],
+        ["Alla nämnders uppdrag", "Uppföljning", "Åtkomstlogg", "Remisser"],
         "Du läser alla nämnders uppgifter",
     ),
     "official": Persona(

@@ -161,13 +161,23 @@ EVERYONE = (
 @pytest.mark.parametrize(
     ("persona", "extra"),
     [
-        ("admin_a", ["Uppdrag: Järva stadsdelsnämnd", "Verksamhetsplan: Järva stadsdelsnämnd"]),
-        ("reader_a", ["Uppdrag: Järva stadsdelsnämnd", "Verksamhetsplan: Järva stadsdelsnämnd"]),
+        (
+            "admin_a",
+            ["Uppdrag: Järva stadsdelsnämnd", "Verksamhetsplan: Järva stadsdelsnämnd", "Remisser"],
+        ),
+        (
+            "reader_a",
+            ["Uppdrag: Järva stadsdelsnämnd", "Verksamhetsplan: Järva stadsdelsnämnd", "Remisser"],
+        ),
         (
             "admin_b",
-            ["Uppdrag: Skärholmens stadsdelsnämnd", "Verksamhetsplan: Skärholmens stadsdelsnämnd"],
+            [
+                "Uppdrag: Skärholmens stadsdelsnämnd",
+                "Verksamhetsplan: Skärholmens stadsdelsnämnd",
+                "Remisser",
+            ],
         ),
-        ("slk", ["Alla nämnders uppdrag", "Uppföljning", "Åtkomstlogg"]),
+        ("slk", ["Alla nämnders uppdrag", "Uppföljning", "Åtkomstlogg", "Remisser"]),
         ("official", []),
         ("no_role", []),
         ("sysadmin", ["Systemadministration", "Åtkomstlogg"]),

@@ -260,7 +260,7 @@ def test_every_kind_a_person_edits_in_the_product_is_walked():
     # rounds, invitations, responses and statements are loaded as history only: no page
     # edits them yet, and the pages that will bring their two-session tests.
     elsewhere = {"FollowUp", "Membership", "GlobalRole", "Plan", "ReportSchedule"}
-    elsewhere |= {"Referral", "Invitation"}
+    elsewhere |= {"Referral", "Invitation"}  # tests/remiss/test_rounds_two_sessions.py
     elsewhere |= {"Response", "Statement"}  # tests/remiss/test_responses_two_sessions.py
     elsewhere |= {"Disposition"}  # tests/remiss/test_compilation_dispositions.py
     from tests.test_locking_rule import project_models
