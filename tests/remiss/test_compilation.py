@@ -124,7 +124,8 @@ def test_the_body_sees_its_dispositions_only_once_published(cast: Cast, made: Ro
         made.internal_a,
         made.confidential_a,
     ]
-    assert admin.rows[0].disposition.reason == "Texten behålls."
+    disposition = admin.rows[0].disposition
+    assert disposition is not None and disposition.reason == "Texten behålls."
     # A reader of the body sees no confidential statement, nor how it was handled.
     assert made.confidential_a not in [row.statement for row in reader.rows]
 

@@ -42,7 +42,7 @@ def test_slk_records_a_first_disposition_as_version_one(cast: Cast, made: Round)
 
 
 def test_a_changed_disposition_raises_its_version(cast: Cast, made: Round):
-    existing = made.open_a.disposition
+    existing = Disposition.objects.get(statement=made.open_a)
 
     saved = record_disposition(cast.slk, made.open_a.pk, 1, DispositionOutcome.NOTED, "")
 
@@ -133,9 +133,9 @@ def test_the_inline_form_returns_to_the_statement_on_its_filtered_section(cast: 
     response = client.post(
         url,
         {
-            "statement-%d-version" % made.open_b.pk: "0",
-            "statement-%d-outcome" % made.open_b.pk: "partly_accepted",
-            "statement-%d-reason" % made.open_b.pk: "Delvis.",
+            f"statement-{made.open_b.pk}-version": "0",
+            f"statement-{made.open_b.pk}-outcome": "partly_accepted",
+            f"statement-{made.open_b.pk}-reason": "Delvis.",
             "return_query": "stance=objects",
         },
     )
@@ -145,7 +145,9 @@ def test_the_inline_form_returns_to_the_statement_on_its_filtered_section(cast: 
         kwargs={"pk": made.referral.pk, "section_pk": made.section.pk},
     )
     assert response["Location"] == f"{section_url}?stance=objects#statement-{made.open_b.pk}"
-    assert made.open_b.disposition.outcome == DispositionOutcome.PARTLY_ACCEPTED
+    assert (
+        Disposition.objects.get(statement=made.open_b).outcome == DispositionOutcome.PARTLY_ACCEPTED
+    )
 
 
 def test_a_statement_of_another_round_answers_404(cast: Cast, made: Round):
