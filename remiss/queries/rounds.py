@@ -170,6 +170,8 @@ class RoundPage:
     # The user's own bodies' invitations the user may answer for (decline).
     own_invitations: list[Invitation]
     is_slk: bool
+    # The bodies asked whose response the user may open.
+    readable_body_ids: set[int] = field(default_factory=set)
 
     @property
     def is_open(self) -> bool:
@@ -201,6 +203,9 @@ def round_page(user: access.AnyUser, referral: Referral) -> RoundPage:
         board=the_board,
         own_invitations=own,
         is_slk=is_slk,
+        readable_body_ids=access.readable_body_ids(
+            user, [invitation.body for invitation in invitations]
+        ),
     )
 
 

@@ -252,7 +252,7 @@ def test_the_draft_is_downloaded_through_the_access_check(cast: Cast, private_di
     response = client_for(cast.reader_a).get(url)
 
     assert response.status_code == 200
-    assert b"".join(response.streaming_content) == PDF_BYTES
+    assert b"".join(response.streaming_content) == PDF_BYTES  # type: ignore[attr-defined]
     assert "attachment" in response["Content-Disposition"]
     assert client_for(cast.admin_b).get(url).status_code == 404
     assert client_for(cast.official).get(url).status_code == 404

@@ -61,6 +61,7 @@ def test_after_the_deadline_bodies_without_an_answer_are_late(cast: Cast):
     )
     Response.objects.filter(referral=referral, body=third).update(state=ResponseState.DRAFT)
 
+    assert referral.deadline is not None
     board = round_queries.board(referral, today=referral.deadline + datetime.timedelta(days=1))
 
     assert board.counts == {"answered": 1, "late": 2}
