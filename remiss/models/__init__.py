@@ -26,10 +26,10 @@ from remiss.models.responses import (
 )
 
 __all__ = [
+    "RESPONSE_SECTIONS",
     "CompilationPublication",
     "Disposition",
     "DispositionOutcome",
-    "RESPONSE_SECTIONS",
     "Invitation",
     "Referral",
     "ReferralOrigin",
