@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from django.db import models
 from django.test import Client
 from django.urls import reverse
 
@@ -30,21 +29,21 @@ class Kind:
     """One form of the response pages, and the field both sessions change."""
 
     name: str
-    url: Callable[[Cast, Any], tuple[models.Model, str]]
+    url: Callable[[Cast, Any], tuple[Any, str]]
     field: str
     first: str
     second: str
 
 
-def _response_page(name: str) -> Callable[[Cast, Any], tuple[models.Model, str]]:
-    def make(cast: Cast, response: Any) -> tuple[models.Model, str]:
+def _response_page(name: str) -> Callable[[Cast, Any], tuple[Any, str]]:
+    def make(cast: Cast, response: Any) -> tuple[Any, str]:
         kwargs = {"referral": response.referral_id, "slug": cast.body_a.slug}
         return response, reverse(f"remiss:{name}", kwargs=kwargs)
 
     return make
 
 
-def _statement(cast: Cast, response: Any) -> tuple[models.Model, str]:
+def _statement(cast: Cast, response: Any) -> tuple[Any, str]:
     statement = Statement.objects.filter(response=response).order_by("position").first()
     assert statement is not None
     return statement, reverse("remiss:statement-edit", kwargs={"pk": statement.pk})
