@@ -14,8 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.urls import reverse
-from django.utils import timezone
-from django.utils import translation
+from django.utils import timezone, translation
 
 from programme.models import Audience, FollowUpPeriod
 from reporting.models import Publication, ReportRun, ReportScope, RunState
