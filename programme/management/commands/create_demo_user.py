@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from programme.demo.users import DemoDataMissing, set_up_demo
 
+
 class Command(BaseCommand):
     """Create or reset the demo users and their demo records, and print the credentials."""
 
