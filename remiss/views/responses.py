@@ -37,8 +37,9 @@ from remiss.forms.responses import (
     StatementForm,
     signatory_initial,
 )
-from remiss.models import Referral, ReferralSection, Response, Statement
+from remiss.models import Referral, ReferralSection, Response, ResponseState, Statement
 from remiss.queries import responses as queries
+from remiss.queries.compilation import dispositions_for
 from remiss.services import responses as services
 from remiss.services import responses_parts as parts
 
@@ -135,7 +136,15 @@ def response_detail(request: HttpRequest, referral: int, slug: str) -> HttpRespo
     """The body's response: sections, statements by section of the draft, signatories,
     the committee's decision, its state and history."""
     page = queries.response_page(request.user, referral, slug)
-    return render(request, "remiss/responses/detail.html", {"page": page})
+    # How SLK handled the statements, once the compilation is published (submitted only).
+    dispositions = (
+        dispositions_for(page.response, request.user)
+        if page.response is not None and page.response.state == ResponseState.SUBMITTED
+        else None
+    )
+    return render(
+        request, "remiss/responses/detail.html", {"page": page, "dispositions": dispositions}
+    )
 
 
 @require_POST

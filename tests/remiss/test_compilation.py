@@ -229,3 +229,20 @@ def test_the_historical_rounds_compile_their_seed_statements(
             )
             assert len(client.get(url).context["page"].rows) == summary.total
     assert Disposition.objects.count() == 0
+
+
+def test_the_response_page_shows_how_each_statement_was_handled_once_published(
+    cast: Cast, made: Round
+):
+    url = reverse(
+        "remiss:response-detail",
+        kwargs={"referral": made.referral.pk, "slug": made.response_a.body.slug},
+    )
+    admin = _client(cast, "admin_a")
+    with translation.override("sv"):
+        page = admin.get(url).content.decode()
+    assert "Texten behålls." not in page
+    dispose_all(cast, made)
+    publish_compilation(cast.slk, made.referral.pk)
+    page = admin.get(url).content.decode()
+    assert "Texten behålls." in page
