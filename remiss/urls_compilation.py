@@ -29,6 +29,26 @@ urlpatterns: list[URLPattern] = [
         name="compilation-published-export",
     ),
     path(
+        "remisser/<int:pk>/sammanstallning/pdf/<str:audience>/",
+        views.compilation_pdf,
+        name="compilation-pdf",
+    ),
+    path(
+        "remisser/<int:pk>/sammanstallning/pdf/<str:audience>/skapa/",
+        views.compilation_pdf_request,
+        name="compilation-pdf-request",
+    ),
+    path(
+        "remisser/<int:referral>/svar/<slug:slug>/aterkoppling/",
+        views.reply_pdf,
+        name="reply-pdf",
+    ),
+    path(
+        "remisser/<int:referral>/svar/<slug:slug>/aterkoppling/skapa/",
+        views.reply_pdf_request,
+        name="reply-pdf-request",
+    ),
+    path(
         "remisser/<int:pk>/sammanstallning/utlatanden/<int:statement_pk>/",
         views.compilation_disposition,
         name="compilation-disposition",

@@ -37,6 +37,7 @@ CODE_FILES = (
     Path(__file__).parent / "queries" / "report_inputs.py",
     Path(__file__).parent / "queries" / "report_rows.py",
     Path(__file__).parent / "queries" / "city_inputs.py",
+    Path(__file__).parent / "queries" / "referral_inputs.py",
     Path(__file__).parent / "city_rendering.py",
     Path(charts.__file__).parent / "judgement_charts.py",
     Path(charts.__file__),
@@ -262,5 +263,78 @@ def pdf_meta(inputs: Inputs, title: str, language: str) -> pdf.PdfMeta:
             keywords=(body, str(inputs["year"]), str(inputs["period_label"])),
             language=language,
             footer_note=draft_note(inputs),
+            page_label=gettext("page {page} of {pages}"),
+        )
+
+
+# --- A referral round's outputs: the compilation and the replies ---------------------------
+
+
+def referral_input_hash(
+    scope: str, subject: dict[str, int], inputs: Inputs, audience: str, language: str
+) -> str:
+    """The hash that names a referral output's run: its scope, its subject (the round, and
+    for a reply the body), what it prints, its variant, language and ``fingerprint``."""
+    payload = json.dumps(
+        {
+            "scope": scope,
+            "subject": subject,
+            "inputs": inputs,
+            "audience": audience,
+            "language": language,
+            "fingerprint": fingerprint(),
+        },
+        sort_keys=True,
+        ensure_ascii=False,
+    )
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def _referral_context(inputs: Inputs) -> dict[str, Any]:
+    referral = inputs["referral"]
+    response = inputs.get("response") or {}
+    return {
+        "report": inputs,
+        "referral": referral,
+        "sent_on": _date(referral["sent_on"]),
+        "deadline": _date(referral["deadline"]),
+        "published_on": _date(inputs["published_on"]),
+        "document_date": _date(response.get("document_date")),
+        "meeting_date": _date(response.get("meeting_date")),
+        "is_general": inputs["audience"] == "general",
+        "stylesheet": pdf.asset_url("report.css"),
+    }
+
+
+def compilation_html(inputs: Inputs, language: str) -> str:
+    """The compilation's HTML, in ``language``."""
+    with translation.override(language):
+        return render_to_string("reporting/compilation_report.html", _referral_context(inputs))
+
+
+def reply_html(inputs: Inputs, language: str) -> str:
+    """A reply's HTML, in ``language``."""
+    with translation.override(language):
+        return render_to_string("reporting/referral_reply.html", _referral_context(inputs))
+
+
+def referral_pdf_meta(inputs: Inputs, title: str, language: str) -> pdf.PdfMeta:
+    """The PDF metadata of a compilation or a reply: the title names the round (and the body)."""
+    with translation.override(language):
+        referral = inputs["referral"]
+        number = referral["registration_number"]
+        author = gettext("SLK")
+        if inputs["kind"] == "reply":
+            full_title = f"{title} – {inputs['body']['name']}"
+            keywords: tuple[str, ...] = (inputs["body"]["name"], referral["title"])
+        else:
+            full_title = title
+            keywords = (referral["title"], referral["programme"])
+        return pdf.PdfMeta(
+            title=full_title,
+            author=author,
+            subject=f"{referral['title']} ({number})" if number else referral["title"],
+            keywords=(*keywords, number) if number else keywords,
+            language=language,
             page_label=gettext("page {page} of {pages}"),
         )

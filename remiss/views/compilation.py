@@ -2,21 +2,28 @@
 
 SLK's pages answer 403 to anyone else. The published compilation (its open parts) opens
 for everyone with a role once SLK has published it, and for SLK before, to see what
-others will read; for anyone else it answers 404.
+others will read; for anyone else it answers 404. The compilation's PDF and the reply to
+each responding body are made by the reporting app (``reporting.services.referral``);
+their pages follow the run and answer 404 to a user who may not have the variant.
 """
 
 from __future__ import annotations
 
+from typing import Any, cast
+
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from config.middleware import kept_form_data
 from programme import access, excel, report_access
+from programme.access import Audience
 from programme.forms import add_refusal, show_conflict
 from programme.history import HistoryEntry, history_for
 from programme.locking import EditConflict
@@ -27,9 +34,16 @@ from remiss.forms.compilation import (
     PublishForm,
     disposition_prefix,
 )
-from remiss.models import Disposition, Referral
+from remiss.models import Disposition, Referral, Response
 from remiss.queries import compilation as queries
 from remiss.services import compilation as services
+from reporting.models import ReportRequest
+from reporting.queries import referral_inputs
+from reporting.services import referral as referral_reports
+
+
+def _language() -> str:
+    return translation.get_language() or settings.LANGUAGE_CODE
 
 
 def _referral(pk: int) -> Referral:
@@ -45,7 +59,13 @@ def compilation(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "remiss/compilation/index.html",
-        {"referral": referral, "index": index, "publish_form": PublishForm()},
+        {
+            "referral": referral,
+            "index": index,
+            "publish_form": PublishForm(),
+            "full_label": Audience.FULL.label,
+            "general_label": Audience.GENERAL.label,
+        },
     )
 
 
@@ -207,3 +227,115 @@ def compilation_published_export(request: HttpRequest, pk: int) -> HttpResponse:
         exports.compilation_workbook(referral, queries.published_rows(referral), full=False),
         exports.compilation_filename(referral, published=True),
     )
+
+
+# --- The compilation's PDF and the replies (rendered by the reporting app) --------------------
+
+PDF_AUDIENCES = {"fullstandig": Audience.FULL, "allman": Audience.GENERAL}
+
+
+def _pdf_audience(request: HttpRequest, referral: Referral, slug: str) -> Audience:
+    """The compilation's variant an address names, if the user may have it; else 404."""
+    audience = PDF_AUDIENCES.get(slug)
+    if audience is None or audience not in referral_inputs.compilation_audiences(
+        request.user, referral
+    ):
+        raise Http404
+    return audience
+
+
+def _asked_message(request: HttpRequest, asked: ReportRequest) -> None:
+    if asked.joined and asked.run.state == "done":
+        messages.success(request, _("Nothing has changed since the last run: its file is ready."))
+    elif asked.joined:
+        messages.info(request, _("The report is already being made; this page follows it."))
+    else:
+        messages.success(
+            request, _("The report is being made. This page shows how far it has come.")
+        )
+
+
+def _run_page(
+    request: HttpRequest, asked: referral_reports.Asked, context: dict[str, Any]
+) -> HttpResponse:
+    """The page that follows the run of these inputs (no write) and offers its file."""
+    run = referral_reports.live_run(asked)
+    return render(request, "reporting/referral_run.html", {**context, "run": run})
+
+
+@require_GET
+def compilation_pdf(request: HttpRequest, pk: int, audience: str) -> HttpResponse:
+    """The compilation's PDF for one variant: make it, follow the run, download it."""
+    referral = _referral(pk)
+    variant = _pdf_audience(request, referral, audience)
+    asked = referral_reports.compilation_asked(referral, variant, _language())
+    back = (
+        reverse("remiss:compilation", kwargs={"pk": referral.pk})
+        if variant == Audience.FULL
+        else reverse("remiss:compilation-published", kwargs={"pk": referral.pk})
+    )
+    return _run_page(
+        request,
+        asked,
+        {
+            "heading": asked.title,
+            "subject": variant.label,
+            "request_url": reverse(
+                "remiss:compilation-pdf-request", kwargs={"pk": referral.pk, "audience": audience}
+            ),
+            "back_url": back,
+        },
+    )
+
+
+@require_POST
+def compilation_pdf_request(request: HttpRequest, pk: int, audience: str) -> HttpResponse:
+    """Ask for the compilation's PDF; the page that follows the run answers."""
+    referral = _referral(pk)
+    variant = _pdf_audience(request, referral, audience)
+    _asked_message(
+        request, referral_reports.request_compilation_pdf(request.user, referral, variant)
+    )
+    return redirect("remiss:compilation-pdf", pk=referral.pk, audience=audience)
+
+
+def _replied_response(request: HttpRequest, referral: int, slug: str) -> Response:
+    """The body's response whose reply the user may have (``reply_audience``), or 404."""
+    response = (
+        Response.objects.filter(referral_id=referral, body__slug=slug)
+        .select_related("body", "referral")
+        .first()
+    )
+    if response is None or referral_inputs.reply_audience(request.user, response) is None:
+        raise Http404
+    return response
+
+
+@require_GET
+def reply_pdf(request: HttpRequest, referral: int, slug: str) -> HttpResponse:
+    """The reply to a body ("Så har era synpunkter hanterats"): make it, follow it, download it."""
+    response = _replied_response(request, referral, slug)
+    audience = cast(Audience, referral_inputs.reply_audience(request.user, response))
+    asked = referral_reports.reply_asked(response, audience, _language())
+    return _run_page(
+        request,
+        asked,
+        {
+            "heading": asked.title,
+            "subject": f"{response.body.name} · {response.referral.title}",
+            "request_url": reverse(
+                "remiss:reply-pdf-request", kwargs={"referral": referral, "slug": slug}
+            ),
+            "back_url": reverse(
+                "remiss:response-detail", kwargs={"referral": referral, "slug": slug}
+            ),
+        },
+    )
+
+
+@require_POST
+def reply_pdf_request(request: HttpRequest, referral: int, slug: str) -> HttpResponse:
+    """Ask for the reply to the body; the page that follows the run answers."""
+    response = _replied_response(request, referral, slug)
+    _asked_message(request, referral_reports.request_reply(request.user, response))
+    return redirect("remiss:reply-pdf", referral=referral, slug=slug)

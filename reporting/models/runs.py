@@ -16,7 +16,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from programme.models import Audience, FollowUp
+from programme.models import Audience, Body, FollowUp
 
 
 class RunState(models.TextChoices):
@@ -33,25 +33,48 @@ class ReportScope(models.TextChoices):
 
     BODY = "body", _("a body's follow-up")
     CITY = "city", _("the whole city")
+    COMPILATION = "compilation", _("a referral round's compilation")
+    REPLY = "reply", _("the reply to a responding body")
+
+
+# The scopes of a referral round's outputs: they name the round (and a reply its body).
+REFERRAL_SCOPES = (ReportScope.COMPILATION, ReportScope.REPLY)
 
 
 class ReportRun(models.Model):
     """One rendering of a report for one audience, from inputs with one hash.
 
     A body's report names its follow-up; the city-wide report names its year and period
-    and is put together from parts (``RunPart``).
+    and is put together from parts (``RunPart``); a referral round's compilation names
+    the round, and the reply to a responding body names the round and the body.
     """
 
     not_edited = "changed only by the worker's state transitions, one field set at a time"
 
     scope = models.CharField(
-        _("scope"), max_length=8, choices=ReportScope.choices, default=ReportScope.BODY
+        _("scope"), max_length=16, choices=ReportScope.choices, default=ReportScope.BODY
     )
     follow_up = models.ForeignKey(
         FollowUp,
         verbose_name=_("follow-up"),
         on_delete=models.PROTECT,
         related_name="report_runs",
+        null=True,
+        blank=True,
+    )
+    referral = models.ForeignKey(
+        "remiss.Referral",
+        verbose_name=_("referral round"),
+        on_delete=models.PROTECT,
+        related_name="report_runs",
+        null=True,
+        blank=True,
+    )
+    respondent = models.ForeignKey(
+        Body,
+        verbose_name=_("responding body"),
+        on_delete=models.PROTECT,
+        related_name="referral_reply_runs",
         null=True,
         blank=True,
     )
@@ -98,12 +121,31 @@ class ReportRun(models.Model):
                 name="report_run_done_has_file",
             ),
             models.CheckConstraint(
-                condition=(Q(scope="body") & Q(follow_up__isnull=False))
+                condition=(
+                    Q(scope="body")
+                    & Q(follow_up__isnull=False)
+                    & Q(referral__isnull=True)
+                    & Q(respondent__isnull=True)
+                )
                 | (
                     Q(scope="city")
                     & Q(follow_up__isnull=True)
                     & Q(year__isnull=False)
                     & ~Q(period="")
+                    & Q(referral__isnull=True)
+                    & Q(respondent__isnull=True)
+                )
+                | (
+                    Q(scope="compilation")
+                    & Q(follow_up__isnull=True)
+                    & Q(referral__isnull=False)
+                    & Q(respondent__isnull=True)
+                )
+                | (
+                    Q(scope="reply")
+                    & Q(follow_up__isnull=True)
+                    & Q(referral__isnull=False)
+                    & Q(respondent__isnull=False)
                 ),
                 name="report_run_names_its_subject",
             ),
@@ -116,6 +158,11 @@ class ReportRun(models.Model):
     def is_city(self) -> bool:
         """Whether this is a run of the city-wide report."""
         return self.scope == ReportScope.CITY
+
+    @property
+    def is_referral(self) -> bool:
+        """Whether this is a run of a referral round's compilation or of a reply."""
+        return self.scope in REFERRAL_SCOPES
 
     @property
     def is_pending(self) -> bool:

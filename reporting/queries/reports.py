@@ -19,7 +19,9 @@ from django.utils import translation
 from programme import access, report_access
 from programme.models import Audience, FollowUp, FollowUpPeriod
 from programme.sorting import swedish_sort_key
-from reporting.models import ReportRequest, ReportRun, RunState
+from remiss.models import Response
+from reporting.models import ReportRequest, ReportRun, ReportScope, RunState
+from reporting.queries import referral_inputs
 from reporting.queries.report_inputs import report_inputs
 
 # The variants as they appear in addresses.
@@ -207,7 +209,8 @@ def report_page(user: access.AnyUser, follow_up: FollowUp, audience: Audience) -
 
 def run_or_404(user: access.AnyUser, pk: int) -> ReportRun:
     """A finished run whose variant the user may read, or 404 (``RunOutdated`` for a body's
-    file that no longer prints what its variant may print)."""
+    file that no longer prints what its variant may print; a referral round's compilation
+    or reply answers 404 then)."""
     run = (
         ReportRun.objects.filter(pk=pk, state=RunState.DONE)
         .select_related("follow_up__plan__body")
@@ -215,6 +218,8 @@ def run_or_404(user: access.AnyUser, pk: int) -> ReportRun:
     )
     if run is None:
         raise Http404
+    if run.is_referral:
+        return referral_run_or_404(user, run)
     if run.follow_up is None:
         # The city-wide report: SLK's drafts, everyone's published files.
         from reporting.queries import city_reports
@@ -224,6 +229,39 @@ def run_or_404(user: access.AnyUser, pk: int) -> ReportRun:
         raise Http404
     if not is_current(run):
         raise RunOutdated(run)
+    return run
+
+
+def referral_run_or_404(user: access.AnyUser, run: ReportRun) -> ReportRun:
+    """A finished compilation or reply the user may have now, or 404.
+
+    The variant is asked again (``referral_inputs``), and the file must print what that
+    variant prints today: a file made before a statement was made confidential, or
+    before the compilation was published again, is not handed out (404; the page that
+    offers the file asks for a current one).
+    """
+    from reporting.services import referral
+
+    referral_round = run.referral
+    if referral_round is None:
+        raise Http404
+    if run.scope == ReportScope.COMPILATION:
+        if run.audience not in referral_inputs.compilation_audiences(user, referral_round):
+            raise Http404
+        asked = referral.compilation_asked(referral_round, Audience(run.audience), run.language)
+    else:
+        if run.respondent_id is None:
+            raise Http404
+        response = (
+            Response.objects.filter(referral=referral_round, body_id=run.respondent_id)
+            .select_related("body", "referral")
+            .first()
+        )
+        if response is None or referral_inputs.reply_audience(user, response) != run.audience:
+            raise Http404
+        asked = referral.reply_asked(response, Audience(run.audience), run.language)
+    if asked.input_hash != run.input_hash:
+        raise Http404
     return run
 
 

@@ -26,7 +26,7 @@ from django.utils import timezone, translation
 from programme import access, report_access
 from programme.models import Audience, FollowUp
 from reporting import pdf, rendering, storage
-from reporting.models import ReportRequest, ReportRun, RunState
+from reporting.models import ReportRequest, ReportRun, ReportScope, RunState
 from reporting.queries.report_inputs import report_inputs, report_title
 
 logger = logging.getLogger(__name__)
@@ -189,6 +189,9 @@ def _claim(run_id: int) -> ReportRun | None:
 def render_run(run_id: int) -> ReportRun | None:
     """Render the run's report, store the file and mark the run done. Safe to run twice.
 
+    The HTML is made by the run's scope from its kept inputs: a body's follow-up report,
+    or a referral round's compilation or reply (``reporting.services.referral``).
+
     Returns the run, or None when there was nothing to do (done, failed or gone).
     """
     run = _claim(run_id)
@@ -196,8 +199,13 @@ def render_run(run_id: int) -> ReportRun | None:
         return None
     began = time.monotonic()
     with translation.override(run.language):
-        html = rendering.report_html(run.inputs, run.language)
-        meta = rendering.pdf_meta(run.inputs, run.title, run.language)
+        if run.is_referral:
+            from reporting.services.referral import referral_html
+
+            html, meta = referral_html(run)
+        else:
+            html = rendering.report_html(run.inputs, run.language)
+            meta = rendering.pdf_meta(run.inputs, run.title, run.language)
         rendered = pdf.render_pdf(html, meta, progress=_Progress(run_id))
     sha256 = hashlib.sha256(rendered.data).hexdigest()
     stored = storage.store(rendered.data, sha256, run_id)
@@ -248,14 +256,16 @@ def sweep_runs(now: datetime.datetime | None = None) -> Sweep:
     with translation.override(settings.LANGUAGE_CODE):
         # A city-wide run waits for its parts, which may queue behind other work; its
         # own sweep (``city.sweep_parts``) looks at the parts and the joining instead.
-        running = ReportRun.objects.filter(
-            state=RunState.RUNNING, started_at__lt=now - limit, follow_up__isnull=False
-        ).update(
-            state=RunState.FAILED,
-            finished_at=now,
-            error=translation.gettext(
-                "The rendering did not finish within its time limit; its worker stopped."
-            ),
+        running = (
+            ReportRun.objects.filter(state=RunState.RUNNING, started_at__lt=now - limit)
+            .exclude(scope=ReportScope.CITY)
+            .update(
+                state=RunState.FAILED,
+                finished_at=now,
+                error=translation.gettext(
+                    "The rendering did not finish within its time limit; its worker stopped."
+                ),
+            )
         )
         queued = ReportRun.objects.filter(
             state=RunState.QUEUED, queued_at__lt=now - datetime.timedelta(days=1)

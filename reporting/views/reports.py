@@ -23,7 +23,7 @@ from programme.models import AccessAction, Audience, Body, FollowUp
 from programme.queries import follow_ups as follow_up_queries
 from programme.years import is_record_year
 from reporting.models import Publication, ReportRun
-from reporting.queries import city_reports
+from reporting.queries import city_reports, referral_inputs
 from reporting.queries import reports as queries
 from reporting.services import city as city_services
 from reporting.services import reports as services
@@ -134,7 +134,11 @@ def report_download(request: HttpRequest, pk: int) -> HttpResponseBase:
     if run.follow_up is not None and run.inputs.get("holds_confidential"):
         access_log.log_access(request.user, run, run.follow_up.plan.body, AccessAction.REPORT)
     elif run.follow_up is None:
-        slugs = city_reports.confidential_bodies(run)
+        slugs = (
+            referral_inputs.confidential_bodies(run.inputs)
+            if run.is_referral
+            else city_reports.confidential_bodies(run)
+        )
         for body in Body.objects.filter(slug__in=slugs).order_by("pk"):
             access_log.log_access(request.user, run, body, AccessAction.REPORT)
     handle = report_storage().open(run.file_name, "rb")
@@ -151,7 +155,7 @@ def report_download(request: HttpRequest, pk: int) -> HttpResponseBase:
 
 def _file_title(run: ReportRun) -> str:
     """The download's name: a city-wide draft says so until SLK has published the file."""
-    if run.follow_up is not None:
+    if run.follow_up is not None or run.is_referral:
         return run.file_title
     with translation.override(run.language):
         return city_services.city_file_title(

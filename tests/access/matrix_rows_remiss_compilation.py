@@ -5,6 +5,9 @@ responses: body A's has an open, an internal and a confidential statement, body 
 open one; body A's open statement has SLK's disposition. The compilation's pages and its
 Excel file are SLK's (403 for anyone else). The published compilation answers 404 until
 SLK publishes it (SLK excepted, who previews it); then everyone with a role reads it.
+The compilation's PDF follows the same rule (the full variant is SLK's only, 404 for
+anyone else); the reply to body A is SLK's at any time and body A's members' once the
+compilation is published (404 for everyone else, body B and officials included).
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ from tests.access.matrix_support import Row, World, answers
 from tests.conftest import Cast
 
 SLK_ONLY = answers(403, slk=200)
+BODY_A_AND_SLK = {"admin_a": 200, "reader_a": 200, "slk": 200}
 # Everyone with a role reads a published compilation; a user without any role does not.
 EVERY_ROLE = {
     "admin_a": 200,
@@ -166,6 +170,104 @@ def compilation_url(
     return build
 
 
+def pdf_url(name: str, audience: str, published: bool = False) -> Callable[[World], str]:
+    """The address of the compilation's PDF page ``remiss:<name>`` for a round made for the row."""
+
+    def build(world: World) -> str:
+        made = make_round(world.cast)
+        if published:
+            dispose_all(world.cast, made)
+            publish_compilation(world.cast.slk, made.referral.pk)
+        return reverse(f"remiss:{name}", kwargs={"pk": made.referral.pk, "audience": audience})
+
+    return build
+
+
+def reply_url(name: str, published: bool = False) -> Callable[[World], str]:
+    """The address of the reply to body A ``remiss:<name>`` for a round made for the row."""
+
+    def build(world: World) -> str:
+        made = make_round(world.cast)
+        if published:
+            dispose_all(world.cast, made)
+            publish_compilation(world.cast.slk, made.referral.pk)
+        return reverse(
+            f"remiss:{name}",
+            kwargs={"referral": made.referral.pk, "slug": world.cast.body_a.slug},
+        )
+
+    return build
+
+
+def pdf_rows() -> list[Row]:
+    """The compilation's PDF and the reply to a body: the pages that follow a run, and asking."""
+    return [
+        Row(
+            "remiss:compilation-pdf (full)",
+            "remiss:compilation-pdf",
+            pdf_url("compilation-pdf", "fullstandig", published=True),
+            answers(404, slk=200),
+            answers(405),
+        ),
+        Row(
+            "remiss:compilation-pdf (general, not published)",
+            "remiss:compilation-pdf",
+            pdf_url("compilation-pdf", "allman"),
+            answers(404, slk=200),
+            answers(405),
+        ),
+        Row(
+            "remiss:compilation-pdf (general, published)",
+            "remiss:compilation-pdf",
+            pdf_url("compilation-pdf", "allman", published=True),
+            answers(404, **EVERY_ROLE),
+            answers(405),
+        ),
+        Row(
+            "remiss:compilation-pdf-request (full)",
+            "remiss:compilation-pdf-request",
+            pdf_url("compilation-pdf-request", "fullstandig", published=True),
+            answers(405),
+            answers(404, slk=302),
+        ),
+        Row(
+            "remiss:compilation-pdf-request (general, published)",
+            "remiss:compilation-pdf-request",
+            pdf_url("compilation-pdf-request", "allman", published=True),
+            answers(405),
+            answers(404, **{persona: 302 for persona in EVERY_ROLE}),
+        ),
+        Row(
+            "remiss:reply-pdf (not published)",
+            "remiss:reply-pdf",
+            reply_url("reply-pdf"),
+            answers(404, slk=200),
+            answers(405),
+        ),
+        Row(
+            "remiss:reply-pdf (published)",
+            "remiss:reply-pdf",
+            reply_url("reply-pdf", published=True),
+            answers(404, **BODY_A_AND_SLK),
+            answers(405),
+        ),
+        Row(
+            "remiss:reply-pdf-request (not published)",
+            "remiss:reply-pdf-request",
+            reply_url("reply-pdf-request"),
+            answers(405),
+            answers(404, slk=302),
+        ),
+        Row(
+            "remiss:reply-pdf-request (published)",
+            "remiss:reply-pdf-request",
+            reply_url("reply-pdf-request", published=True),
+            answers(405),
+            answers(404, **{persona: 302 for persona in BODY_A_AND_SLK}),
+        ),
+    ]
+
+
 def rows() -> list[Row]:
     """One row per URL pattern of the referral compilation pages."""
     return [
@@ -235,4 +337,5 @@ def rows() -> list[Row]:
             answers(404, **EVERY_ROLE),
             answers(405),
         ),
+        *pdf_rows(),
     ]
