@@ -50,6 +50,7 @@ from tests.access import (
     matrix_rows_remiss_compilation,
     matrix_rows_remiss_responses,
     matrix_rows_remiss_rounds,
+    matrix_rows_remiss_search,
     matrix_rows_reports,
     matrix_rows_settings,
 )
@@ -496,6 +497,7 @@ ROWS = (
     + matrix_rows_remiss_rounds.rows()
     + matrix_rows_remiss_responses.rows()
     + matrix_rows_remiss_compilation.rows()
+    + matrix_rows_remiss_search.rows()
     + admin_rows(PATTERNS)
 )
 
