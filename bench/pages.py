@@ -33,6 +33,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -139,8 +140,13 @@ def _manage(env: dict[str, str], *command: str) -> str:
     return done.stdout.decode().strip()
 
 
-def _make_database(args: argparse.Namespace, env: dict[str, str]) -> None:
-    """Create the database afresh (or keep it with --reuse) and fill it at city scale."""
+def _make_database(
+    args: argparse.Namespace,
+    env: dict[str, str],
+    fill: Callable[[argparse.Namespace, dict[str, str]], None] | None = None,
+) -> None:
+    """Create the database afresh (or keep it with --reuse), migrated with the programme
+    data loaded, then filled by ``fill`` (by default at city scale)."""
     import psycopg
 
     with psycopg.connect(f"{args.postgres.rstrip('/')}/postgres", autocommit=True) as admin:
@@ -157,6 +163,11 @@ def _make_database(args: argparse.Namespace, env: dict[str, str]) -> None:
     print(f"Created the database {args.database}; migrating and loading the data.")
     _manage(env, "migrate", "--noinput", "-v0")
     _manage(env, "load_programme_data")
+    (fill or _fill_city_scale)(args, env)
+
+
+def _fill_city_scale(args: argparse.Namespace, env: dict[str, str]) -> None:
+    """Plans and follow-ups of every active body for ``--years`` years."""
     started = time.perf_counter()
     print(" ", _manage(env, "generate_plan_data", "--city-scale", "--years", str(args.years)))
     print(f"  City-scale data generated in {time.perf_counter() - started:.1f} s.")

@@ -31,10 +31,8 @@ from __future__ import annotations
 import argparse
 import datetime
 import os
-import secrets
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -44,6 +42,10 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from pages import _environment, _make_database, _manage  # noqa: E402
+
 PYTHON = sys.executable
 
 TARGET_CPU_MS = 25.0
@@ -79,7 +81,7 @@ def main() -> None:
     var_dir = tempfile.mkdtemp(prefix="ppm-referral-bench-")
     try:
         env = _environment(args, var_dir)
-        _make_database(args, env)
+        _make_database(args, env, fill=_load_referral_history)
         os.environ.update(env)
         import django
 
@@ -89,43 +91,8 @@ def main() -> None:
         shutil.rmtree(var_dir, ignore_errors=True)
 
 
-def _environment(args: argparse.Namespace, var_dir: str) -> dict[str, str]:
-    """As in production: no debug (a key of this run), files in a folder of this run."""
-    return os.environ | {
-        "DATABASE_URL": f"{args.postgres.rstrip('/')}/{args.database}",
-        "DEBUG": "false",
-        "SECRET_KEY": os.environ.get("SECRET_KEY") or secrets.token_urlsafe(50),
-        "DJANGO_SETTINGS_MODULE": "config.settings",
-        "VAR_DIR": var_dir,
-        "LOG_LEVEL": "WARNING",
-    }
-
-
-def _manage(env: dict[str, str], *command: str) -> str:
-    done = subprocess.run(
-        [PYTHON, "manage.py", *command], cwd=ROOT, env=env, check=True, capture_output=True
-    )
-    return done.stdout.decode().strip()
-
-
-def _make_database(args: argparse.Namespace, env: dict[str, str]) -> None:
-    """Create the database afresh (or keep it with --reuse) with the real data loaded."""
-    import psycopg
-
-    with psycopg.connect(f"{args.postgres.rstrip('/')}/postgres", autocommit=True) as admin:
-        exists = admin.execute(
-            "SELECT 1 FROM pg_database WHERE datname = %s", [args.database]
-        ).fetchone()
-        if exists and args.reuse:
-            print(f"Reusing the database {args.database}.")
-            _manage(env, "migrate", "--noinput", "-v0")
-            return
-        if exists:
-            admin.execute(f'DROP DATABASE "{args.database}" WITH (FORCE)')
-        admin.execute(f'CREATE DATABASE "{args.database}"')
-    print(f"Created the database {args.database}; migrating and loading the data.")
-    _manage(env, "migrate", "--noinput", "-v0")
-    print(" ", _manage(env, "load_programme_data"))
+def _load_referral_history(args: argparse.Namespace, env: dict[str, str]) -> None:
+    """The five seed responses as historical rounds (the rounds measured are added later)."""
     print(" ", _manage(env, "load_referral_history"))
 
 

@@ -139,7 +139,9 @@ def city_report_page(
             else None
         ),
     )
-    if slk and audience == Audience.GENERAL and requests:
+    # Collecting the inputs again costs about 14 queries: only when a file may be
+    # published, not on every refresh of a page that follows a run.
+    if slk and audience == Audience.GENERAL and requests and not page.is_pending:
         language = settings.LANGUAGE_CODE
         with translation.override(language):
             inputs = city_report_inputs(year, period, audience)
