@@ -319,6 +319,11 @@ CELERY_BEAT_SCHEDULE = {
             else crontab(hour=REMINDER_HOUR, minute=0)
         ),
     },
+    # SLK reviewers' daily digests of the previous day's submitted follow-ups.
+    "notification-digests": {
+        "task": "programme.tasks.send_notification_digests",
+        "schedule": crontab(hour=REMINDER_HOUR, minute=0),
+    },
 }
 
 # E-mail: printed to the worker's output in development; set EMAIL_BACKEND (and the SMTP

@@ -51,6 +51,13 @@ from programme.models.follow_ups import (
     Snapshot,
     copy_focus_areas,
 )
+from programme.models.notifications import (
+    DIGEST_KINDS,
+    Delivery,
+    NotificationKind,
+    NotificationSent,
+    NotificationSettings,
+)
 from programme.models.plans import (
     FINISHED_ACTIVITY_STATUSES,
     Activity,
@@ -82,6 +89,7 @@ from programme.models.year_settings import (
 
 __all__ = [
     "ALWAYS_OPEN",
+    "DIGEST_KINDS",
     "DUTIES_WITH_DATE",
     "DUTIES_WITH_PERSON",
     "FINISHED_ACTIVITY_STATUSES",
@@ -106,6 +114,7 @@ __all__ = [
     "Confidentiality",
     "CouncilGoal",
     "CouncilIndicator",
+    "Delivery",
     "DutyKind",
     "DutyRecord",
     "DutyReport",
@@ -129,6 +138,9 @@ __all__ = [
     "LogIsPermanent",
     "Membership",
     "MembershipQuerySet",
+    "NotificationKind",
+    "NotificationSent",
+    "NotificationSettings",
     "Perspective",
     "Plan",
     "Programme",

@@ -35,6 +35,7 @@ from programme.models import (
     Indicator,
     IndicatorOutcome,
     Judgement,
+    NotificationKind,
     copy_focus_areas,
 )
 from programme.services.follow_ups import (
@@ -49,6 +50,7 @@ from programme.services.follow_ups import (
     row_field,
     unknown_rows_message,
 )
+from programme.services.notifications import notify_after_commit
 
 # The periods in the order of the year: a later period's report is the newer one.
 PERIOD_ORDER: tuple[str, ...] = tuple(FollowUpPeriod.values)
@@ -80,6 +82,7 @@ def submit_follow_up(user: AnyUser, follow_up: FollowUp, seen_version: SeenVersi
         # plan reports on them from then on, so its statuses are not overwritten.
         if current.plan.taken_over_by_id is None and _is_latest_reported(current):
             _copy_statuses_to_plan(user, current)
+        notify_after_commit(NotificationKind.FOLLOW_UP_SUBMITTED, current)
     return current
 
 
@@ -227,6 +230,7 @@ def return_follow_up(
         current.reviewed_at = timezone.now()
         current.reviewed_by = history_user(user)
         save_next_version(current, user)
+        notify_after_commit(NotificationKind.FOLLOW_UP_RETURNED, current)
     return current
 
 
@@ -239,6 +243,7 @@ def approve_follow_up(user: AnyUser, follow_up: FollowUp, seen_version: SeenVers
         current.reviewed_at = timezone.now()
         current.reviewed_by = history_user(user)
         save_next_version(current, user)
+        notify_after_commit(NotificationKind.FOLLOW_UP_APPROVED, current)
     return current
 
 
