@@ -4,21 +4,17 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
 
-from programme import access, lineage
+from programme import access
 from programme.queries import bodies as body_queries
 from programme.queries import programmes as programme_queries
+from programme.queries import start as start_queries
 
 
 def start(request: HttpRequest) -> HttpResponse:
-    """The start page: the versions in force and the way to everything else."""
-    year = timezone.localdate().year
-    return render(
-        request,
-        "programme/start.html",
-        {"programmes_in_force": lineage.programmes_in_force(year), "year": year},
-    )
+    """The start page: what the person has to do, by role, and the versions in force."""
+    page = start_queries.start_page(request.user)
+    return render(request, "programme/start.html", {"page": page, "year": page.year})
 
 
 def programme_list(request: HttpRequest) -> HttpResponse:
