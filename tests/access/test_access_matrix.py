@@ -261,12 +261,13 @@ def site_rows() -> list[Row]:
             answers(302, 302),
             post_data={"language": "sv", "next": "/"},
         ),
+        # A POST without the notification form's fields is refused and the page shown.
         Row(
             "programme:account",
             "programme:account",
             programme_url("account"),
             read_only,
-            answers(405),
+            answers(200),
         ),
         # --- duties: body A's records, as its members, SLK and everyone else see them ---
         Row(
