@@ -3,22 +3,36 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
-from datetime import date, datetime
-from typing import Any
+from datetime import datetime
+from typing import Any, cast
 
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
-from django.utils import timezone
-from django.utils.formats import date_format
-from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from programme.history_display import (
+    NOT_SHOWN,
+    NOTHING,
+    FieldChange,
+    HistoryEntry,
+    display_value,
+    person_name,
+    written_date,
+)
 
-def written_date(day: date) -> str:
-    """A date as the product writes it in running text: "3 februari 2025"."""
-    return date_format(day, "j F Y")
+__all__ = [
+    "CHANGE_TYPES",
+    "HISTORY_LIMIT",
+    "NOTHING",
+    "FieldChange",
+    "HistoryEntry",
+    "history_for",
+    "history_user",
+    "set_history_user",
+    "written_date",
+]
 
 
 def history_user(user: User | AnonymousUser | None) -> User | None:
@@ -33,8 +47,9 @@ def set_history_user(instance: models.Model, user: User | AnonymousUser | None) 
         instance._history_user = author  # type: ignore[attr-defined]
 
 
-# Fields a person reading a record's history does not need: the lock's counter.
-UNSHOWN = ("version",)
+# Fields a person reading a record's history does not need: the lock's counter and the
+# records of who did something when, which each entry says itself.
+UNSHOWN = ("version", "id")
 
 # The newest entries a record's page shows; older ones stay in the database.
 HISTORY_LIMIT = 50
@@ -44,42 +59,35 @@ CHANGE_TYPES = {
     "~": pgettext_lazy("history", "changed"),
     "-": pgettext_lazy("history", "deleted"),
 }
-NOTHING = _("(empty)")
+
+# What a change of a record's state is called, by model and state (the step it takes).
+STATE_STEPS: dict[str, tuple[str, dict[str, Any]]] = {
+    "programme.followup": (
+        "state",
+        {
+            "submitted": pgettext_lazy("history step", "submitted"),
+            "returned": pgettext_lazy("history step", "returned"),
+            "approved": pgettext_lazy("history step", "approved and locked"),
+        },
+    ),
+}
 
 
-@dataclass(frozen=True)
-class FieldChange:
-    """One field's value before and after a change, as the user reads them."""
-
-    field: str
-    old: str
-    new: str
-
-
-@dataclass(frozen=True)
-class HistoryEntry:
-    """One create, update or delete of a record."""
-
-    when: datetime
-    who: str
-    what: str
-    changes: list[FieldChange]
+def is_technical(field: Any) -> bool:
+    """Whether a field is kept for the machine, not for people: ids, counters, timestamps,
+    stored file names, and who did a step (each entry names who made it)."""
+    if isinstance(field, str):
+        return field in UNSHOWN
+    if field.name in UNSHOWN or isinstance(field, models.AutoField | models.DateTimeField):
+        return True
+    if isinstance(field, models.FileField):
+        return True
+    related = getattr(field, "related_model", None)
+    return bool(field.name.endswith("_by") and related is not None and _is_user_model(related))
 
 
-def _display(field: models.Field[Any, Any] | None, value: Any) -> str:
-    """A stored value as the page shows it: choice labels, yes/no, empty as a dash."""
-    if value is None or value == "":
-        return str(NOTHING)
-    if field is not None and field.choices:
-        return str(dict(field.flatchoices).get(value, value))
-    if isinstance(value, bool):
-        return str(_("yes") if value else _("no"))
-    if isinstance(value, datetime):
-        moment = timezone.localtime(value) if timezone.is_aware(value) else value
-        return date_format(moment, "j F Y H:i")
-    if isinstance(value, date):
-        return written_date(value)
-    return str(value)
+def _is_user_model(model: Any) -> bool:
+    return f"{model._meta.app_label}.{model._meta.object_name}" == settings.AUTH_USER_MODEL
 
 
 CONFIDENTIAL = "confidential"
@@ -129,45 +137,64 @@ def history_for(
                 previous, excluded_fields=[*m2m_names, *UNSHOWN], foreign_keys_are_objs=False
             )
             for change in delta.changes:
-                if hidden.hides(record, previous, change.field):
-                    continue
                 field = _field(model, change.field)
+                if is_technical(field or change.field):
+                    continue
+                if hidden.hides(record, previous, change.field):
+                    changes.append((field or change.field, _HIDDEN, _HIDDEN))
+                    continue
                 changes.append((field or change.field, change.old, change.new))
             for name in m2m_names:
                 field = _field(model, name)
                 rows = m2m_rows[name]
                 old, new = _targets(previous, field, rows), _targets(record, field, rows)
-                if old != new and not hidden.hides(record, previous, name):
-                    changes.append((field, old, new))
+                if old != new:
+                    hides = hidden.hides(record, previous, name)
+                    changes.append((field, _HIDDEN, _HIDDEN) if hides else (field, old, new))
         for field, old, new in changes:
             related = getattr(field, "related_model", None)
-            if related is not None:
+            if related is not None and old is not _HIDDEN:
                 for value in (old, new):
                     wanted[related].update(value if isinstance(value, set) else {value})
         raw.append((record, changes))
 
     names = {
         related: {
-            pk: str(obj)
+            pk: person_name(cast(User, obj)) if _is_user_model(related) else str(obj)
             for pk, obj in related._default_manager.in_bulk(
                 [pk for pk in ids if pk is not None]
             ).items()
         }
         for related, ids in wanted.items()
     }
+    steps = STATE_STEPS.get(model._meta.label_lower)
     entries = []
     for record, changes in raw:
-        user = record.history_user
-        who = (user.get_full_name() or user.get_username()) if user else str(_("the system"))
+        shown = [
+            change
+            for change in (_change(field, old, new, names) for field, old, new in changes)
+            if change.old != change.new or change.old == str(NOT_SHOWN)
+        ]
+        if record.history_type == "~" and not shown:
+            continue  # nothing a person can see changed: the entry is left out
+        what = CHANGE_TYPES.get(record.history_type, record.history_type)
+        if steps is not None and any(
+            getattr(field, "name", field) == steps[0] for field, _old, _new in changes
+        ):
+            what = steps[1].get(getattr(record, steps[0]), what)
         entries.append(
             HistoryEntry(
                 when=record.history_date,
-                who=who,
-                what=str(CHANGE_TYPES.get(record.history_type, record.history_type)),
-                changes=[_change(field, old, new, names) for field, old, new in changes],
+                who=person_name(record.history_user),
+                what=str(what),
+                changes=shown,
             )
         )
     return entries
+
+
+# Stands for a value the reader may not see.
+_HIDDEN = object()
 
 
 class _Redaction:
@@ -295,8 +322,11 @@ def _change(
     field: Any, old: Any, new: Any, names: dict[type[models.Model], dict[Any, str]]
 ) -> FieldChange:
     """One change as the page shows it, references by name."""
+    if old is _HIDDEN:
+        label = field if isinstance(field, str) else str(field.verbose_name)
+        return FieldChange(label, str(NOT_SHOWN), str(NOT_SHOWN))
     if isinstance(field, str):  # a field removed since the entry was written
-        return FieldChange(field, _display(None, old), _display(None, new))
+        return FieldChange(field, display_value(None, old), display_value(None, new))
     label = str(field.verbose_name)
     related = getattr(field, "related_model", None)
     if related is not None:
@@ -309,7 +339,7 @@ def _change(
             return known.get(value, str(value)) if value is not None else str(NOTHING)
 
         return FieldChange(label, name_of(old), name_of(new))
-    return FieldChange(label, _display(field, old), _display(field, new))
+    return FieldChange(label, display_value(field, old), display_value(field, new))
 
 
 def _field(model: type[models.Model], name: str) -> Any:

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from programme import access
 from programme.history import HistoryEntry, history_for
+from programme.history_rows import history_with_rows
 from programme.models import (
     Activity,
     ActivityReport,
@@ -453,7 +454,7 @@ def follow_up_history(follow_up: FollowUp, sees_confidential: bool) -> list[Hist
     A reader who may not see confidential records reads no value of a text written
     while the text was confidential.
     """
-    return _without_noise(history_for(follow_up, sees_confidential=sees_confidential))
+    return history_with_rows(follow_up, sees_confidential=sees_confidential)
 
 
 ROW_MODELS: tuple[tuple[type[models.Model], str], ...] = (

@@ -31,7 +31,8 @@ from config.middleware import kept_form_data
 from programme import access, access_log, uploads
 from programme.forms import add_refusal, show_conflict
 from programme.forms.duties import DutyRecordForm, EvidenceUploadForm
-from programme.history import HistoryEntry, history_for
+from programme.history import HistoryEntry
+from programme.history_rows import history_with_rows
 from programme.locking import EditConflict
 from programme.models import AccessAction, DutyKind, DutyRecord
 from programme.queries import duties as duty_queries
@@ -118,7 +119,7 @@ def _render_detail(
             "evidence_files": duty_queries.evidence_files_of(record),
             "can_change": can_change,
             "upload_form": upload_form if can_change else None,
-            "history": history_for(
+            "history": history_with_rows(
                 record, sees_confidential=access.may_see_confidential(user, record.body)
             ),
         },

@@ -10,8 +10,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
-from django.utils import formats, timezone, translation
+from django.utils import timezone, translation
 
+from programme.history_display import written_moment
 from programme.models import (
     Body,
     BodyKind,
@@ -551,7 +552,7 @@ def test_edits_appear_in_the_history_with_who_and_when(cast: Cast, records: dict
     assert latest is not None
     assert latest.history_user == cast.admin_a
     with translation.override("sv"):
-        when = formats.date_format(timezone.localtime(latest.history_date), "j F Y H:i")
+        when = written_moment(latest.history_date)
     html = text_of(page)
     assert "Historik" in html
     assert f"{when}</time></td> <td>Amira Järvaadministratör</td> <td>Ändrad</td>" in html
@@ -656,8 +657,9 @@ def test_detail_reads_in_a_fixed_number_of_queries(
     client.get(detail_url(records["a_confidential"]))  # warms Django's content-type cache
 
     # One asks whether the user sees confidential records, for the history; one writes
-    # the access log's row, as the record is confidential.
-    with django_assert_num_queries(10):
+    # the access log's row, as the record is confidential; one reads the evidence
+    # files' history.
+    with django_assert_num_queries(11):
         response = client.get(detail_url(records["a_confidential"]))
 
     assert response.status_code == 200

@@ -9,7 +9,8 @@ import pytest
 from django.contrib.auth.models import User
 from django.utils import timezone, translation
 
-from programme.history import _display, history_for
+from programme.history import history_for
+from programme.history_display import display_value, plain_text, written_moment
 from programme.models import Body, BodyKind, Programme
 from programme.services.fixtures import LoadResult
 
@@ -77,5 +78,36 @@ def test_dates_and_moments_are_written_in_swedish_words(loaded_data: LoadResult,
     with translation.override("sv"):
         [change] = history_for(body)[0].changes
         assert (change.old, change.new) == ("(tomt)", "1 maj 2027")
-        moment = timezone.make_aware(datetime.datetime(2027, 5, 1, 14, 30))
-        assert _display(None, moment) == "1 maj 2027 14:30"
+        moment = timezone.make_aware(datetime.datetime(2027, 5, 3, 14, 5))
+        assert display_value(None, moment) == "3 maj 2027 kl. 14.05"
+
+
+def test_a_moment_is_written_in_stockholms_local_time_to_the_minute():
+    # 12.05 UTC is 14.05 in Stockholm in summer and 13.05 in winter.
+    summer = datetime.datetime(2027, 5, 3, 12, 5, 59, tzinfo=datetime.UTC)
+    winter = datetime.datetime(2027, 1, 3, 12, 5, tzinfo=datetime.UTC)
+    with translation.override("sv"):
+        assert written_moment(summer) == "3 maj 2027 kl. 14.05"
+        assert written_moment(winter) == "3 januari 2027 kl. 13.05"
+
+
+def test_values_are_shown_as_people_read_them():
+    from decimal import Decimal
+
+    from programme.models import Activity, IndicatorOutcome
+
+    status = Activity._meta.get_field("status")
+    with translation.override("sv"):
+        assert display_value(None, True) == "ja" or display_value(None, True) == "Ja"
+        assert display_value(None, Decimal("62.50")) == "62,5"
+        assert display_value(None, Decimal("12.00")) == "12"
+        assert display_value(status, "planned") == str(status.flatchoices[0][1])
+        assert display_value(IndicatorOutcome._meta.get_field("value"), None) == "(tomt)"
+
+
+def test_rich_text_is_shown_as_its_words():
+    assert plain_text("<p>Första &amp; bästa</p><p>Andra <em>stycket</em></p>") == (
+        "Första & bästa\nAndra stycket"
+    )
+    assert plain_text("<ul><li>ett</li><li>två</li></ul>") == "ett\ntvå"
+    assert plain_text("a < b utan taggar") == "a < b utan taggar"
