@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from config.accessibility import accessibility_statement
 from config.forms import SignInForm
 from programme.views import programmes as programme_views
 
@@ -21,5 +22,7 @@ urlpatterns = [
     path("logga-ut/", auth_views.LogoutView.as_view(), name="logout"),
     # The sign-in page offers the language switch too, so it must work before sign-in.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    # Open to everyone, signed in or not (lag 2018:1937).
+    path("tillganglighet/", accessibility_statement, name="accessibility"),
     path("admin/", admin.site.urls),
 ]

@@ -232,6 +232,14 @@ def site_rows() -> list[Row]:
     read_only = answers(200)
     rows = [
         Row("start", "start", lambda w: reverse("start"), read_only),
+        # The accessibility statement: open to everyone, signed in or not (lag 2018:1937).
+        Row(
+            "accessibility",
+            "accessibility",
+            lambda w: reverse("accessibility"),
+            answers(200, anonymous=200),
+            answers(405, anonymous=405),
+        ),
         Row("programme:list", "programme:list", lambda w: reverse("programme:list"), read_only),
         Row(
             "programme:detail",
