@@ -13,6 +13,7 @@ from programme.views import follow_ups as follow_up_views
 from programme.views import maintenance as maintenance_views
 from programme.views import overview as overview_views
 from programme.views import plan_history as plan_history_views
+from programme.views import plan_records as plan_record_views
 from programme.views import plans as plan_views
 from programme.views import programmes as programme_views
 from programme.views import year_settings as year_settings_views
@@ -66,6 +67,14 @@ urlpatterns = [
         name="goal-create",
     ),
     path("planer/mal/<int:pk>/andra/", plan_views.goal_edit, name="goal-edit"),
+    *(
+        path(f"planer/{part}/<int:pk>/", plan_record_views.record_detail, {"kind": kind}, name)
+        for part, kind, name in (
+            ("mal", "goal", "goal-detail"),
+            ("aktiviteter", "activity", "activity-detail"),
+            ("indikatorer", "indicator", "indicator-detail"),
+        )
+    ),
     path(
         "planer/mal/<int:pk>/historik/",
         plan_history_views.record_history,

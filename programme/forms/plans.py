@@ -24,6 +24,8 @@ from programme.models import (
     Perspective,
 )
 from programme.numbers import NumberField
+from programme.queries.plans import PlanFilter
+from programme.rich_text import RichTextarea
 from programme.services.plan_records import ACTIVITY_FIELDS, GOAL_FIELDS, INDICATOR_FIELDS
 
 
@@ -87,7 +89,7 @@ class GoalForm(FocusAreaForm):
 
     title = forms.CharField(label=_("Goal"), max_length=300)
     description = forms.CharField(
-        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 5})
+        label=_("Description"), required=False, widget=RichTextarea(attrs={"rows": 5})
     )
     confidentiality = forms.ChoiceField(
         label=_("Confidentiality"),
@@ -104,7 +106,7 @@ class ActivityForm(FocusAreaForm):
 
     title = forms.CharField(label=_("Activity"), max_length=300)
     description = forms.CharField(
-        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 5})
+        label=_("Description"), required=False, widget=RichTextarea(attrs={"rows": 5})
     )
     responsible_unit = forms.CharField(label=_("Responsible unit"), max_length=200, required=False)
     starts_on = forms.DateField(
@@ -174,6 +176,67 @@ class IndicatorForm(FocusAreaForm):
     )
 
     field_order = list(INDICATOR_FIELDS)
+
+
+class PlanFilterForm(forms.Form):
+    """The plan page's filter: a GET form, so a filtered page is a link like any other.
+
+    The page renders its selects itself (``focus_area_groups`` and the fields' choices);
+    the form only checks what the query string asks for. A value it does not know is
+    left out of the filter and named next to its field.
+    """
+
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("", _("Every status")), *_capitalised(ActivityStatus)],
+        error_messages={"invalid_choice": _("Unknown status: the filter leaves it out.")},
+    )
+    focus_area = forms.TypedChoiceField(
+        label=_("Focus area"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        error_messages={
+            "invalid_choice": _(
+                "No activity or indicator of this plan names that focus area: "
+                "the filter leaves it out."
+            )
+        },
+    )
+    perspective = forms.ChoiceField(
+        label=_("Perspective considered"),
+        required=False,
+        choices=[("", _("Every perspective")), *_capitalised(Perspective)],
+        error_messages={"invalid_choice": _("Unknown perspective: the filter leaves it out.")},
+    )
+
+    def __init__(self, data: Any = None, *, focus_areas: Sequence[FocusArea]) -> None:
+        """Offer ``focus_areas``: those the plan's visible activities and indicators name."""
+        super().__init__(data)
+        self._focus_areas = list(focus_areas)
+        field = self.fields["focus_area"]
+        assert isinstance(field, forms.TypedChoiceField)
+        field.choices = [("", "")] + [(str(area.pk), str(area)) for area in self._focus_areas]
+
+    def focus_area_groups(self) -> list[tuple[str, list[tuple[int, str]]]]:
+        """The focus areas to choose from, grouped by programme version."""
+        groups: dict[str, list[tuple[int, str]]] = {}
+        for area in self._focus_areas:
+            groups.setdefault(area.programme.name, []).append((area.pk, str(area)))
+        return list(groups.items())
+
+    def chosen(self) -> PlanFilter:
+        """What the page filters by: the values understood, nothing for the rest."""
+        if not self.is_bound:
+            return PlanFilter()
+        self.is_valid()
+        data = self.cleaned_data
+        return PlanFilter(
+            status=data.get("status") or "",
+            focus_area=data.get("focus_area"),
+            perspective=data.get("perspective") or "",
+        )
 
 
 class DeleteForm(VersionedForm):

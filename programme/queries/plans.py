@@ -7,11 +7,13 @@ many goals, activities and indicators a plan has. The rules and changes are in
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlencode
 
 from django.db import models
-from django.db.models import Prefetch, Q, Value
+from django.db.models import F, Prefetch, Q, Value
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,13 +24,17 @@ from programme.models import (
     Activity,
     Body,
     CarryOverIssue,
+    Confidentiality,
     FocusArea,
     FollowUp,
     FollowUpPeriod,
+    FollowUpState,
     Goal,
     Indicator,
+    IndicatorOutcome,
     Plan,
     Programme,
+    stricter,
 )
 from programme.years import is_record_year
 
@@ -127,6 +133,98 @@ class PlanPage:
     can_change: bool = False
     programmes: list[Programme] = field(default_factory=list)
     has_previous_plan: bool = False
+    # The focus areas the visible records name, in the programmes' order: the filter's choices.
+    focus_areas: list[FocusArea] = field(default_factory=list)
+
+    @property
+    def activity_count(self) -> int:
+        """How many activities the user sees in the plan, unfiltered."""
+        rows: list[list[Activity]] = [goal.visible_activities for goal in self.goals]  # type: ignore[attr-defined]
+        return sum(len(activities) for activities in rows)
+
+    @property
+    def indicator_count(self) -> int:
+        """How many indicators the user sees in the plan, unfiltered."""
+        rows: list[list[Indicator]] = [goal.visible_indicators for goal in self.goals]  # type: ignore[attr-defined]
+        return sum(len(indicators) for indicators in rows)
+
+
+@dataclass(frozen=True)
+class PlanFilter:
+    """What the plan page's filter asks for; an empty value asks for nothing.
+
+    Status and perspective are the activities' own: while either is chosen, indicators
+    (which have neither) are left out. A focus area filters activities and indicators.
+    """
+
+    status: str = ""
+    focus_area: int | None = None
+    perspective: str = ""
+
+    @property
+    def is_active(self) -> bool:
+        """Whether anything is filtered."""
+        return bool(self.status or self.focus_area or self.perspective)
+
+    @property
+    def query_string(self) -> str:
+        """The filter as a URL's query, to keep it in the page's links ("" when empty)."""
+        values = {
+            "status": self.status,
+            "focus_area": self.focus_area or "",
+            "perspective": self.perspective,
+        }
+        return urlencode({name: value for name, value in values.items() if value})
+
+    def _in_focus_area(self, record: Activity | Indicator) -> bool:
+        areas = record.focus_area_list  # type: ignore[union-attr]
+        return not self.focus_area or any(area.pk == self.focus_area for area in areas)
+
+    def keeps_activity(self, activity: Activity) -> bool:
+        """Whether the activity answers every part of the filter."""
+        if self.status and activity.status != self.status:
+            return False
+        if self.perspective and self.perspective not in (activity.perspectives or []):
+            return False
+        return self._in_focus_area(activity)
+
+    def keeps_indicator(self, indicator: Indicator) -> bool:
+        """Whether the indicator answers the filter (never while status or perspective is set)."""
+        if self.status or self.perspective:
+            return False
+        return self._in_focus_area(indicator)
+
+
+@dataclass(frozen=True)
+class PlanSection:
+    """One goal of the plan page with the activities and indicators the filter keeps."""
+
+    goal: Goal
+    activities: list[Activity]
+    indicators: list[Indicator]
+
+
+def plan_sections(page: PlanPage, chosen: PlanFilter) -> list[PlanSection]:
+    """The page's goals with their rows as the filter keeps them (no query).
+
+    Unfiltered, every goal is shown, empty or not; filtered, only the goals with a row
+    that answers the filter.
+    """
+    sections = []
+    for goal in page.goals:
+        activities = [
+            activity
+            for activity in goal.visible_activities  # type: ignore[attr-defined]
+            if chosen.keeps_activity(activity)
+        ]
+        indicators = [
+            indicator
+            for indicator in goal.visible_indicators  # type: ignore[attr-defined]
+            if chosen.keeps_indicator(indicator)
+        ]
+        if activities or indicators or not chosen.is_active:
+            sections.append(PlanSection(goal, activities, indicators))
+    return sections
 
 
 def _attach_focus_areas(
@@ -166,11 +264,71 @@ def _attach_focus_areas(
             found.setdefault((kind, owner_id), []).append(areas[area_id])
     for kind, records in owners.items():
         for pk, record in records.items():
-            chosen = sorted(
-                found.get((kind, pk), []),
-                key=lambda area: (area.programme.first_year, area.programme.name, area.position),
-            )
+            chosen = sorted(found.get((kind, pk), []), key=focus_area_order)
             record.focus_area_list = chosen  # type: ignore[attr-defined]
+
+
+def focus_area_order(area: FocusArea) -> tuple[int, str, int]:
+    """Focus areas in the programmes' order: the oldest version first, then by position."""
+    return (area.programme.first_year, area.programme.name, area.position)
+
+
+def attach_row_facts(
+    records: Iterable[Any], level_of: Callable[[Any], str], id_name: str = "pk"
+) -> None:
+    """Give each row what the compact tables show of it (no query): ``record_id`` (the
+    record its link opens), ``level`` and ``level_label`` (the level that governs it)."""
+    labels = dict(Confidentiality.choices)
+    for record in records:
+        record.record_id = getattr(record, id_name)
+        record.level = level_of(record)
+        record.level_label = labels[record.level]
+
+
+def _attach_levels(
+    goals: list[Goal], activities: list[Activity], indicators: list[Indicator]
+) -> None:
+    """Give every record its facts for the page: its level is the strictest of its own
+    and its goal's."""
+    goal_levels = {goal.pk: goal.confidentiality for goal in goals}
+    attach_row_facts(goals, lambda goal: goal.confidentiality)
+    attach_row_facts(
+        [*activities, *indicators],
+        lambda record: stricter(record.confidentiality, goal_levels[record.goal_id]),
+    )
+
+
+# The follow-ups whose outcomes the plan shows: those the body has submitted.
+REPORTED_STATES = (FollowUpState.SUBMITTED, FollowUpState.APPROVED)
+PERIOD_ORDER: tuple[str, ...] = tuple(FollowUpPeriod.values)
+
+
+def _attach_latest_outcomes(user: AnyUser, indicators: list[Indicator]) -> None:
+    """Give every indicator its ``outcome``: the latest reported period's, with a value.
+
+    One query for all the indicators, through ``access.restrict`` like every row; an
+    outcome carries ``period_label`` for the page. None where nothing is reported yet.
+    """
+    latest: dict[int, tuple[int, IndicatorOutcome]] = {}
+    if indicators:
+        outcomes = access.restrict(
+            IndicatorOutcome.objects.filter(
+                indicator_id__in=[indicator.pk for indicator in indicators],
+                follow_up__state__in=REPORTED_STATES,
+            ),
+            user,
+        ).annotate(period=F("follow_up__period"))
+        for outcome in outcomes:
+            if outcome.value is None and outcome.value_women is None and outcome.value_men is None:
+                continue
+            rank = PERIOD_ORDER.index(outcome.period)
+            known = latest.get(outcome.indicator_id)
+            if known is None or rank > known[0]:
+                outcome.period_label = FollowUpPeriod(outcome.period).label  # type: ignore[attr-defined]
+                latest[outcome.indicator_id] = (rank, outcome)
+    for indicator in indicators:
+        found = latest.get(indicator.pk)
+        indicator.outcome = found[1] if found else None  # type: ignore[attr-defined]
 
 
 def _issue_rows(
@@ -211,8 +369,10 @@ def plan_page(user: AnyUser, body: Body, year: int) -> PlanPage:
     """The body's plan for ``year`` as the user may see it, in a fixed number of queries.
 
     With a plan: the plan (1), its goals, activities and indicators (3), their focus
-    areas (2), the open carry-over issues (1), the follow-ups (1) and whether the user
-    may change the plan (1). A reader of the body never gets confidential goals,
+    areas (2), the indicators' latest reported outcomes (1), the open carry-over issues
+    (1), the follow-ups (1) and whether the user may change the plan (1). Each record
+    carries its ``level`` and its ``focus_area_list``; the filter is applied to what
+    was read by ``plan_sections``. A reader of the body never gets confidential goals,
     activities or indicators, nor the issues about them. Without a plan: what the
     administrator needs to make one (the versions in force and last year's plan).
     """
@@ -259,6 +419,11 @@ def plan_page(user: AnyUser, body: Body, year: int) -> PlanPage:
         for indicator in goal.visible_indicators  # type: ignore[attr-defined]
     ]
     _attach_focus_areas(goals, activities, indicators)
+    _attach_levels(goals, activities, indicators)
+    _attach_latest_outcomes(user, indicators)
+    records: list[Any] = [*activities, *indicators]
+    named = {area.pk: area for record in records for area in record.focus_area_list}
+    page.focus_areas = sorted(named.values(), key=focus_area_order)
     issues = (
         access.restrict(CarryOverIssue.objects.filter(plan=plan, resolved_at__isnull=True), user)
         .select_related("focus_area__programme")

@@ -32,6 +32,7 @@ from programme.forms.follow_ups import (
 )
 from programme.locking import EditConflict
 from programme.models import Body, FollowUp, FollowUpState
+from programme.queries import follow_up_review as review_queries
 from programme.queries import follow_ups as follow_up_queries
 from programme.services import follow_up_workflow as workflow
 from programme.services import follow_ups as follow_up_services
@@ -224,7 +225,7 @@ def _render_review(
 ) -> HttpResponse:
     """SLK's review page, with fresh forms where none was refused."""
     user = _user(request)
-    judgements = follow_up_queries.review_sections(user, follow_up)
+    judgements = review_queries.review_sections(user, follow_up)
     if judgement_form is None:
         judgement_form = SlkJudgementForm(follow_up=follow_up, judgements=judgements)
     return render(
@@ -256,7 +257,7 @@ def follow_up_review(request: HttpRequest, slug: str, year: int, period: str) ->
     data = kept_form_data(request)
     if data is None:
         return _render_review(request, follow_up)
-    judgements = follow_up_queries.review_sections(user, follow_up)
+    judgements = review_queries.review_sections(user, follow_up)
     form = SlkJudgementForm(data, follow_up=follow_up, judgements=judgements)
     changes: object = ()
     # Kept data (after the session ended) is shown for checking, saved only when posted.
@@ -272,7 +273,7 @@ def follow_up_review(request: HttpRequest, slug: str, year: int, period: str) ->
             form = SlkJudgementForm(
                 _rebound(form.data, current.version),
                 follow_up=current,
-                judgements=follow_up_queries.review_sections(user, current),
+                judgements=review_queries.review_sections(user, current),
             )
             form.is_valid()
             _refuse_on(form, conflict)

@@ -33,6 +33,7 @@ from programme.forms.plans import (
     FocusAreaForm,
     GoalForm,
     IndicatorForm,
+    PlanFilterForm,
     initial_of,
 )
 from programme.locking import EditConflict, SeenVersion
@@ -83,22 +84,53 @@ def plan_list(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+def _with_query(url: str, query: str) -> str:
+    """``url`` keeping the page's filter, if any."""
+    return f"{url}?{query}" if query else url
+
+
 @require_GET
 def plan_detail(request: HttpRequest, slug: str, year: int) -> HttpResponse:
-    """The body's plan for one year: goals, activities, indicators, issues and follow-ups."""
+    """The body's plan for one year: goals as sections, activities and indicators as rows.
+
+    The filter is a GET form (status, focus area, perspective) that works without
+    script; the filtered page keeps it in its links to other years and to the records.
+    """
     user = _user(request)
     body = access.get_body_or_404(user, slug)
     plan_queries.check_plan_year_or_404(body, year)
     page = plan_queries.plan_page(user, body, year)
+    filter_form = PlanFilterForm(request.GET or None, focus_areas=page.focus_areas)
+    chosen = filter_form.chosen()
+    query = chosen.query_string
+    previous_year = plan_queries.neighbour_plan_year(body, year - 1)
+    next_year = plan_queries.neighbour_plan_year(body, year + 1)
+    sections = plan_queries.plan_sections(page, chosen)
     return render(
         request,
         "programme/plans/detail.html",
         {
             "page": page,
+            "sections": sections,
+            "shown_activities": sum(len(section.activities) for section in sections),
+            "shown_indicators": sum(len(section.indicators) for section in sections),
+            "filter_form": filter_form,
+            "chosen": chosen,
+            "query": query,
             "body": body,
             "year": year,
-            "previous_year": plan_queries.neighbour_plan_year(body, year - 1),
-            "next_year": plan_queries.neighbour_plan_year(body, year + 1),
+            "previous_year": previous_year,
+            "next_year": next_year,
+            "previous_url": _with_query(
+                reverse("programme:plan-detail", args=[body.slug, previous_year]), query
+            )
+            if previous_year
+            else "",
+            "next_url": _with_query(
+                reverse("programme:plan-detail", args=[body.slug, next_year]), query
+            )
+            if next_year
+            else "",
         },
     )
 

@@ -57,17 +57,17 @@ def _edit_rows(kind: str, attribute: str, confidential: bool) -> list[Row]:
     ]
 
 
-def _history_row(kind: str, attribute: str, confidential: bool) -> Row:
-    """A record's history page: read by whoever sees the record, a GET only.
+def _history_row(kind: str, attribute: str, confidential: bool, page: str = "history") -> Row:
+    """A record's history page (or its own page): read by whoever sees the record, a GET only.
 
     Body A's reader reads the open and internal records' histories; another body's
     administrator and an official find none (404), like everyone outside the body.
     """
     key = " (confidential)" if confidential else ""
     return Row(
-        f"programme:{kind}-history{key}",
-        f"programme:{kind}-history",
-        programme_url(f"{kind}-history", pk=plan_pk(attribute)),
+        f"programme:{kind}-{page}{key}",
+        f"programme:{kind}-{page}",
+        programme_url(f"{kind}-{page}", pk=plan_pk(attribute)),
         answers(404, **(SEES_A_CONFIDENTIAL if confidential else SEES_A)),
         answers(405),
     )
@@ -140,6 +140,11 @@ def rows() -> list[Row]:
         _history_row("activity", "activity_a", confidential=False),
         _history_row("activity", "confidential_activity_a", confidential=True),
         _history_row("indicator", "indicator_a", confidential=False),
+        _history_row("goal", "goal_a", confidential=False, page="detail"),
+        _history_row("goal", "confidential_goal_a", confidential=True, page="detail"),
+        _history_row("activity", "activity_a", confidential=False, page="detail"),
+        _history_row("activity", "confidential_activity_a", confidential=True, page="detail"),
+        _history_row("indicator", "indicator_a", confidential=False, page="detail"),
         Row(
             "programme:carry-over-resolve",
             "programme:carry-over-resolve",

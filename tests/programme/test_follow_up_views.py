@@ -693,7 +693,8 @@ def test_the_review_page_reads_in_a_fixed_number_of_queries(
     client = client_for(cast, "slk")
     client.get(url("follow-up-review"))
 
-    with django_assert_num_queries(9):
+    # The judgements with the submitted rows and the focus areas they kept.
+    with django_assert_num_queries(14):
         response = client.get(url("follow-up-review"))
 
     assert response.status_code == 200
