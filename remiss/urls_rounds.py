@@ -14,4 +14,9 @@ urlpatterns: list[URLPattern] = [
     path("remisser/<int:pk>/namnder/", rounds.round_add_bodies, name="round-add-bodies"),
     path("remisser/<int:pk>/stang/", rounds.round_close, name="round-close"),
     path("remisser/<int:pk>/avstar/<slug:slug>/", rounds.round_decline, name="round-decline"),
+    path(
+        "remisser/<int:pk>/avstar/<slug:slug>/angra/",
+        rounds.round_withdraw_decline,
+        name="round-withdraw-decline",
+    ),
 ]

@@ -125,6 +125,12 @@ class CloseRoundForm(forms.Form):
     version = seen_version_field()
 
 
+class WithdrawDeclineForm(forms.Form):
+    """Taking back a decline, asked with the version of the invitation seen."""
+
+    version = seen_version_field()
+
+
 class DeclineForm(forms.Form):
     """A body declines to answer ("avstår från att yttra sig"), with its reason."""
 

@@ -7,6 +7,7 @@ from remiss.models.compilation import (
     CompilationPublication,
     Disposition,
     DispositionOutcome,
+    PublishedStatement,
 )
 from remiss.models.referrals import (
     Invitation,
@@ -31,6 +32,7 @@ __all__ = [
     "Disposition",
     "DispositionOutcome",
     "Invitation",
+    "PublishedStatement",
     "Referral",
     "ReferralOrigin",
     "ReferralReminderSent",

@@ -170,13 +170,41 @@ class RoundPage:
     # The user's own bodies' invitations the user may answer for (decline).
     own_invitations: list[Invitation]
     is_slk: bool
-    # The bodies asked whose response the user may open.
+    # The bodies asked whose response page the user may open.
     readable_body_ids: set[int] = field(default_factory=set)
+    # The compilation as published now, if SLK has published it.
+    publication: CompilationPublication | None = None
 
     @property
     def is_open(self) -> bool:
         """Whether the round still takes answers."""
         return self.referral.state == ReferralState.OPEN
+
+    @property
+    def declined_invitations(self) -> list[Invitation]:
+        """The user's own bodies that declined, which may take it back while the round is open."""
+        if not self.is_open:
+            return []
+        return [invitation for invitation in self.own_invitations if invitation.declined]
+
+
+def _openable_responses(
+    user: access.AnyUser, referral: Referral, invitations: list[Invitation]
+) -> set[int]:
+    """The bodies asked whose response page the user may open (two queries).
+
+    A body the user may read whose response is confidential to the user (a reader of a
+    body whose response is confidential) has no page the user may open, so no link.
+    """
+    readable = access.readable_body_ids(user, [invitation.body for invitation in invitations])
+    if not readable:
+        return set()
+    hidden = set(
+        Response.objects.filter(referral=referral, body_id__in=readable)
+        .exclude(pk__in=access.restrict(Response.objects.filter(referral=referral), user))
+        .values_list("body_id", flat=True)
+    )
+    return readable - hidden
 
 
 def round_page(user: access.AnyUser, referral: Referral) -> RoundPage:
@@ -203,9 +231,14 @@ def round_page(user: access.AnyUser, referral: Referral) -> RoundPage:
         board=the_board,
         own_invitations=own,
         is_slk=is_slk,
-        readable_body_ids=access.readable_body_ids(
-            user, [invitation.body for invitation in invitations]
+        readable_body_ids=(
+            {invitation.body_id for invitation in invitations}
+            if is_slk
+            else _openable_responses(user, referral, invitations)
         ),
+        publication=CompilationPublication.objects.filter(
+            referral=referral, superseded_at__isnull=True
+        ).first(),
     )
 
 

@@ -16,9 +16,15 @@ only. On SQLite every word must occur (``icontains``) in one of the texts, the h
 are ordered by the round's date (newest first), and the excerpt is cut around the
 first match.
 
-Two queries per search, however many hits: one for the responses, one for the
-statements, each limited to ``MAX_RESULTS`` rows with the number of all matches counted
-in the same query (a window count).
+Once SLK has published a round's compilation, its open statements, as the publication
+keeps them, are found by everyone with a role (read through
+``access.for_general_report``, the rule for open records); a hit among them leads to the
+published compilation. A user who reads a body's own responses finds that body's
+statements there, not twice.
+
+Three queries per search, however many hits: one for the responses, one for the
+statements, one for the published statements, each limited to ``MAX_RESULTS`` rows with
+the number of all matches counted in the same query (a window count).
 """
 
 from __future__ import annotations
@@ -42,8 +48,10 @@ from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from programme import access, report_access
 from programme.access import AnyUser
-from remiss.models import RESPONSE_SECTIONS, Response, Statement
+from programme.models import Body
+from remiss.models import RESPONSE_SECTIONS, PublishedStatement, Referral, Response, Statement
 from remiss.queries.responses import responses_for, visible_statements
 
 # A shorter query finds everything and means nothing.
@@ -77,19 +85,46 @@ EXCERPT_CONTEXT = 120
 
 @dataclass
 class Hit:
-    """One response or statement that matches, as the results list shows it."""
+    """One response or statement that matches, as the results list shows it.
 
-    response: Response
-    statement: Statement | None
+    A statement of the published compilation (``PublishedStatement``) comes without its
+    response, which the user may not read: only its body, round and text are shown.
+    """
+
+    response: Response | None
+    statement: Statement | PublishedStatement | None
     snippet: SafeString
     rank: float
 
     @property
+    def published(self) -> bool:
+        """Whether the hit is a statement of a published compilation."""
+        return isinstance(self.statement, PublishedStatement)
+
+    @property
+    def body(self) -> Body:
+        if isinstance(self.statement, PublishedStatement):
+            return self.statement.body
+        assert self.response is not None
+        return self.response.body
+
+    @property
+    def referral(self) -> Referral:
+        if isinstance(self.statement, PublishedStatement):
+            return self.statement.publication.referral
+        assert self.response is not None
+        return self.response.referral
+
+    @property
     def url(self) -> str:
-        """The response's page; at the statement where the hit is one."""
+        """The response's page, at the statement where the hit is one; the published
+        compilation at the statement for a statement found there."""
+        if isinstance(self.statement, PublishedStatement):
+            url = reverse("remiss:compilation-published", kwargs={"pk": self.referral.pk})
+            return f"{url}#published-{self.statement.pk}"
         url = reverse(
             "remiss:response-detail",
-            kwargs={"referral": self.response.referral_id, "slug": self.response.body.slug},
+            kwargs={"referral": self.referral.pk, "slug": self.body.slug},
         )
         if self.statement is not None:
             return f"{url}#statement-{self.statement.pk}"
@@ -142,11 +177,20 @@ def search(user: AnyUser, raw: str) -> SearchResult:
         .select_related("response__referral__programme", "section__focus_area")
         .order_by()
     )
+    published = published_statements(user)
     if on_postgresql():
-        found = [_full_text_responses(responses, query), _full_text_statements(statements, query)]
+        found = [
+            _full_text_responses(responses, query),
+            _full_text_statements(statements, query),
+            _full_text_published(published, query),
+        ]
     else:
         words = _words(query)
-        found = [_plain_responses(responses, words), _plain_statements(statements, words)]
+        found = [
+            _plain_responses(responses, words),
+            _plain_statements(statements, words),
+            _plain_published(published, words),
+        ]
     hits: list[Hit] = []
     for hits_of_kind, total in found:
         hits.extend(hits_of_kind)
@@ -158,6 +202,25 @@ def search(user: AnyUser, raw: str) -> SearchResult:
     result.hits = hits[:MAX_RESULTS]
     result.searched = True
     return result
+
+
+def published_statements(user: AnyUser) -> QuerySet[PublishedStatement]:
+    """The open statements of the published compilations, of bodies the user does not read.
+
+    Everyone with a role reads the published compilations; their statements are read
+    through the rule for open records. SLK, and a body's members for their own body,
+    find the statements themselves instead.
+    """
+    if access.is_slk_reviewer(user) or not report_access.has_any_role(user):
+        return PublishedStatement.objects.none()
+    return (
+        access.for_general_report(
+            PublishedStatement.objects.filter(publication__superseded_at__isnull=True)
+        )
+        .exclude(body__in=access.bodies_for(user, access.Action.VIEW))
+        .select_related("publication__referral__programme", "section__focus_area", "body")
+        .order_by()
+    )
 
 
 # --- PostgreSQL: full-text search with the Swedish configuration --------------------------
@@ -235,6 +298,25 @@ def _full_text_statements(statements: QuerySet[Statement], query: str) -> tuple[
     return hits, rows[0].matches if rows else 0
 
 
+def _full_text_published(
+    published: QuerySet[PublishedStatement], query: str
+) -> tuple[list[Hit], int]:
+    search_query = SearchQuery(query, config=CONFIG, search_type="websearch")
+    vector = statement_vector()
+    rows = list(
+        published.annotate(
+            search=vector,
+            rank=SearchRank(vector, search_query, normalization=1),
+            headline=_headline(F("text"), search_query),
+            matches=Window(Count("pk")),
+        )
+        .filter(search=search_query)
+        .order_by("-rank", "pk")[:MAX_RESULTS]
+    )
+    hits = [Hit(None, row, _marked(row.headline), row.rank) for row in rows]
+    return hits, rows[0].matches if rows else 0
+
+
 def _marked(headline: str) -> SafeString:
     """The headline escaped, with the matches ts_headline marked as <mark>."""
     text = escape(headline).replace(START, "<mark>").replace(STOP, "</mark>")
@@ -300,6 +382,21 @@ def _plain_statements(statements: QuerySet[Statement], words: list[str]) -> tupl
     return hits, rows[0].matches if rows else 0
 
 
+def _plain_published(
+    published: QuerySet[PublishedStatement], words: list[str]
+) -> tuple[list[Hit], int]:
+    if not words:
+        return [], 0
+    matching = published.filter(reduce(and_, (_contains(("text",), w) for w in words)))
+    rows = list(
+        matching.annotate(matches=Window(Count("pk"))).order_by(
+            *_round_order("publication__"), "body__name", "position"
+        )[:MAX_RESULTS]
+    )
+    hits = [Hit(None, row, excerpt(row.text, words), 0.0) for row in rows]
+    return hits, rows[0].matches if rows else 0
+
+
 def _round_order(prefix: str = "") -> tuple[OrderBy, OrderBy, OrderBy, str]:
     """The newest round first: by the version it refers to, then by its date (the deadline,
     else the day it was sent; a round loaded as history may have neither)."""
@@ -313,7 +410,7 @@ def _round_order(prefix: str = "") -> tuple[OrderBy, OrderBy, OrderBy, str]:
 
 def _by_round_date(hit: Hit) -> tuple[int, int, int, int, str, int, int]:
     """The SQLite order across both kinds, as ``_round_order``; then body, then position."""
-    referral = hit.response.referral
+    referral = hit.referral
     date = referral.deadline or referral.sent_on
     sent = referral.sent_on.toordinal() if referral.sent_on else 0
     position = hit.statement.position if hit.statement else 0
@@ -322,8 +419,8 @@ def _by_round_date(hit: Hit) -> tuple[int, int, int, int, str, int, int]:
         -(date.toordinal() if date else 0),
         -sent,
         -referral.pk,
-        hit.response.body.name,
-        hit.response.pk,
+        hit.body.name,
+        hit.response.pk if hit.response else 0,
         position,
     )
 

@@ -2,8 +2,11 @@
 
 ``record_disposition`` saves how SLK handled one statement, from the version SLK saw
 (``programme.locking``); ``publish_compilation`` lets the responding bodies see the
-dispositions of their statements and everyone with a role read the open parts. A later
-publication supersedes the earlier one, which is kept, as the city-wide report's are.
+dispositions of their statements and everyone with a role read the open parts. A
+publication keeps every statement with its disposition as they stand when it is made
+(``PublishedStatement``): readers see that, never SLK's later work, until SLK publishes
+again. A later publication supersedes the earlier one, which is kept, as the city-wide
+report's are.
 """
 
 from __future__ import annotations
@@ -27,12 +30,14 @@ from programme.locking import (
     changes_since,
     check_version,
     for_update,
+    lock_rows,
     save_new_or_next_version,
 )
 from remiss.models import (
     CompilationPublication,
     Disposition,
     DispositionOutcome,
+    PublishedStatement,
     Referral,
     ResponseState,
     Statement,
@@ -110,11 +115,14 @@ def publish_compilation(user: AnyUser, referral_id: int, note: str = "") -> Comp
         referral = for_update(Referral.objects.filter(pk=referral_id)).first()
         if referral is None:
             raise Http404
-        statements = compiled_statements(referral.pk)
-        total = statements.count()
+        # Locked in id order, so SLK's dispositions of them wait until the copy is made.
+        statements = lock_rows(
+            compiled_statements(referral.pk).select_related("response", "disposition")
+        )
+        total = len(statements)
         if total == 0:
             raise PublishRefused(_("The compilation holds no statements yet."))
-        missing = statements.filter(disposition__isnull=True).count()
+        missing = sum(1 for statement in statements if not _has_disposition(statement))
         if missing:
             raise PublishRefused(
                 ngettext(
@@ -142,4 +150,38 @@ def publish_compilation(user: AnyUser, referral_id: int, note: str = "") -> Comp
         if earlier is not None:
             earlier.superseded_by = publication
             earlier.save(update_fields=["superseded_by"])
+        _keep_as_published(publication, statements)
         return publication
+
+
+def _has_disposition(statement: Statement) -> bool:
+    try:
+        return statement.disposition is not None
+    except Disposition.DoesNotExist:
+        return False
+
+
+def _keep_as_published(publication: CompilationPublication, statements: list[Statement]) -> None:
+    """Write every statement of the compilation, with its disposition, onto the publication.
+
+    One query however many statements.
+    """
+    PublishedStatement.objects.bulk_create(
+        (
+            PublishedStatement(
+                publication=publication,
+                statement=statement,
+                body_id=statement.response.body_id,
+                section_id=statement.section_id,
+                position=statement.position,
+                stance=statement.stance,
+                text=statement.text,
+                statement_level=statement.confidentiality,
+                response_level=statement.response.confidentiality,
+                outcome=statement.disposition.outcome,
+                reason=statement.disposition.reason,
+            )
+            for statement in statements
+        ),
+        batch_size=500,
+    )

@@ -1,5 +1,8 @@
 """Referral rounds: SLK opens a round, adds bodies to it and closes it; a body declines.
 
+A body that declined may take it back while the round is open, and then answers as any
+other body asked.
+
 Every change to a round goes through one function here, which checks its rules before
 anything is written and runs in a transaction. Who may call it is decided by the caller
 through ``programme.access`` (SLK for the round, the body's administrators for declining);
@@ -319,6 +322,31 @@ def decline(
         locked.declined = True
         locked.decline_reason = reason
         locked.decline_reason_confidentiality = reason_confidentiality
+        locked.full_clean()
+        save_next_version(locked, user)
+    return locked
+
+
+def withdraw_decline(
+    *, user: AnyUser, invitation: Invitation, seen_version: SeenVersion
+) -> Invitation:
+    """Take back a body's decline, so it may answer the round after all.
+
+    Refused when the round is closed or the body has not declined; ``EditConflict`` when
+    the invitation moved on since the page was opened. The reason is removed with the
+    decline (the invitation's history keeps it).
+    """
+    with transaction.atomic():
+        locked = lock_version(
+            Invitation.objects.select_related("referral"), invitation.pk, seen_version
+        )
+        if locked.referral.state != ReferralState.OPEN:
+            raise ValidationError(_("The referral round is closed."), code="closed")
+        if not locked.declined:
+            raise ValidationError(_("The body has not declined."), code="not_declined")
+        locked.declined = False
+        locked.decline_reason = ""
+        locked.decline_reason_confidentiality = Confidentiality.INTERNAL
         locked.full_clean()
         save_next_version(locked, user)
     return locked

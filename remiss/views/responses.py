@@ -39,7 +39,7 @@ from remiss.forms.responses import (
 )
 from remiss.models import Referral, ReferralSection, Response, ResponseState, Statement
 from remiss.queries import responses as queries
-from remiss.queries.compilation import dispositions_for
+from remiss.queries.publication import dispositions_for
 from remiss.services import responses as services
 from remiss.services import responses_parts as parts
 

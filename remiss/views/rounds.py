@@ -29,8 +29,14 @@ from programme.history import HistoryEntry
 from programme.locking import EditConflict
 from programme.models import Body, Programme
 from programme.views.duties import TOO_LARGE, EvidenceSizeLimit
-from remiss.forms.rounds import AddBodiesForm, CloseRoundForm, DeclineForm, OpenRoundForm
-from remiss.models import Referral
+from remiss.forms.rounds import (
+    AddBodiesForm,
+    CloseRoundForm,
+    DeclineForm,
+    OpenRoundForm,
+    WithdrawDeclineForm,
+)
+from remiss.models import Referral, ReferralState
 from remiss.queries import rounds as round_queries
 from remiss.services import rounds as round_services
 
@@ -267,5 +273,45 @@ def round_decline(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
             "invitation": invitation,
             "form": form,
             "conflict_changes": changes,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def round_withdraw_decline(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
+    """The body's administrator takes back its decline, so the body may answer after all."""
+    referral = round_queries.get_round_or_404(request.user, pk)
+    invitation = round_queries.get_invitation_or_404(
+        request.user, referral, slug, access.Action.CHANGE
+    )
+    form = WithdrawDeclineForm(kept_form_data(request), initial={"version": invitation.version})
+    changes: list[HistoryEntry] = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            round_services.withdraw_decline(
+                user=request.user,
+                invitation=invitation,
+                seen_version=int(form.cleaned_data["version"]),
+            )
+        except EditConflict as conflict:
+            changes = show_conflict(form, conflict)
+        except ValidationError as error:
+            add_refusal(form, error)
+        else:
+            messages.success(
+                request,
+                _("%(body)s no longer declines: it may answer the referral.")
+                % {"body": invitation.body.name},
+            )
+            return redirect(_round_url(referral, "namnder"))
+    return render(
+        request,
+        "remiss/rounds/withdraw_decline.html",
+        {
+            "referral": referral,
+            "invitation": invitation,
+            "form": form,
+            "conflict_changes": changes,
+            "may_withdraw": invitation.declined and referral.state == ReferralState.OPEN,
         },
     )

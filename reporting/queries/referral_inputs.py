@@ -8,6 +8,11 @@ responding body how each of its statements was handled: full for SLK and the bod
 administrators, without its confidential statements for the body's readers, and for
 the body's members only once the compilation is published.
 
+Once SLK has published the compilation, the general variant and every reply print the
+statements and dispositions as the publication keeps them (``PublishedStatement``), so
+what SLK changes afterwards reaches no reader until SLK publishes again; before that,
+SLK's previews and the full compilation print the statements as they stand.
+
 The inputs are collected once, as JSON, in a fixed number of queries; the renderer
 reads nothing else (as ``reporting.queries.report_inputs``).
 """
@@ -28,6 +33,7 @@ from programme.sorting import swedish_sort_key
 from remiss.models import (
     CompilationPublication,
     DispositionOutcome,
+    PublishedStatement,
     Referral,
     Response,
     ResponseState,
@@ -135,6 +141,59 @@ def _statement(statement: Statement) -> Inputs:
     }
 
 
+def _kept(row: PublishedStatement) -> Inputs:
+    """A statement as the publication keeps it, under the strictest of its levels then and now."""
+    body = row.body
+    levels = [row.statement_level, row.response_level]
+    if row.statement is not None:
+        levels += [row.statement.confidentiality, row.statement.response.confidentiality]
+    level = stricter(*levels)
+    return {
+        "key": row.statement_id or f"p{row.pk}",
+        "section": row.section_id,
+        "section_heading": row.section.heading,
+        "position": row.position,
+        "body": body.name,
+        "body_slug": body.slug,
+        "group": str(
+            (BodyGroup.COMPANIES if body.kind in COMPANY_KINDS else BodyGroup.COMMITTEES).label
+        ),
+        "stance": row.stance,
+        "stance_label": str(Stance(row.stance).label),
+        "text": row.text,
+        "level": level,
+        "level_label": str(Confidentiality(level).label),
+        "outcome": row.outcome,
+        "outcome_label": str(DispositionOutcome(row.outcome).label),
+        "reason": row.reason,
+    }
+
+
+def _kept_rows(
+    referral_id: int, audience: Audience, body_id: int | None = None
+) -> list[Inputs] | None:
+    """The current publication's statements ``audience`` may print, or None if unpublished.
+
+    Two queries.
+    """
+    publication = (
+        CompilationPublication.objects.filter(referral_id=referral_id, superseded_at__isnull=True)
+        .only("pk")
+        .first()
+    )
+    if publication is None:
+        return None
+    kept = PublishedStatement.objects.filter(publication=publication)
+    if body_id is not None:
+        kept = kept.filter(body_id=body_id)
+    return [
+        _kept(row)
+        for row in access.for_audience(kept, audience)
+        .select_related("body", "section", "statement__response")
+        .order_by("position")
+    ]
+
+
 def _stance_counts(rows: Iterable[Inputs]) -> list[Inputs]:
     counted = Counter(row["stance"] for row in rows)
     return [
@@ -158,19 +217,26 @@ def _statements(queryset: Any) -> Any:
 
 
 def compilation_inputs(referral: Referral, audience: Audience) -> Inputs:
-    """What the compilation for ``audience`` prints (four queries).
+    """What the compilation for ``audience`` prints (at most five queries).
 
-    Full: every statement of the submitted responses; general: the open ones only.
+    Full: every statement of the submitted responses as they stand, SLK's working copy;
+    general: the open ones only, as the current publication keeps them (before any
+    publication, SLK's preview of them as they stand).
     """
     if audience not in (Audience.FULL, Audience.GENERAL):
         raise ValueError(f"the compilation has no {audience} variant")
-    compiled = Statement.objects.filter(
-        response__referral=referral, response__state=ResponseState.SUBMITTED
-    )
     sections = list(referral.sections.select_related("focus_area").order_by("position"))
-    rows = [
-        _statement(statement) for statement in _statements(access.for_audience(compiled, audience))
-    ]
+    kept = _kept_rows(referral.pk, audience) if audience == Audience.GENERAL else None
+    if kept is not None:
+        rows = kept
+    else:
+        compiled = Statement.objects.filter(
+            response__referral=referral, response__state=ResponseState.SUBMITTED
+        )
+        rows = [
+            _statement(statement)
+            for statement in _statements(access.for_audience(compiled, audience))
+        ]
     rows.sort(key=lambda row: (swedish_sort_key(row["body"]), row["position"]))
     by_section: dict[int, list[Inputs]] = {}
     for row in rows:
@@ -199,15 +265,21 @@ def compilation_inputs(referral: Referral, audience: Audience) -> Inputs:
 
 
 def reply_inputs(response: Response, audience: Audience) -> Inputs:
-    """What the reply to ``response`` for ``audience`` prints (three queries).
+    """What the reply to ``response`` for ``audience`` prints (at most four queries).
 
     Full: every statement of the response; members: none that its level or the
-    response's makes confidential, without a trace.
+    response's makes confidential, without a trace. Once the compilation is published,
+    the statements and dispositions as the publication keeps them; before, SLK's preview
+    of them as they stand.
     """
     if audience not in (Audience.FULL, Audience.MEMBERS):
         raise ValueError(f"the reply has no {audience} variant")
-    statements = access.for_audience(Statement.objects.filter(response=response), audience)
-    rows = [_statement(statement) for statement in _statements(statements).order_by("position")]
+    kept = _kept_rows(response.referral_id, audience, body_id=response.body_id)
+    if kept is not None:
+        rows = kept
+    else:
+        statements = access.for_audience(Statement.objects.filter(response=response), audience)
+        rows = [_statement(statement) for statement in _statements(statements).order_by("position")]
     body = response.body
     return {
         "kind": "reply",

@@ -137,4 +137,13 @@ def rows() -> list[Row]:
             answers(404, admin_a=200, reader_a=403, slk=403),
             answers(404, admin_a=200, reader_a=403, slk=403),
         ),
+        Row(
+            "remiss:round-withdraw-decline",
+            "remiss:round-withdraw-decline",
+            round_url("round-withdraw-decline", slug=lambda w: w.cast.body_a.slug),
+            # Only body A's administrators take back a decline; an empty POST is shown
+            # again with what is missing.
+            answers(404, admin_a=200, reader_a=403, slk=403),
+            answers(404, admin_a=200, reader_a=403, slk=403),
+        ),
     ]
