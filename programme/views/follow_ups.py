@@ -9,6 +9,8 @@ on the body's form; the body on SLK's review) answers 403.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import cast
 
 from django.contrib import messages
@@ -33,7 +35,9 @@ from programme.forms.follow_ups import (
 from programme.locking import EditConflict
 from programme.models import Body, FollowUp, FollowUpState
 from programme.queries import follow_up_review as review_queries
+from programme.queries import follow_up_summary as summary_queries
 from programme.queries import follow_ups as follow_up_queries
+from programme.queries.follow_up_summary import FollowUpSummary
 from programme.services import follow_up_workflow as workflow
 from programme.services import follow_ups as follow_up_services
 
@@ -181,27 +185,125 @@ def _version_or_refuse(request: HttpRequest, form: VersionedForm) -> int | None:
     return None
 
 
-@require_POST
+@dataclass(frozen=True)
+class _Step:
+    """A step of the workflow that a confirmation page asks about before it is taken."""
+
+    template: str
+    summarise: Callable[[access.AnyUser, FollowUp], FollowUpSummary]
+    take: Callable[[access.AnyUser, FollowUp, int], FollowUp]
+    # What the person is told once it is taken (a lazy translation).
+    done: object
+
+
+def _seen_version(request: HttpRequest, follow_up: FollowUp) -> int:
+    """The version the button that led here named, or the one the follow-up stands at.
+
+    The follow-up's page and SLK's review send the version they showed; a form kept
+    when the session ended names the one it was posted with.
+    """
+    form = TransitionForm(kept_form_data(request) or request.GET)
+    return int(form.cleaned_data["version"]) if form.is_valid() else follow_up.version
+
+
+def _confirm(
+    request: HttpRequest,
+    step: _Step,
+    follow_up: FollowUp,
+    seen_version: int,
+    conflict: EditConflict | None = None,
+) -> HttpResponse:
+    """A confirmation page: what the step does, what the follow-up holds, and its button.
+
+    When the follow-up changed after the person opened it, the changes are listed above
+    the button, which then names the version they have now seen.
+    """
+    if conflict is not None:
+        changes: object = conflict.changes
+    elif seen_version != follow_up.version:
+        changes = follow_up_queries.follow_up_changes_since(follow_up, seen_version)
+    else:
+        changes = ()
+    body, year = follow_up.plan.body, follow_up.plan.year
+    return render(
+        request,
+        step.template,
+        {
+            "body": body,
+            "year": year,
+            "follow_up": follow_up,
+            "summary": step.summarise(_user(request), follow_up),
+            "form": TransitionForm(initial={"version": follow_up.version}),
+            "changes": changes,
+            "refusal": conflict.message if conflict is not None else "",
+            "detail_url": _url("follow-up-detail", body, year, follow_up.period),
+            "review_url": _url("follow-up-review", body, year, follow_up.period),
+        },
+    )
+
+
+def _ask_or_take(request: HttpRequest, step: _Step, follow_up: FollowUp, back: str) -> HttpResponse:
+    """GET: the confirmation page. POST: take the step at the version the person saw.
+
+    A stale version asks again, with the changes listed; any other refusal leads to
+    ``back`` with the reason; a step taken leads to the follow-up's page.
+    """
+    if request.method == "GET":
+        return _confirm(request, step, follow_up, _seen_version(request, follow_up))
+    version = _version_or_refuse(request, TransitionForm(request.POST))
+    if version is None:
+        return HttpResponseRedirect(back)
+    try:
+        step.take(_user(request), follow_up, version)
+    except EditConflict as conflict:
+        current = cast(FollowUp, conflict.record)
+        current.plan.body = follow_up.plan.body
+        return _confirm(request, step, current, version, conflict)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return HttpResponseRedirect(back)
+    messages.success(request, str(step.done))
+    return HttpResponseRedirect(
+        _url("follow-up-detail", follow_up.plan.body, follow_up.plan.year, follow_up.period)
+    )
+
+
+SUBMIT = _Step(
+    "programme/follow_ups/confirm_submit.html",
+    summary_queries.submission_summary,
+    workflow.submit_follow_up,
+    _("The follow-up was submitted to SLK."),
+)
+APPROVE = _Step(
+    "programme/follow_ups/confirm_approve.html",
+    summary_queries.approval_summary,
+    workflow.approve_follow_up,
+    _("The follow-up was approved and is now locked."),
+)
+
+
+@require_http_methods(["GET", "POST"])
 def follow_up_submit(request: HttpRequest, slug: str, year: int, period: str) -> HttpResponse:
-    """The body's administrator submits the follow-up to SLK."""
+    """The body's administrator submits the follow-up to SLK, after a page that asks.
+
+    The GET is the question: what submitting does, who is told, what can be undone,
+    and a summary of the report. The POST submits the version the person saw.
+    """
     user = _user(request)
     kind = follow_up_queries.period_or_404(period)
     body = access.get_body_or_404(user, slug, access.Action.CHANGE)
     follow_up = follow_up_queries.follow_up_or_404(user, body, year, kind)
+    follow_up.plan.body = body
     detail_url = _url("follow-up-detail", body, year, kind)
-    version = _version_or_refuse(request, TransitionForm(request.POST))
-    if version is None:
+    if request.method == "GET" and not follow_up.is_editable_by_body:
+        messages.info(
+            request,
+            _("The follow-up cannot be submitted now: %(state)s.")
+            % {"state": follow_up.get_state_display()},
+        )
         return HttpResponseRedirect(detail_url)
-    try:
-        workflow.submit_follow_up(user, follow_up, version)
-    except EditConflict as conflict:
-        messages.error(request, conflict.message)
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, _("The follow-up was submitted to SLK."))
-    return HttpResponseRedirect(detail_url)
+    return _ask_or_take(request, SUBMIT, follow_up, detail_url)
 
 
 def _review_target(request: HttpRequest, slug: str, year: int, period: str) -> FollowUp:
@@ -307,26 +409,23 @@ def follow_up_return(request: HttpRequest, slug: str, year: int, period: str) ->
     return _render_review(request, follow_up, return_form=form)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def follow_up_approve(request: HttpRequest, slug: str, year: int, period: str) -> HttpResponse:
-    """SLK approves a submitted follow-up, which locks it."""
-    user = _user(request)
+    """SLK approves a submitted follow-up, which locks it, after a page that asks.
+
+    The GET is the question: what approving does, who is told, that it cannot be
+    undone, and a summary with SLK's judgements. The POST approves the version SLK saw.
+    """
     follow_up = _review_target(request, slug, year, period)
-    body = follow_up.plan.body
-    version = _version_or_refuse(request, TransitionForm(request.POST))
-    if version is None:
-        return HttpResponseRedirect(_url("follow-up-review", body, year, follow_up.period))
-    try:
-        workflow.approve_follow_up(user, follow_up, version)
-    except EditConflict as conflict:
-        messages.error(request, conflict.message)
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, _("The follow-up was approved and is now locked."))
-        return HttpResponseRedirect(_url("follow-up-detail", body, year, follow_up.period))
-    return HttpResponseRedirect(_url("follow-up-review", body, year, follow_up.period))
+    review_url = _url("follow-up-review", follow_up.plan.body, year, follow_up.period)
+    if request.method == "GET" and follow_up.state != FollowUpState.SUBMITTED:
+        messages.info(
+            request,
+            _("The follow-up cannot be approved now: %(state)s.")
+            % {"state": follow_up.get_state_display()},
+        )
+        return HttpResponseRedirect(review_url)
+    return _ask_or_take(request, APPROVE, follow_up, review_url)
 
 
 @require_GET

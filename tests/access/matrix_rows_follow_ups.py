@@ -2,9 +2,9 @@
 
 ``follow_up_a`` is body A's T1 follow-up, a draft; its T2 is not started. Its members
 and SLK read them; only body A's administrators start and change them (a reader and SLK
-get 403 on starting, the form and the submit); only SLK reviews, returns and approves
-(body A's members get 403). Everyone else gets 404: another body's follow-up, like any
-of its records, is not found.
+get 403 on starting, the form and the submit, and on the page that asks before it); only
+SLK reviews, returns and approves (body A's members get 403). Everyone else gets 404:
+another body's follow-up, like any of its records, is not found.
 """
 
 from __future__ import annotations
@@ -88,10 +88,12 @@ def rows() -> list[Row]:
             answers(404, **CHANGES_A),
         ),
         Row(
+            # Opening the address asks the administrator first: what submitting does and
+            # a summary of the report (a reader and SLK may see it but not submit it).
             "programme:follow-up-submit",
             "programme:follow-up-submit",
             follow_up_url("follow-up-submit"),
-            answers(405),
+            answers(404, **CHANGES_A),
             # Without a version nothing is submitted; the administrator is led back to
             # the follow-up, where the refusal is shown.
             answers(404, **(CHANGES_A | {"admin_a": 302})),
@@ -114,10 +116,12 @@ def rows() -> list[Row]:
             answers(404, **REVIEWS_A),
         ),
         Row(
+            # Opening the address asks SLK first; a draft has nothing to approve, so SLK
+            # is led back to the review, which says why.
             "programme:follow-up-approve",
             "programme:follow-up-approve",
             follow_up_url("follow-up-approve"),
-            answers(405),
+            answers(404, **(REVIEWS_A | {"slk": 302})),
             # A draft cannot be approved: SLK is led back to the review with the refusal.
             answers(404, **(REVIEWS_A | {"slk": 302})),
             last="slk",

@@ -3,8 +3,9 @@
 Järva's administrator builds a plan through the plan pages (a goal, an activity, an
 indicator), reports T1 and submits it; SLK judges a goal otherwise, returns the
 follow-up with a comment; the administrator corrects it and submits it again; SLK
-approves it and it is locked. The follow-up's history shows each step, and axe-core
-checks every page on the way. The forms are filled and sent with the keyboard.
+approves it and it is locked. Submitting and approving each pass through a page that
+says what the step does and asks again. The follow-up's history shows each step, and
+axe-core checks every page on the way. The forms are filled and sent with the keyboard.
 """
 
 from __future__ import annotations
@@ -68,7 +69,7 @@ def sign_out(page: Page) -> None:
 
 def press(page: Page, name: str) -> None:
     """Reach a button with the keyboard and press it."""
-    button = page.get_by_role("button", name=name)
+    button = page.get_by_role("button", name=name, exact=True)
     button.focus()
     expect(button).to_be_focused()
     page.keyboard.press("Enter")
@@ -80,6 +81,20 @@ def save_record_form(page: Page, label: str, value: str) -> None:
     page.get_by_label(label, exact=True).fill(value)
     press(page, "Spara")
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Verksamhetsplan {YEAR}")
+
+
+def submit_through_the_question(page: Page, site: str) -> None:
+    """Press "Lämna in till SLK", read the page that asks, and submit from it."""
+    press(page, "Lämna in till SLK")
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        f"Lämna in tertialrapport 1 {YEAR} till SLK?"
+    )
+    expect(page.get_by_role("region", name="Det här händer när du lämnar in")).to_be_visible()
+    expect(page.get_by_role("link", name="Tillbaka")).to_have_attribute("href", FOLLOW_UP)
+    check_page(page)
+    press(page, "Lämna in")
+    expect_at(page, f"{site}{FOLLOW_UP}")
+    expect(page.get_by_text("Uppföljningen lämnades in till SLK.")).to_be_visible()
 
 
 def state_of(page: Page) -> Any:
@@ -99,8 +114,9 @@ def build_plan_and_report(page: Page, site: str) -> None:
     save_record_form(page, "Aktivitet", ACTIVITY)
     page.get_by_role("link", name=f"Lägg till indikator till målet {GOAL}").click()
     save_record_form(page, "Indikator", INDICATOR)
-    expect(page.get_by_role("heading", name=ACTIVITY)).to_be_visible()
-    expect(page.get_by_role("heading", name=INDICATOR)).to_be_visible()
+    # The plan page lists each record as a row that links to the record's own page.
+    expect(page.get_by_role("link", name=ACTIVITY, exact=True)).to_be_visible()
+    expect(page.get_by_role("link", name=INDICATOR, exact=True)).to_be_visible()
     check_page(page)
 
     page.get_by_role("region", name="Uppföljningar").get_by_role(
@@ -158,8 +174,15 @@ def test_a_follow_up_goes_from_an_empty_plan_through_return_to_approval(
     # The administrator builds the plan, reports T1 and submits it.
     sign_in(page, site, "admin_a", PLAN)
     build_plan_and_report(page, site)
+    # The first press only asks; "Tillbaka" leads back with nothing submitted.
     press(page, "Lämna in till SLK")
-    expect(page.get_by_text("Uppföljningen lämnades in till SLK.")).to_be_visible()
+    summary = page.get_by_role("region", name="Vad uppföljningen innehåller")
+    expect(summary).to_contain_text("1 indikator, varav 1 med utfall")
+    page.get_by_role("link", name="Tillbaka").focus()
+    page.keyboard.press("Enter")
+    expect_at(page, f"{site}{FOLLOW_UP}")
+    expect(state_of(page)).to_have_text("Utkast")
+    submit_through_the_question(page, site)
     expect(state_of(page)).to_have_text("Inlämnad")
     expect(page.get_by_role("link", name="Ändra uppföljningen")).to_have_count(0)
     sign_out(page)
@@ -202,13 +225,21 @@ def test_a_follow_up_goes_from_an_empty_plan_through_return_to_approval(
     judgement.get_by_label("Motivering").fill("Två av sex vandringar återstår.")
     press(page, "Spara uppföljningen")
     expect(page.get_by_role("cell", name="Samma bedömning")).to_be_visible()
-    press(page, "Lämna in till SLK")
+    submit_through_the_question(page, site)
     expect(state_of(page)).to_have_text("Inlämnad")
     sign_out(page)
 
     # SLK approves; the follow-up is locked.
     sign_in(page, site, "slk", FOLLOW_UP)
     page.get_by_role("link", name="SLK:s granskning").click()
+    press(page, "Godkänn uppföljningen")
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        f"Godkänn och lås tertialrapport 1 {YEAR}?"
+    )
+    expect(page.get_by_role("region", name="Det här händer när du godkänner")).to_contain_text(
+        "kan inte ångras"
+    )
+    check_page(page)
     press(page, "Godkänn och lås")
     expect_at(page, f"{site}{FOLLOW_UP}")
     expect(page.get_by_text("Uppföljningen godkändes och är nu låst.")).to_be_visible()
