@@ -401,7 +401,7 @@ def test_the_duty_page_reads_in_a_fixed_number_of_queries_however_many_files_cam
     )
 
 
-# The duty page's own queries and one for its evidence files' history.
+# The duty page's own queries and one for its evidence files' history (with their users).
 DUTY_PAGE_QUERIES = 10
 
 
@@ -424,3 +424,36 @@ def test_the_follow_up_page_reads_in_a_fixed_number_of_queries_however_long_its_
 
 
 FOLLOW_UP_PAGE_QUERIES = 15
+
+
+@pytest.mark.parametrize("saves", [1, 15])
+def test_the_referral_response_history_page_reads_in_a_fixed_number_of_queries(
+    cast: Cast, django_assert_num_queries: Any, saves: int
+):
+    from remiss.services import responses as response_services
+    from tests.remiss.test_responses import make_round
+
+    round_ = make_round(cast)
+    response = response_services.start_response(cast.admin_a, round_.referral, cast.body_a)
+    for n in range(saves):
+        response = response_services.save_response(
+            cast.admin_a, response, response.version, {"summary": f"<p>Sammanfattning {n}</p>"}
+        )
+    url = reverse(
+        "remiss:response-history", kwargs={"referral": round_.referral.pk, "slug": "jarva"}
+    )
+    client = client_for(cast, "reader_a")
+    client.get(url)
+
+    with django_assert_num_queries(RESPONSE_HISTORY_QUERIES):
+        response_page = client.get(url)
+
+    part = history_part(response_page)
+    assert f"Sammanfattning {saves - 1}" in part
+    assert "&lt;p&gt;" not in part and "Version:" not in part
+    assert len([row for row in rows_of(part) if "Sammanfattning" in row]) == saves
+
+
+# Session and user, the response with its round and body, the access checks, the history's
+# rows with their users, and the levels the reader may see.
+RESPONSE_HISTORY_QUERIES = 7
