@@ -70,6 +70,24 @@ def number_text(value: Decimal | None) -> str:
     return text if (get_language() or "sv").startswith("en") else text.replace(".", ",")
 
 
+def shown_number(value: Any) -> str:
+    """A number of any kind (Decimal, int, float, or its text) as ``number_text`` writes it.
+
+    Nothing stored (None, "") is the empty string; what is not a number is shown as it is.
+    """
+    if value is None or value == "":
+        return ""
+    if isinstance(value, Decimal):
+        return number_text(value)
+    if isinstance(value, bool):
+        return str(value)
+    try:
+        number = Decimal(str(value))
+    except InvalidOperation:
+        return str(value)
+    return number_text(number) if number.is_finite() else str(value)
+
+
 def number_error_message(error: NumberError) -> str:
     """What to tell the person who typed the number that ``error`` refused."""
     return str(NumberField.default_error_messages[error.reason])

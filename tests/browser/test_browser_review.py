@@ -160,7 +160,7 @@ def build_plan_and_report(page: Page, site: str) -> None:
     press(page, "Spara uppföljningen")
     expect_at(page, f"{site}{FOLLOW_UP}")
     expect(page.get_by_text("Uppföljningen sparades.")).to_be_visible()
-    expect(page.get_by_role("cell", name="62,50", exact=True)).to_be_visible()
+    expect(page.get_by_role("cell", name="62,5", exact=True)).to_be_visible()
     check_page(page)
 
 
