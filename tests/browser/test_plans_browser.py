@@ -1,9 +1,11 @@
 """An administrator works on a plan in a real browser, with the keyboard: copies last
-year's plan, meets a refusal, adds an activity, runs into another session's save, and
-settles a carry-over issue. axe-core checks every page on the way."""
+year's plan, meets a refusal, adds an activity, filters the plan, opens the activity's
+own page, runs into another session's save, and settles a carry-over issue. axe-core
+checks every page on the way, and each page fits 320 px (its tables scroll in place)."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -70,7 +72,10 @@ def test_administrator_copies_edits_and_settles_a_plan_with_the_keyboard(
     issues = page.get_by_role("region", name="Att ta ställning till efter kopieringen")
     expect(issues).to_contain_text("Förebygga otillåten påverkan")
     expect(page.get_by_role("heading", name="Tryggare arbetsmiljö")).to_be_visible()
-    expect(page.get_by_text("Personsäkerhet (Stockholms stads säkerhetsprogram)")).to_be_visible()
+    expect(page.locator(".plan-goal-facts").first).to_contain_text("Personsäkerhet")
+    # The copied activity is one row of the goal's table of activities.
+    activities = page.get_by_role("region", name="Aktiviteter – Tryggare arbetsmiljö")
+    expect(activities.get_by_role("link", name="Utbildning om hot")).to_be_visible()
     check_page(page)
 
     press(
@@ -91,12 +96,32 @@ def test_administrator_copies_edits_and_settles_a_plan_with_the_keyboard(
     press(page, page.get_by_role("button", name="Spara"))
 
     expect(page.get_by_text("Aktiviteten sparades.")).to_be_visible()
-    expect(page.get_by_role("heading", name="Riskanalys av entréer")).to_be_visible()
+    expect(page.get_by_role("link", name="Riskanalys av entréer")).to_be_visible()
 
+    # The filter is a plain form: the planned activities only, then everything again.
+    page.get_by_label("Status", exact=True).select_option("planned")
+    press(page, page.get_by_role("button", name="Visa", exact=True))
+    expect(page).to_have_url(re.compile(r"\?status=planned&focus_area=&perspective=$"))
+    expect(page.get_by_text("Visas: 1 av 2 aktiviteter och 0 av 0 indikatorer.")).to_be_visible()
+    expect(page.get_by_role("link", name="Utbildning om hot")).to_have_count(0)
+    check_page(page)
+    press(page, page.get_by_role("link", name="Riskanalys av entréer"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Aktivitet: Riskanalys av entréer")
+    check_page(page)
+    back = page.get_by_role("link", name="Tillbaka till verksamhetsplanen för Järva")
+    expect(back).to_have_attribute("href", re.compile(r"\?status=planned#activity-\d+$"))
+    press(page, back)
+    expect(page).to_have_url(re.compile(r"\?status=planned#activity-\d+$"))
+    press(page, page.get_by_role("link", name="Visa allt"))
+    expect(page.get_by_role("link", name="Utbildning om hot")).to_be_visible()
+
+    record = "Riskanalys av entréer"
     edit = "Ändra aktivitet Riskanalys av entréer"
     other = signed_in_page(browser, site, session)
     other.goto(page.url)
+    press(other, other.get_by_role("link", name=record))
     press(other, other.get_by_role("link", name=edit))
+    press(page, page.get_by_role("link", name=record))
     press(page, page.get_by_role("link", name=edit))
     other.get_by_label("Ansvarig enhet").fill("Säkerhetsenheten")
     press(other, other.get_by_role("button", name="Spara"))
