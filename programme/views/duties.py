@@ -37,7 +37,7 @@ from programme.locking import EditConflict
 from programme.models import AccessAction, DutyKind, DutyRecord
 from programme.queries import duties as duty_queries
 from programme.services import duties as duty_services
-from programme.years import FIRST_YEAR, is_record_year, last_record_year, record_years
+from programme.years import FIRST_YEAR, is_record_year, last_record_year, year_links
 
 # What the user edits, in the order the service takes it.
 DUTY_FIELDS = ("status", "confidentiality", "person_name", "completed_on", "description")
@@ -53,14 +53,6 @@ def _detail_url(record: DutyRecord) -> str:
         "programme:duty-detail",
         kwargs={"slug": record.body.slug, "year": record.year, "duty": record.duty},
     )
-
-
-def _year_links(years: range, year: int) -> dict[str, int | None]:
-    """The years before and after ``year`` that the navigation may lead to."""
-    return {
-        "previous_year": year - 1 if year - 1 in years else None,
-        "next_year": year + 1 if year + 1 in years else None,
-    }
 
 
 @require_GET
@@ -95,7 +87,7 @@ def duty_checklist(request: HttpRequest, slug: str, year: int) -> HttpResponse:
             "rows": duty_queries.checklist_for(user, body, year),
             # One check for the whole page, never one per row.
             "can_change": access.can_change_records(user, body),
-            **_year_links(body.years_existed(FIRST_YEAR, last_record_year()), year),
+            **year_links(year, body),
         },
     )
 
@@ -313,6 +305,6 @@ def duty_overview(request: HttpRequest, year: int) -> HttpResponse:
             "year": year,
             "rows": rows,
             "kinds": list(DutyKind),
-            **_year_links(record_years(), year),
+            **year_links(year),
         },
     )

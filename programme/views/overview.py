@@ -22,7 +22,7 @@ from programme.queries import duties as duty_queries
 from programme.queries import overview as overview_queries
 from programme.queries import year_settings as year_setting_queries
 from programme.queries.overview import OverviewFilters, OverviewPage
-from programme.years import is_record_year, record_years
+from programme.years import is_record_year, year_links
 
 
 def _user(request: HttpRequest) -> access.AnyUser:
@@ -58,7 +58,6 @@ def _render_overview(
         "programme:follow-up-overview-export",
         kwargs={"year": page.year, "period": page.period.value},
     )
-    years = record_years()
     return render(
         request,
         "programme/overview/overview.html",
@@ -76,8 +75,7 @@ def _render_overview(
             else None,
             "has_judgements": any(counts.total for _area, counts in page.judgements),
             "export_url": f"{export_url}?{query}" if query else export_url,
-            "previous_year": page.year - 1 if page.year - 1 in years else None,
-            "next_year": page.year + 1 if page.year + 1 in years else None,
+            **year_links(page.year),
         },
     )
 

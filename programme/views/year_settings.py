@@ -30,6 +30,7 @@ from programme.locking import EditConflict
 from programme.models import CouncilGoal, CouncilIndicator
 from programme.queries import year_settings as year_setting_queries
 from programme.services import year_settings as year_setting_services
+from programme.years import year_links
 
 
 def _settings_page(year: int, anchor: str = "") -> str:
@@ -115,8 +116,7 @@ def year_settings_page(request: HttpRequest, year: int) -> HttpResponse:
             "settings": settings,
             "deadlines_form": deadlines_form,
             "goal_form": goal_form,
-            "previous_year": year - 1 if year_setting_services.is_settable_year(year - 1) else None,
-            "next_year": year + 1 if year_setting_services.is_settable_year(year + 1) else None,
+            **year_links(year),
             "history": settings.history,
             "conflict_changes": changes,
         },
