@@ -9,10 +9,10 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from programme.forms import SeenVersionForm
+from programme.history_display import written_date
 from programme.models import Body, BodyKind, FocusArea, GoalArea, Programme
 from programme.services.maintenance import (
     BODY_FIELDS,
@@ -49,7 +49,7 @@ class BodyChoiceField(forms.ModelMultipleChoiceField[Body]):
         if obj.valid_to is not None:
             return str(
                 _("%(name)s (ended %(day)s)")
-                % {"name": obj.name, "day": date_format(obj.valid_to, "j F Y")}
+                % {"name": obj.name, "day": written_date(obj.valid_to)}
             )
         return obj.name
 

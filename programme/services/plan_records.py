@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from programme.access import AnyUser
 from programme.history import set_history_user
+from programme.history_display import written_date
 from programme.lineage import focus_areas_in_force, in_force_queryset
 from programme.locking import (
     SeenVersion,
@@ -165,7 +166,7 @@ def _prepare(
         if starts is not None and ends is not None and ends < starts:
             errors.setdefault("ends_on", []).append(
                 _("The end cannot come before the start (%(start)s).")
-                % {"start": starts.isoformat()}
+                % {"start": written_date(starts)}
             )
     if not errors:
         try:

@@ -13,9 +13,11 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from programme.history_display import written_date
 from programme.models.versioned import Versioned
 from reporting.models.runs import ReportRun, RunState
 
@@ -138,7 +140,7 @@ class Publication(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.run.title} {self.published_at:%Y-%m-%d}"
+        return f"{self.run.title} {written_date(timezone.localdate(self.published_at))}"
 
     @property
     def is_current(self) -> bool:
@@ -176,4 +178,4 @@ class ReportSchedule(Versioned):
         ordering = ["-year"]
 
     def __str__(self) -> str:
-        return f"{self.year}: {self.render_on:%Y-%m-%d}"
+        return f"{self.year}: {written_date(self.render_on)}"

@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from programme.history_display import written_moment
 from programme.models import Audience, Body, FollowUp
 
 
@@ -197,4 +198,4 @@ class ReportRequest(models.Model):
         ordering = ["-requested_at", "-pk"]
 
     def __str__(self) -> str:
-        return f"{self.run.title}: {self.requested_by} {self.requested_at:%Y-%m-%d %H:%M}"
+        return f"{self.run.title}: {self.requested_by} {written_moment(self.requested_at)}"

@@ -22,11 +22,12 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.http import Http404
 from django.urls import reverse
-from django.utils import formats, timezone, translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from programme import report_access
 from programme.access import AnyUser
+from programme.history_display import written_date
 from programme.locking import SeenVersion, check_version, for_update, save_new_or_next_version
 from programme.models import (
     Audience,
@@ -197,7 +198,7 @@ def _send(schedule: ReportSchedule, states: list[str]) -> None:
             "done": done,
             "total": len(states),
             "failed": failed,
-            "date": formats.date_format(schedule.render_on, "j F Y"),
+            "date": written_date(schedule.render_on),
         }
         subject = gettext("The annual reports of %(year)s are ready") % values
         paragraphs = [
