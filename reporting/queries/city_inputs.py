@@ -65,7 +65,7 @@ NOT_STARTED = "not_started"
 # The states of the approval list, in the order it counts them.
 STATE_LABELS = {
     FollowUpState.APPROVED.value: FollowUpState.APPROVED.label,
-    FollowUpState.SUBMITTED.value: _("submitted, awaiting review"),
+    FollowUpState.SUBMITTED.value: FollowUpState.SUBMITTED.label,
     FollowUpState.RETURNED.value: FollowUpState.RETURNED.label,
     FollowUpState.DRAFT.value: FollowUpState.DRAFT.label,
     NOT_STARTED: _("not started"),

@@ -123,7 +123,7 @@ def build_plan_and_report(page: Page, site: str) -> None:
         "link", name="Tertialrapport 1"
     ).click()
     expect_at(page, f"{site}{FOLLOW_UP}")
-    expect(state_of(page)).to_have_text("Inte påbörjad")
+    expect(state_of(page)).to_have_text("Ej påbörjad")
     check_page(page)
 
     # Opening the page started nothing: the administrator starts reporting with its button

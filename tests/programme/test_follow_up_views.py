@@ -149,7 +149,7 @@ def test_a_follow_up_not_started_says_so_and_offers_the_administrator_to_start(
     form = client.get(url("follow-up-edit", FollowUpPeriod.T2))
 
     page = text_of(response)
-    assert "Inte påbörjad" in page
+    assert "Ej påbörjad" in page
     assert response.context["may_start"]
     assert url("follow-up-start", FollowUpPeriod.T2) in START_BUTTON.findall(
         response.content.decode()
