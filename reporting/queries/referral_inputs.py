@@ -29,6 +29,7 @@ from programme import access, report_access
 from programme.access import Audience
 from programme.models import Confidentiality, stricter
 from programme.queries.judgements import COMPANY_KINDS, BodyGroup
+from programme.rich_text import render_rich_text
 from programme.sorting import swedish_sort_key
 from remiss.models import (
     CompilationPublication,
@@ -130,7 +131,7 @@ def _statement(statement: Statement) -> Inputs:
         ),
         "stance": statement.stance,
         "stance_label": str(Stance(statement.stance).label),
-        "text": statement.text,
+        "text": str(render_rich_text(statement.text)),
         "level": level,
         "level_label": str(Confidentiality(level).label),
         "outcome": disposition.outcome if disposition else "",
@@ -160,7 +161,7 @@ def _kept(row: PublishedStatement) -> Inputs:
         ),
         "stance": row.stance,
         "stance_label": str(Stance(row.stance).label),
-        "text": row.text,
+        "text": str(render_rich_text(row.text)),
         "level": level,
         "level_label": str(Confidentiality(level).label),
         "outcome": row.outcome,

@@ -272,9 +272,10 @@ def test_a_reply_is_for_its_body_and_a_reader_gets_none_of_its_confidential_stat
     admins = _finish(referral.request_reply(cast.admin_a, made.response_a, _no_queue).run)
     readers = _finish(referral.request_reply(cast.reader_a, made.response_a, _no_queue).run)
     assert admins.audience == Audience.FULL and readers.audience == Audience.MEMBERS
+    # The statements' texts are rich text, as HTML paragraphs.
     texts = [row["text"] for row in readers.inputs["statements"]]
-    assert CONFIDENTIAL_A not in texts and INTERNAL_A in texts
-    assert CONFIDENTIAL_A in [row["text"] for row in admins.inputs["statements"]]
+    assert f"<p>{CONFIDENTIAL_A}</p>" not in texts and f"<p>{INTERNAL_A}</p>" in texts
+    assert f"<p>{CONFIDENTIAL_A}</p>" in [row["text"] for row in admins.inputs["statements"]]
     assert _download(cast, "admin_a", admins) == 200
     assert _download(cast, "reader_a", readers) == 200
     assert _download(cast, "reader_a", admins) == 404
