@@ -193,6 +193,12 @@ def test_a_follow_up_goes_from_an_empty_plan_through_return_to_approval(
     expect(page.get_by_role("heading", level=1)).to_have_text(
         f"Granskning av Tertialrapport 1 {YEAR}"
     )
+    # The activities and indicators as submitted, beside the goal SLK judges.
+    submitted = page.get_by_role("region", name=f"Aktiviteter som de lämnades in – {GOAL}")
+    expect(submitted.get_by_role("row", name=re.compile(ACTIVITY))).to_contain_text("Pågående")
+    expect(submitted).to_contain_text("Fyra av sex vandringar är gjorda.")
+    outcomes = page.get_by_role("region", name=f"Indikatorer som de lämnades in – {GOAL}")
+    expect(outcomes.get_by_role("row", name=re.compile(INDICATOR))).to_contain_text("62,5")
     check_page(page)
     goal = page.get_by_role("group", name=GOAL)
     goal.get_by_label("SLK:s bedömning").select_option(label="Delvis uppfyllt")
