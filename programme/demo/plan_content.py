@@ -12,10 +12,13 @@ from programme.models import (
 )
 
 # Bodies of the demo year, and how far each has come with T1, T2 and the annual report
-# (None: not started). Järva and Skärholmen come first: the demo users are their members.
+# (None: not started). Järva and Skärholmen come first: the demo users are their members,
+# and each demo role finds something to do in the year: Järva's administrator a T2 that
+# SLK returned, Skärholmen's a T2 in draft, SLK Skärholmen's T1 waiting for review, the
+# readers and officials the approved T1 reports.
 DEMO_BODIES: dict[str, tuple[str | None, str | None, str | None]] = {
     "jarva": (FollowUpState.APPROVED, FollowUpState.RETURNED, FollowUpState.DRAFT),
-    "skarholmen": (FollowUpState.APPROVED, FollowUpState.SUBMITTED, None),
+    "skarholmen": (FollowUpState.SUBMITTED, FollowUpState.DRAFT, None),
     "bromma": (FollowUpState.APPROVED, FollowUpState.APPROVED, None),
     "farsta": (FollowUpState.APPROVED, FollowUpState.DRAFT, None),
     "enskede-arsta-vantor": (FollowUpState.SUBMITTED, None, None),
