@@ -29,6 +29,7 @@ the number of all matches counted in the same query (a window count).
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass, field
 from functools import reduce
@@ -41,11 +42,11 @@ from django.contrib.postgres.search import (
     SearchRank,
     SearchVector,
 )
-from django.db.models import Count, F, Q, QuerySet, TextField, Value, Window
+from django.db.models import Count, F, Func, Q, QuerySet, TextField, Value, Window
 from django.db.models.expressions import OrderBy
 from django.db.models.functions import Coalesce, Concat
 from django.urls import reverse
-from django.utils.html import escape
+from django.utils.html import escape, strip_tags
 from django.utils.safestring import SafeString, mark_safe
 
 from programme import access, report_access
@@ -250,9 +251,22 @@ def _response_text() -> Concat:
     return Concat(*parts, output_field=TextField())
 
 
+def _without_tags(expression: F | Concat) -> Func:
+    """The text with its rich-text tags replaced by spaces, for the excerpt only (the
+    search's vector ignores tags by itself)."""
+    return Func(
+        expression,
+        Value("<[^>]+>"),
+        Value(" "),
+        Value("g"),
+        function="regexp_replace",
+        output_field=TextField(),
+    )
+
+
 def _headline(expression: F | Concat, search_query: SearchQuery) -> SearchHeadline:
     return SearchHeadline(
-        expression,
+        _without_tags(expression),
         search_query,
         config=CONFIG,
         start_sel=START,
@@ -318,8 +332,12 @@ def _full_text_published(
 
 
 def _marked(headline: str) -> SafeString:
-    """The headline escaped, with the matches ts_headline marked as <mark>."""
-    text = escape(headline).replace(START, "<mark>").replace(STOP, "</mark>")
+    """The headline escaped, with the matches ts_headline marked as <mark>.
+
+    The texts are rich text, stored cleaned: their entities (``&amp;``) are read back as
+    the characters they stand for before the excerpt is escaped once.
+    """
+    text = escape(html.unescape(headline)).replace(START, "<mark>").replace(STOP, "</mark>")
     return mark_safe(text)
 
 
@@ -432,9 +450,15 @@ def _first_match(text: str, words: list[str]) -> int:
     return min(found) if found else -1
 
 
+def plain_text(text: str) -> str:
+    """Stored rich text as the words a reader sees: tags dropped, entities read back."""
+    return html.unescape(strip_tags(text.replace("<", " <")))
+
+
 def excerpt(text: str, words: list[str]) -> SafeString:
     """About ``EXCERPT_CONTEXT`` characters each side of the first match, escaped, with
-    every occurrence of the words marked."""
+    every occurrence of the words marked. ``text`` is rich text or plain."""
+    text = plain_text(text)
     start = max(_first_match(text, words), 0)
     begin = max(start - EXCERPT_CONTEXT, 0)
     end = min(start + EXCERPT_CONTEXT, len(text))

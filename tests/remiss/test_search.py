@@ -220,7 +220,9 @@ def test_the_snippet_is_escaped(
 
 
 def test_the_plain_excerpt_marks_every_word_and_escapes_the_rest():
-    text = "x " * 200 + "Samverkan <med> andra aktörer & samverkan igen " + "y " * 200
+    # As rich text is stored: cleaned, with its entities.
+    text = "<p>" + "x " * 200 + "Samverkan &lt;med&gt; andra aktörer &amp; samverkan igen "
+    text += "y " * 200 + "</p>"
 
     snippet = queries.excerpt(text, ["samverkan"])
 
