@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "csp",
+    # The rich-text editor's script and style sheet, served as static files.
+    "django_prose_editor",
     "programme",
     "remiss",
     "reporting",

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from programme.models import ActivityStatus, Confidentiality, FollowUp, FollowUpPeriod, Judgement
 from programme.numbers import number_text
 from programme.queries.follow_ups import GoalSection
+from programme.rich_text import RichTextarea
 from programme.services.follow_ups import (
     ActivityInput,
     FollowUpInput,
@@ -42,7 +43,7 @@ def _text(label: Any, rows: int = COMMENT_ROWS, help_text: Any = "") -> forms.Ch
         label=label,
         required=False,
         help_text=help_text,
-        widget=forms.Textarea(attrs={"rows": rows}),
+        widget=RichTextarea(attrs={"rows": rows}),
     )
 
 
@@ -372,7 +373,7 @@ class ReturnForm(VersionedForm):
 
     comment = forms.CharField(
         label=_("What should the body correct?"),
-        widget=forms.Textarea(attrs={"rows": 6}),
+        widget=RichTextarea(attrs={"rows": 6}),
         error_messages={"required": _("Write what the body should correct before you return it.")},
         help_text=_("The body's administrators see this comment on the follow-up."),
     )

@@ -17,6 +17,7 @@ from programme.forms.maintenance import DateInput
 from programme.locking import EditConflict
 from programme.models import CouncilGoal, CouncilIndicator
 from programme.numbers import NumberField
+from programme.rich_text import RichTextarea
 from programme.services.year_settings import INDICATOR_FIELDS
 
 # Which of the settings page's two forms a POST is for (a hidden field of each form).
@@ -90,7 +91,7 @@ class CouncilGoalForm(SeenVersionForm[CouncilGoal]):
     class Meta:
         model = CouncilGoal
         fields = ("title", "description")
-        widgets = {"description": forms.Textarea(attrs={"rows": 4})}
+        widgets = {"description": RichTextarea(attrs={"rows": 4})}
         help_texts = {
             "description": _("Paragraphs, emphasis, lists and links are kept; nothing else."),
         }

@@ -37,6 +37,7 @@ from programme.models.plans import (
 from programme.models.programmes import FocusArea
 from programme.models.versioned import Versioned
 from programme.models.year_settings import FollowUpPeriod, IndicatorDirection
+from programme.rich_text import RichTextField
 
 # --- Follow-ups --------------------------------------------------------------------------
 
@@ -84,22 +85,22 @@ class FollowUp(Versioned):
     state = models.CharField(
         _("state"), max_length=16, choices=FollowUpState.choices, default=FollowUpState.DRAFT
     )
-    narrative = models.TextField(_("narrative"), blank=True)
+    narrative = RichTextField(_("narrative"), blank=True)
     narrative_confidentiality = confidentiality_field(
         Confidentiality.INTERNAL, _("confidentiality of the narrative")
     )
-    situation_picture = models.TextField(_("situation picture"), blank=True)
+    situation_picture = RichTextField(_("situation picture"), blank=True)
     situation_picture_confidentiality = confidentiality_field(
         Confidentiality.INTERNAL, _("confidentiality of the situation picture")
     )
     council_goal_judgement = models.CharField(
         _("judgement of the council goal"), max_length=16, choices=Judgement.choices, blank=True
     )
-    council_goal_motivation = models.TextField(_("motivation"), blank=True)
+    council_goal_motivation = RichTextField(_("motivation"), blank=True)
     council_goal_confidentiality = confidentiality_field(
         Confidentiality.INTERNAL, _("confidentiality of the council goal's judgement")
     )
-    review_comment = models.TextField(_("SLK's comment"), blank=True)
+    review_comment = RichTextField(_("SLK's comment"), blank=True)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -247,9 +248,9 @@ class ActivityReport(Snapshot):
         Activity, verbose_name=_("activity"), on_delete=models.PROTECT, related_name="reports"
     )
     status = models.CharField(_("status"), max_length=16, choices=ActivityStatus.choices)
-    comment = models.TextField(_("comment"), blank=True)
+    comment = RichTextField(_("comment"), blank=True)
     title = models.CharField(_("title"), max_length=300, blank=True)
-    description = models.TextField(_("description"), blank=True)
+    description = RichTextField(_("description"), blank=True)
     responsible_unit = models.CharField(_("responsible unit"), max_length=200, blank=True)
     starts_on = models.DateField(_("start"), null=True, blank=True)
     ends_on = models.DateField(_("end"), null=True, blank=True)
@@ -306,7 +307,7 @@ class IndicatorOutcome(Snapshot):
     value_men = models.DecimalField(
         _("outcome for men"), max_digits=14, decimal_places=2, null=True, blank=True
     )
-    comment = models.TextField(_("comment"), blank=True)
+    comment = RichTextField(_("comment"), blank=True)
     name = models.CharField(_("name"), max_length=300, blank=True)
     unit = models.CharField(_("unit"), max_length=60, blank=True)
     direction = models.CharField(
@@ -363,13 +364,13 @@ class GoalJudgement(Snapshot):
         choices=Judgement.choices,
         default=Judgement.NOT_ASSESSED,
     )
-    motivation = models.TextField(_("motivation"), blank=True)
+    motivation = RichTextField(_("motivation"), blank=True)
     slk_judgement = models.CharField(
         _("SLK's judgement"), max_length=16, choices=Judgement.choices, blank=True
     )
-    slk_motivation = models.TextField(_("SLK's motivation"), blank=True)
+    slk_motivation = RichTextField(_("SLK's motivation"), blank=True)
     title = models.CharField(_("title"), max_length=300, blank=True)
-    description = models.TextField(_("description"), blank=True)
+    description = RichTextField(_("description"), blank=True)
 
     history = HistoricalRecords()
 

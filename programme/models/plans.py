@@ -22,6 +22,7 @@ from programme.models.bodies import (
 from programme.models.programmes import FocusArea
 from programme.models.versioned import Versioned
 from programme.models.year_settings import IndicatorDirection
+from programme.rich_text import RichTextField
 from programme.years import YEAR_VALIDATORS
 
 # --- The plan ----------------------------------------------------------------------------
@@ -85,7 +86,7 @@ class Goal(Versioned):
     )
     position = models.PositiveSmallIntegerField(_("position"), default=1)
     title = models.CharField(_("title"), max_length=300)
-    description = models.TextField(_("description"), blank=True)
+    description = RichTextField(_("description"), blank=True)
     focus_areas = models.ManyToManyField(
         FocusArea, verbose_name=_("focus areas"), blank=True, related_name="body_goals"
     )
@@ -165,7 +166,7 @@ class Activity(Versioned):
     )
     position = models.PositiveSmallIntegerField(_("position"), default=1)
     title = models.CharField(_("title"), max_length=300)
-    description = models.TextField(_("description"), blank=True)
+    description = RichTextField(_("description"), blank=True)
     responsible_unit = models.CharField(_("responsible unit"), max_length=200, blank=True)
     starts_on = models.DateField(_("start"), null=True, blank=True)
     ends_on = models.DateField(_("end"), null=True, blank=True)

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from programme.models.versioned import Versioned
+from programme.rich_text import RichTextField
 from programme.years import YEAR_VALIDATORS
 
 # --- The city council's goal, per year ---------------------------------------------------
@@ -28,7 +29,7 @@ class CouncilGoal(Versioned):
 
     year = models.PositiveSmallIntegerField(_("year"), unique=True, validators=YEAR_VALIDATORS)
     title = models.CharField(_("title"), max_length=300)
-    description = models.TextField(_("description"), blank=True)
+    description = RichTextField(_("description"), blank=True)
 
     history = HistoricalRecords()
 

@@ -1,4 +1,4 @@
-"""The ``rich_text`` filter: stored rich text shown as sanitised HTML."""
+"""The ``rich_text`` filter: stored rich text shown as the clean HTML it was saved as."""
 
 from __future__ import annotations
 
@@ -12,5 +12,5 @@ register = template.Library()
 
 @register.filter(name="rich_text")
 def rich_text(value: str | None) -> SafeString:
-    """Show rich text cleaned by nh3, plain text with its paragraphs and line breaks."""
+    """Show rich text: a stored value as it was cleaned on save, any other string cleaned now."""
     return render_rich_text(value or "")

@@ -17,11 +17,12 @@ from django.utils.translation import gettext_lazy as _
 
 from programme.forms import SeenVersionForm, seen_version_field
 from programme.forms.duties import DateInput
+from programme.rich_text import RichTextarea
 from remiss.models import ReferralSection, Response, Stance, Statement
 from remiss.services.responses import DECISION_FIELDS, RESPONSE_FIELDS
 from remiss.services.responses_parts import STATEMENT_FIELDS, SignatoryInput
 
-TEXT_AREA = forms.Textarea(attrs={"rows": 6})
+TEXT_AREA = RichTextarea(attrs={"rows": 6})
 
 
 class ResponseForm(SeenVersionForm[Response]):
@@ -80,7 +81,7 @@ class ReopenForm(forms.Form):
     version = seen_version_field()
     reason = forms.CharField(
         label=_("Reason for reopening"),
-        widget=forms.Textarea(attrs={"rows": 4}),
+        widget=RichTextarea(attrs={"rows": 4}),
         help_text=_("The body's administrators read it on the response."),
     )
 

@@ -17,6 +17,7 @@ from simple_history.models import HistoricalRecords
 
 from programme.models import BodyOwned, confidentiality_field
 from programme.models.versioned import Versioned
+from programme.rich_text import RichTextField
 from remiss.models.referrals import Referral, ReferralSection
 
 
@@ -60,7 +61,7 @@ class Response(BodyOwned, Versioned):
     state = models.CharField(
         _("state"), max_length=16, choices=ResponseState.choices, default=ResponseState.NOT_STARTED
     )
-    reopen_reason = models.TextField(_("reason for reopening"), blank=True)
+    reopen_reason = RichTextField(_("reason for reopening"), blank=True)
     written_by = models.CharField(
         _("written by"),
         max_length=300,
@@ -73,17 +74,17 @@ class Response(BodyOwned, Versioned):
     document_date = models.DateField(_("date of the document"), null=True, blank=True)
 
     # The standard sections (RESPONSE_SECTIONS).
-    proposal = models.TextField(_("proposed decision"), blank=True)
-    summary = models.TextField(_("summary"), blank=True)
-    background = models.TextField(_("background"), blank=True)
-    matter = models.TextField(_("the matter"), blank=True)
-    preparation = models.TextField(_("preparation of the matter"), blank=True)
+    proposal = RichTextField(_("proposed decision"), blank=True)
+    summary = RichTextField(_("summary"), blank=True)
+    background = RichTextField(_("background"), blank=True)
+    matter = RichTextField(_("the matter"), blank=True)
+    preparation = RichTextField(_("preparation of the matter"), blank=True)
     unions_consulted_on = models.DateField(
         _("date the unions were consulted"), null=True, blank=True
     )
-    views = models.TextField(_("the administration's views"), blank=True)
-    equality_analysis = models.TextField(_("gender equality and child rights analysis"), blank=True)
-    attachments = models.TextField(_("attachments"), blank=True)
+    views = RichTextField(_("the administration's views"), blank=True)
+    equality_analysis = RichTextField(_("gender equality and child rights analysis"), blank=True)
+    attachments = RichTextField(_("attachments"), blank=True)
 
     case_officer_name = models.CharField(_("case officer"), max_length=200, blank=True)
     case_officer_phone = models.CharField(_("case officer's phone"), max_length=40, blank=True)
@@ -91,7 +92,7 @@ class Response(BodyOwned, Versioned):
 
     # The committee's decision, recorded before submission.
     meeting_date = models.DateField(_("date of the committee meeting"), null=True, blank=True)
-    decision_text = models.TextField(_("the committee's decision"), blank=True)
+    decision_text = RichTextField(_("the committee's decision"), blank=True)
     minutes_paragraph = models.CharField(_("minutes paragraph"), max_length=40, blank=True)
 
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
@@ -199,7 +200,7 @@ class Statement(Versioned):
     )
     position = models.PositiveSmallIntegerField(_("position"))
     stance = models.CharField(_("stance"), max_length=32, choices=Stance.choices)
-    text = models.TextField(_("text"))
+    text = RichTextField(_("text"))
     confidentiality = confidentiality_field()
 
     history = HistoricalRecords()
