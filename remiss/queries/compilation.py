@@ -1,9 +1,10 @@
 """What the compilation pages read: a round's statements per section with SLK's dispositions.
 
 Every read goes through the access module: SLK's pages through ``restrict`` (SLK reads
-every statement), the published compilation through ``for_general_report`` (open
-statements of open responses only). Each page reads a fixed number of queries however
-many statements the round holds (pinned in tests/remiss/test_compilation_queries.py).
+every statement). What readers of the published compilation see, the statements as the
+publication keeps them, is read by ``remiss.queries.publication``. Each page reads a
+fixed number of queries however many statements the round holds (pinned in
+tests/remiss/test_compilation_queries.py).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from django.db.models import Count, QuerySet
+from django.utils.text import capfirst
 
 from programme import access
 from programme.access import AnyUser
@@ -21,9 +23,9 @@ from programme.sorting import swedish_sort_key
 from remiss.models import (
     CompilationPublication,
     Disposition,
+    DispositionOutcome,
     Referral,
     ReferralSection,
-    Response,
     ResponseState,
     Stance,
     Statement,
@@ -74,7 +76,8 @@ def _rows(
     statements: QuerySet[Statement], sections: dict[int, ReferralSection]
 ) -> list[StatementRow]:
     """Rows of ``statements`` (one query), by section, then body in Swedish order."""
-    loaded = statements.select_related("response__body", "disposition")
+    # Sorted here, so the models' orderings (joins to the round and the body) are not asked.
+    loaded = statements.select_related("response__body", "disposition").order_by()
     rows = []
     for statement in loaded:
         body = statement.response.body
@@ -95,12 +98,6 @@ def _rows(
         )
     )
     return rows
-
-
-def stance_counts(rows: list[StatementRow]) -> list[tuple[Stance, int]]:
-    """How many of ``rows`` take each stance, every stance listed (no query)."""
-    counted = Counter(row.statement.stance for row in rows)
-    return [(stance, counted.get(stance.value, 0)) for stance in Stance]
 
 
 # --- SLK's pages ---------------------------------------------------------------------------
@@ -173,6 +170,79 @@ def compilation_index(user: AnyUser, referral: Referral) -> CompilationIndex:
     return CompilationIndex(referral=referral, sections=summaries, publications=publications)
 
 
+def disposition_prefix(statement_id: int) -> str:
+    """The prefix of a statement's disposition form, the same on its page and inline."""
+    return f"statement-{statement_id}"
+
+
+@dataclass(frozen=True)
+class SectionRow:
+    """A statement as the section page shows it, with its inline disposition form's values.
+
+    Read as plain values, not models: a page of a hundred statements would otherwise make
+    four hundred model instances. The page writes the form's inputs itself
+    (``remiss.forms.compilation.InlineDispositionInputs``) with the names and ids
+    ``DispositionForm`` gives them under ``prefix`` (``statement-<pk>``, also the row's
+    anchor, where a save returns to). ``version`` is the disposition's version the form is
+    opened at, 0 when none is recorded yet; ``outcome`` is "" then.
+    """
+
+    pk: int
+    prefix: str
+    body_name: str
+    group: BodyGroup
+    group_label: str
+    stance: str
+    stance_label: str
+    text: str
+    outcome: str
+    reason: str
+    version: int
+
+
+def _section_rows(statements: QuerySet[Statement]) -> list[SectionRow]:
+    """The section page's rows of ``statements`` (one query), bodies in Swedish order."""
+    # Translated once here, not on every row.
+    stance_labels = {stance.value: str(capfirst(stance.label)) for stance in Stance}
+    group_labels = {group: str(capfirst(group.label)) for group in BodyGroup}
+    values = statements.order_by().values_list(
+        "pk",
+        "position",
+        "stance",
+        "text",
+        "response__body__name",
+        "response__body__kind",
+        "disposition__outcome",
+        "disposition__reason",
+        "disposition__version",
+    )
+    ordered = sorted(values, key=lambda value: (swedish_sort_key(value[4]), value[1]))
+    rows = []
+    for pk, _position, stance, text, body_name, kind, outcome, reason, version in ordered:
+        group = BodyGroup.COMPANIES if kind in COMPANY_KINDS else BodyGroup.COMMITTEES
+        rows.append(
+            SectionRow(
+                pk=pk,
+                prefix=disposition_prefix(pk),
+                body_name=body_name,
+                group=group,
+                group_label=group_labels[group],
+                stance=stance,
+                stance_label=stance_labels.get(stance, stance),
+                text=text,
+                outcome=outcome or "",
+                reason=reason or "",
+                version=version or 0,
+            )
+        )
+    return rows
+
+
+def outcome_choices() -> list[tuple[str, str]]:
+    """The outcomes of a disposition as its form lists them (value, label), in the language now."""
+    return [(value, str(capfirst(label))) for value, label in DispositionOutcome.choices]
+
+
 @dataclass(frozen=True)
 class SectionPage:
     """One section of the draft: its statements side by side, filtered, with their counts."""
@@ -181,7 +251,7 @@ class SectionPage:
     section: ReferralSection
     sections: list[ReferralSection]
     filters: CompilationFilters
-    rows: list[StatementRow]
+    rows: list[SectionRow]
     # Counted over the body kind chosen, every stance: what the stance filter picks from.
     stances: list[tuple[Stance, int]]
     total: int
@@ -197,19 +267,18 @@ def section_page(
     if section is None:
         return None
     statements = access.restrict(compiled_statements(referral.pk), user).filter(section=section)
-    every = _rows(statements, sections)
+    every = _section_rows(statements)
     groups = Counter(row.group for row in every)
     of_group = [row for row in every if not filters.group or row.group == filters.group]
-    shown = [
-        row for row in of_group if not filters.stance or row.statement.stance == filters.stance
-    ]
+    shown = [row for row in of_group if not filters.stance or row.stance == filters.stance]
+    counted = Counter(row.stance for row in of_group)
     return SectionPage(
         referral=referral,
         section=section,
         sections=list(sections.values()),
         filters=filters,
         rows=shown,
-        stances=stance_counts(of_group),
+        stances=[(stance, counted.get(stance.value, 0)) for stance in Stance],
         total=len(every),
         group_counts=[(group, groups.get(group, 0)) for group in BodyGroup],
     )
@@ -218,88 +287,3 @@ def section_page(
 def compilation_rows(user: AnyUser, referral: Referral) -> list[StatementRow]:
     """Every statement of the compilation the user may read, for SLK's Excel file (two queries)."""
     return _rows(access.restrict(compiled_statements(referral.pk), user), _sections(referral))
-
-
-# --- The published compilation ------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class PublishedSection:
-    """A section of the published compilation with its open statements."""
-
-    section: ReferralSection
-    rows: list[StatementRow]
-    stances: list[tuple[Stance, int]]
-
-
-@dataclass(frozen=True)
-class PublishedCompilation:
-    """The open parts of a round's compilation, as everyone with a role reads them."""
-
-    referral: Referral
-    publication: CompilationPublication | None
-    sections: list[PublishedSection]
-    rows: list[StatementRow]
-
-
-def published_rows(referral: Referral) -> list[StatementRow]:
-    """The compilation's open statements (their own level and their response's), two queries."""
-    return _rows(access.for_general_report(compiled_statements(referral.pk)), _sections(referral))
-
-
-def published_compilation(referral: Referral) -> PublishedCompilation:
-    """The published compilation's open parts, per section (three queries)."""
-    publication = current_publication(referral.pk)
-    rows = published_rows(referral)
-    by_section: dict[int, list[StatementRow]] = {}
-    for row in rows:
-        by_section.setdefault(row.section.pk, []).append(row)
-    sections = [
-        PublishedSection(
-            section=section,
-            rows=by_section.get(section.pk, []),
-            stances=stance_counts(by_section.get(section.pk, [])),
-        )
-        for section in _sections(referral).values()
-    ]
-    return PublishedCompilation(
-        referral=referral, publication=publication, sections=sections, rows=rows
-    )
-
-
-# --- A responding body's own dispositions ------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ResponseDispositions:
-    """What a response page shows of the compilation: its statements and how each was handled.
-
-    ``published`` is False until SLK has published the compilation; ``rows`` is then empty.
-    """
-
-    published: bool
-    rows: list[StatementRow]
-
-
-def dispositions_for(response: Response, user: AnyUser) -> ResponseDispositions:
-    """The dispositions of ``response``'s statements that ``user`` may read (two queries).
-
-    Empty until SLK has published the round's compilation. Statements go through the
-    access module, so a body's reader sees none of its confidential statements.
-    """
-    if current_publication(response.referral_id) is None:
-        return ResponseDispositions(published=False, rows=[])
-    statements = access.restrict(Statement.objects.filter(response=response), user).select_related(
-        "section__focus_area", "response__body", "disposition"
-    )
-    rows = [
-        StatementRow(
-            statement=statement,
-            section=statement.section,
-            body=statement.response.body,
-            group=group_of(statement.response.body),
-            disposition=getattr(statement, "disposition", None),
-        )
-        for statement in statements.order_by("position")
-    ]
-    return ResponseDispositions(published=True, rows=rows)

@@ -9,12 +9,14 @@ their pages follow the run and answer 404 to a user who may not have the variant
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, cast
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import translation
@@ -32,10 +34,12 @@ from remiss.forms.compilation import (
     CompilationFilterForm,
     DispositionForm,
     PublishForm,
+    SectionRows,
     disposition_prefix,
 )
 from remiss.models import Disposition, Referral, Response
 from remiss.queries import compilation as queries
+from remiss.queries import publication
 from remiss.services import compilation as services
 from reporting.models import ReportRequest
 from reporting.queries import referral_inputs
@@ -69,31 +73,43 @@ def compilation(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _disposition_forms(
-    page: queries.SectionPage,
-) -> list[tuple[queries.StatementRow, DispositionForm]]:
-    """Each row with its inline form, opened at the disposition's version (no query)."""
-    return [
-        (
-            row,
-            DispositionForm(
-                instance=row.disposition or Disposition(statement=row.statement),
-                prefix=disposition_prefix(row.statement.pk),
-            ),
-        )
-        for row in page.rows
-    ]
+@dataclass(frozen=True)
+class FailedRow:
+    """A save from the section page that was refused: its row shows the form with its errors."""
+
+    pk: int
+    form: DispositionForm
+    conflict_changes: list[HistoryEntry]
 
 
-@require_GET
-@access.require_slk_reviewer
-def compilation_section(request: HttpRequest, pk: int, section_pk: int) -> HttpResponse:
-    """Every statement on one section side by side, filtered, with SLK's dispositions inline."""
-    referral = _referral(pk)
-    form = CompilationFilterForm(request.GET or None)
+def _section_page(
+    request: HttpRequest,
+    referral: Referral,
+    section_pk: int,
+    query: QueryDict,
+    failed: FailedRow | None = None,
+) -> HttpResponse | None:
+    """The section page filtered by ``query``; ``failed``'s row with its form and errors.
+
+    Every other row's inline form is written by the template from the row's values
+    (``queries.InlineRow``), not rendered through the form's widgets. None if the round
+    has no such section, or if ``failed``'s row is not on the page.
+    """
+    form = CompilationFilterForm(query or None)
     page = queries.section_page(request.user, referral, section_pk, form.filters())
     if page is None:
-        raise Http404
+        return None
+    failed_row = next((item for item in page.rows if failed and item.pk == failed.pk), None)
+    if failed and failed_row is None:
+        return None
+    written = SectionRows(
+        # One reversal for every row's address: the statement's id ends it.
+        reverse(
+            "remiss:compilation-disposition", kwargs={"pk": referral.pk, "statement_pk": 0}
+        ).removesuffix("0/"),
+        get_token(request),
+        query.urlencode(),
+    )
     return render(
         request,
         "remiss/compilation/section.html",
@@ -101,16 +117,40 @@ def compilation_section(request: HttpRequest, pk: int, section_pk: int) -> HttpR
             "referral": referral,
             "page": page,
             "form": form,
-            "rows": _disposition_forms(page),
-            "query": request.GET.urlencode(),
+            # The refused save's row is written through its form, in the template.
+            "rows": [
+                (item, None if failed and item.pk == failed.pk else written(item))
+                for item in page.rows
+            ],
+            "failed_head": written.head(failed_row) if failed_row else "",
+            "failed_url": written.url(failed_row) if failed_row else "",
+            "query": query.urlencode(),
+            "failed": failed,
+            "disposition_form": failed.form if failed else None,
+            "conflict_changes": failed.conflict_changes if failed else [],
         },
     )
+
+
+@require_GET
+@access.require_slk_reviewer
+def compilation_section(request: HttpRequest, pk: int, section_pk: int) -> HttpResponse:
+    """Every statement on one section side by side, filtered, with SLK's dispositions inline."""
+    page = _section_page(request, _referral(pk), section_pk, request.GET)
+    if page is None:
+        raise Http404
+    return page
 
 
 @require_http_methods(["GET", "POST"])
 @access.require_slk_reviewer
 def compilation_disposition(request: HttpRequest, pk: int, statement_pk: int) -> HttpResponse:
-    """Record how one statement was handled; a stale save is shown with what changed."""
+    """Record how one statement was handled; a stale save is shown with what changed.
+
+    A save from the section page's inline form (it sends ``return_query``) returns to the
+    statement on the section page as filtered; refused, the section page is shown again
+    with the form at the statement's row, its errors and what was entered.
+    """
     referral = _referral(pk)
     statement = get_object_or_404(
         access.restrict(queries.compiled_statements(referral.pk), request.user).select_related(
@@ -154,6 +194,16 @@ def compilation_disposition(request: HttpRequest, pk: int, statement_pk: int) ->
                 if query
                 else f"{section_url}#statement-{statement.pk}"
             )
+    if request.method == "POST" and "return_query" in request.POST:
+        section_page = _section_page(
+            request,
+            referral,
+            statement.section_id,
+            QueryDict(request.POST["return_query"]),
+            FailedRow(pk=statement.pk, form=form, conflict_changes=changes),
+        )
+        if section_page is not None:
+            return section_page
     stored = Disposition.objects.filter(statement=statement).first()
     return render(
         request,
@@ -215,7 +265,7 @@ def compilation_published(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "remiss/compilation/published.html",
-        {"referral": referral, "compilation": queries.published_compilation(referral)},
+        {"referral": referral, "compilation": publication.published_compilation(referral)},
     )
 
 
@@ -224,7 +274,7 @@ def compilation_published_export(request: HttpRequest, pk: int) -> HttpResponse:
     """The published compilation's open parts as an Excel file."""
     referral = _published_referral(request, pk)
     return excel.xlsx_response(
-        exports.compilation_workbook(referral, queries.published_rows(referral), full=False),
+        exports.published_workbook(referral, publication.published_rows(referral)),
         exports.compilation_filename(referral, published=True),
     )
 

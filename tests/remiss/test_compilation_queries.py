@@ -90,8 +90,8 @@ EXPECTED = {
     "section": 7,
     "filtered": 7,
     "export": 6,
-    "published": 9,
-    "published-export": 6,
+    "published": 8,
+    "published-export": 7,
 }
 
 
