@@ -2,17 +2,21 @@
 
 A duty record's page lists the evidence files uploaded and removed beside the changes
 of the record itself; a follow-up's page lists, beside its own steps (submitted,
-returned with SLK's comment, approved), each activity status, outcome and judgement
-that changed, field by field. One query per kind of row however long the history,
-and for a reader who may not see confidential records one more per kind, for the
-levels of the rows' records now.
+returned with SLK's comment, approved) each activity status, outcome and judgement
+that changed, field by field. One query per kind of row however long the history (the
+levels of the rows' records are joined to it for a reader who may not see confidential
+records).
 """
 
 from __future__ import annotations
 
+import heapq
+from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import islice
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -105,11 +109,11 @@ def history_with_rows(
     if not kinds:
         return own
     record_confidential = not sees_confidential and _ever_confidential(instance)
-    rows: list[HistoryEntry] = []
-    for kind in kinds:
-        rows.extend(_row_entries(instance, kind, sees_confidential, record_confidential))
-    merged = sorted([*own, *rows], key=lambda entry: entry.when, reverse=True)
-    return merged[:limit]
+    # Each kind's versions are read at once (one query each); their entries are made
+    # newest first, only until the newest ``limit`` of all are known.
+    rows = [_row_entries(instance, kind, sees_confidential, record_confidential) for kind in kinds]
+    merged = heapq.merge(own, *rows, key=lambda entry: entry.when, reverse=True)
+    return list(islice(merged, limit))
 
 
 def _ever_confidential(instance: models.Model) -> bool:
@@ -124,31 +128,57 @@ def _ever_confidential(instance: models.Model) -> bool:
 
 def _row_entries(
     instance: models.Model, kind: RowKind, sees: bool, record_confidential: bool
-) -> list[HistoryEntry]:
-    """The entries of one kind of row: added and removed, or changed field by field."""
+) -> Iterator[HistoryEntry]:
+    """The entries of one kind of row, newest first: its versions are read at once (one
+    query), its entries made as they are asked for."""
     manager: Any = kind.model.history  # type: ignore[attr-defined]
     # An evidence file is as confidential as its duty record (``record_confidential``);
     # a follow-up's row by its own level and its records' now, read in the same query.
     above = [] if sees or kind.added is not None else _levels_above(kind.model)
-    records = list(
+    # Plain values, not objects: a follow-up's rows may have hundreds of versions.
+    rows = list(
         manager.filter(**{kind.parent: instance.pk})
-        .select_related(
-            "history_user", *{path.rsplit("__", 1)[0] for path in above if "__" in path}
+        .order_by("history_date", "history_id")
+        .values(
+            "id",
+            "history_date",
+            "history_type",
+            "history_user_id",
+            *USER_NAMES,
+            kind.label,
+            *kind.shown,
+            *above,
         )
-        .order_by("id", "history_date", "history_id")
     )
-    hidden_rows = _confidential_rows(records, above) if above else set()
-    entries: list[HistoryEntry] = []
-    previous: Any = None
-    for record in records:
-        before = previous if previous is not None and previous.id == record.id else None
-        previous = record
-        if record.id in hidden_rows:
+    hidden_rows = {row["id"] for row in rows if any(row[path] == CONFIDENTIAL for path in above)}
+    # Each version beside the one before it, newest first.
+    before: list[dict[str, Any] | None] = []
+    latest: dict[Any, dict[str, Any]] = {}
+    for row in rows:
+        before.append(latest.get(row["id"]))
+        latest[row["id"]] = row
+    rows.reverse()
+    before.reverse()
+    return _entries_newest_first(kind, rows, before, hidden_rows, record_confidential)
+
+
+def _entries_newest_first(
+    kind: RowKind,
+    rows: list[dict[str, Any]],
+    before: list[dict[str, Any] | None],
+    hidden_rows: set[Any],
+    record_confidential: bool,
+) -> Iterator[HistoryEntry]:
+    """The entries of ``rows`` (newest first): added and removed, or changed."""
+    fields = [kind.model._meta.get_field(name) for name in kind.shown]
+    people: dict[Any, str] = {}
+    for row, previous in zip(rows, before, strict=True):
+        if row["id"] in hidden_rows:
             continue
-        name = getattr(record, kind.label) or ""
-        if record.history_type in ("+", "-") and kind.added is not None:
+        name = row[kind.label] or ""
+        if row["history_type"] in ("+", "-") and kind.added is not None:
             shown_name = str(NOT_SHOWN) if record_confidential else name
-            added = record.history_type == "+"
+            added = row["history_type"] == "+"
             label = str(_("file"))
             change = (
                 FieldChange(label, str(NOTHING), shown_name)
@@ -156,52 +186,39 @@ def _row_entries(
                 else FieldChange(label, shown_name, str(NOTHING))
             )
             what = kind.added if added else kind.removed
-            entries.append(_entry(record, str(what), [change]))
+            yield _entry(row, people, str(what), [change])
             continue
-        if record.history_type != "~" or before is None or not kind.shown:
+        if row["history_type"] != "~" or previous is None:
             continue
         changes = []
-        for field_name in kind.shown:
-            field = kind.model._meta.get_field(field_name)
-            old = display_value(field, getattr(before, field_name))  # type: ignore[arg-type]
-            new = display_value(field, getattr(record, field_name))  # type: ignore[arg-type]
-            if old != new:
-                changes.append(FieldChange(str(field.verbose_name), old, new))  # type: ignore[union-attr]
+        for field in fields:
+            old, new = previous[field.name], row[field.name]
+            if old == new:
+                continue
+            old_text, new_text = display_value(field, old), display_value(field, new)  # type: ignore[arg-type]
+            if old_text != new_text:
+                changes.append(FieldChange(str(field.verbose_name), old_text, new_text))  # type: ignore[union-attr]
         if changes:
-            entries.append(_entry(record, str(kind.changed) % {"name": name}, changes))
-    return entries
+            yield _entry(row, people, str(kind.changed) % {"name": name}, changes)
 
 
-def _entry(record: Any, what: str, changes: list[FieldChange]) -> HistoryEntry:
-    return HistoryEntry(
-        when=record.history_date,
-        who=person_name(record.history_user),
-        what=what,
-        changes=changes,
-    )
+USER_NAMES = ("history_user__first_name", "history_user__last_name", "history_user__username")
+
+
+def _entry(
+    row: dict[str, Any], people: dict[Any, str], what: str, changes: list[FieldChange]
+) -> HistoryEntry:
+    user_id = row["history_user_id"]
+    if user_id not in people:
+        first, last, username = (row[name] for name in USER_NAMES)
+        user = (
+            None if user_id is None else User(first_name=first, last_name=last, username=username)
+        )
+        people[user_id] = person_name(user)
+    return HistoryEntry(when=row["history_date"], who=people[user_id], what=what, changes=changes)
 
 
 def _levels_above(model: type[models.Model]) -> list[str]:
     """The level paths of a row: its own and its records' (``activity__goal__confidentiality``)."""
     paths = getattr(model, "confidentiality_path", ())
     return [paths] if isinstance(paths, str) else list(paths)
-
-
-def _level(record: Any, path: str) -> Any:
-    """The value at ``path`` from a historical row and the records joined to it."""
-    value = record
-    for name in path.split("__"):
-        value = getattr(value, name, None)
-        if value is None:
-            return None
-    return value
-
-
-def _confidential_rows(records: list[Any], paths: list[str]) -> set[Any]:
-    """The rows a reader who may not see confidential records reads nothing of: a row
-    confidential by its own level at any time, or whose records are confidential now."""
-    return {
-        record.id
-        for record in records
-        if any(_level(record, path) == CONFIDENTIAL for path in paths)
-    }
