@@ -270,7 +270,7 @@ def test_an_activity_ending_before_it_starts_is_refused_in_the_form(cast: Cast, 
     page = text_of(response)
     assert response.status_code == 200
     assert "Inget sparades" in page
-    assert "Slutet kan inte komma före starten (2024-02-01)." in page
+    assert "Slutet kan inte komma före starten (1 februari 2024)." in page
     assert 'value="Ändrad"' in page
     record.refresh_from_db()
     assert (record.title, record.ends_on, record.version) == (

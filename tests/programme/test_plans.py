@@ -224,7 +224,7 @@ def test_an_activity_ending_before_it_starts_is_refused_and_nothing_changes(cast
         )
 
     assert refusal.value.message_dict["ends_on"] == [
-        "Slutet kan inte komma före starten (2024-02-01)."
+        "Slutet kan inte komma före starten (1 februari 2024)."
     ]
     assert snapshot() == before
 
