@@ -193,7 +193,7 @@ class StartPage:
     administered: list[BodyTasks] = field(default_factory=list)
     review: ReviewWork | None = None
     reading: Reading | None = None
-    programmes_in_force: list[Programme] = field(default_factory=list)
+    programmes: list[Programme] = field(default_factory=list)
     is_system_administrator: bool = False
 
     @property
@@ -400,6 +400,6 @@ def start_page(user: AnyUser, today: datetime.date | None = None) -> StartPage:
         administered=administered,
         review=_review(user, year, day, deadlines) if is_slk else None,
         reading=reading,
-        programmes_in_force=lineage.programmes_in_force(year),
+        programmes=lineage.programmes_in_force(year),
         is_system_administrator=access.is_system_administrator(user),
     )
