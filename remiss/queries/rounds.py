@@ -16,6 +16,7 @@ from django.db import models
 from django.db.models import Count, Q
 from django.http import Http404
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from programme import access
@@ -97,7 +98,10 @@ class BoardRow:
     invitation: Invitation
     body: Body
     state: BoardState
-    response: Response | None
+    # When its response was submitted, if it was.
+    submitted_at: datetime.datetime | None
+    # The state as the board names it, in the language of the request.
+    state_label: str = ""
 
 
 @dataclass
@@ -116,43 +120,54 @@ class Board:
 
 def board_state(
     invitation: Invitation,
-    response: Response | None,
+    response_state: str | None,
     deadline: datetime.date | None,
     today: datetime.date,
 ) -> BoardState:
-    """The state of one invited body: a submitted or declined answer first, then lateness."""
+    """The state of one invited body: a submitted or declined answer first, then lateness.
+
+    ``response_state`` is the state of the body's response, None if it has none.
+    """
     if invitation.declined:
         return BoardState.DECLINED
-    if response is not None and response.state == ResponseState.SUBMITTED:
+    if response_state == ResponseState.SUBMITTED:
         return BoardState.ANSWERED
     if deadline is not None and today > deadline:
         return BoardState.LATE
-    if response is not None and response.state in (ResponseState.DRAFT, ResponseState.REOPENED):
+    if response_state in (ResponseState.DRAFT, ResponseState.REOPENED):
         return BoardState.DRAFT
     return BoardState.NOT_STARTED
 
 
 def board(referral: Referral, today: datetime.date | None = None) -> Board:
-    """SLK's board of the round: every invited body's state and the counts (2 queries)."""
+    """SLK's board of the round: every invited body's state and the counts (2 queries).
+
+    The responses are read as their state and submission time only, not as models with
+    their sections; both lists are sorted here, not by the models' orderings.
+    """
     today = today or timezone.localdate()
-    invitations = list(referral.invitations.select_related("body"))
+    invitations = list(referral.invitations.select_related("body").order_by())
     responses = {
-        response.body_id: response
-        for response in Response.objects.filter(referral=referral).only(
-            "pk", "body_id", "state", "submitted_at", "version"
-        )
+        body_id: (state, submitted_at)
+        for body_id, state, submitted_at in Response.objects.filter(referral=referral)
+        .order_by()
+        .values_list("body_id", "state", "submitted_at")
     }
-    rows = [
-        BoardRow(
-            invitation=invitation,
-            body=invitation.body,
-            state=board_state(
-                invitation, responses.get(invitation.body_id), referral.deadline, today
-            ),
-            response=responses.get(invitation.body_id),
+    # Translated once here, not on every row.
+    labels = {state: str(capfirst(state.label)) for state in BoardState}
+    rows = []
+    for invitation in invitations:
+        response_state, submitted_at = responses.get(invitation.body_id, (None, None))
+        state = board_state(invitation, response_state, referral.deadline, today)
+        rows.append(
+            BoardRow(
+                invitation=invitation,
+                body=invitation.body,
+                state=state,
+                submitted_at=submitted_at,
+                state_label=labels[state],
+            )
         )
-        for invitation in invitations
-    ]
     rows.sort(key=lambda row: swedish_sort_key(row.body.name))
     counts = Counter(row.state.value for row in rows)
     return Board(deadline=referral.deadline, rows=rows, counts=dict(counts))

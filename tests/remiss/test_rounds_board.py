@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from programme.models import Body, BodyKind
 from remiss.models import Invitation, Response, ResponseState
@@ -67,9 +68,34 @@ def test_after_the_deadline_bodies_without_an_answer_are_late(cast: Cast):
     assert board.counts == {"answered": 1, "late": 2}
 
 
+def test_each_row_shows_its_state_the_deadline_and_when_it_was_submitted(cast: Cast):
+    referral = open_round(cast, bodies=[cast.body_a, cast.body_b])
+    submitted = timezone.make_aware(datetime.datetime(2099, 2, 3, 10, 30))
+    Response.objects.filter(referral=referral, body=cast.body_a).update(
+        state=ResponseState.SUBMITTED, submitted_at=submitted
+    )
+    assert referral.deadline is not None
+
+    page = client_for(cast.slk).get(reverse("remiss:round-detail", kwargs={"pk": referral.pk}))
+
+    rows = {row.body.slug: row for row in page.context["page"].board.rows}
+    assert rows["jarva"].submitted_at == submitted
+    assert rows["skarholmen"].submitted_at is None
+    content = page.content.decode()
+    answered = content[content.index('<tr class="board-answered">') :]
+    answered = answered[: answered.index("</tr>")]
+    assert "Järva stadsdelsnämnd" in answered and "Besvarad" in answered
+    assert f'<time datetime="{referral.deadline:%Y-%m-%d}">' in answered
+    assert '<time datetime="2099-02-03T10:30:00' in answered and "3 februari 2099" in answered
+    waiting = content[content.index('<tr class="board-not_started">') :]
+    waiting = waiting[: waiting.index("</tr>")]
+    assert f'<time datetime="{referral.deadline:%Y-%m-%d}">' in waiting
+    assert waiting.rstrip().endswith("<td>–</td>")
+
+
 # The session and user, the roles and memberships of the menu, the round, its sections,
 # the invitations with their bodies, the responses, and the user's own invitations.
-ROUND_PAGE_QUERIES = 9
+ROUND_PAGE_QUERIES = 10
 
 
 def test_the_round_page_with_its_board_reads_in_a_fixed_number_of_queries(
