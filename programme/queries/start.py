@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
+from django.db.models import F
 from django.utils import timezone
 
 from programme import access, lineage, report_access
@@ -368,7 +369,8 @@ def _reading(user: AnyUser) -> Reading:
         report_access.report_follow_ups(user)
         .filter(state=FollowUpState.APPROVED)
         .select_related("plan__body")
-        .order_by("-reviewed_at", "-pk")[:REPORT_LIMIT]
+        # Newest approval first; one approved before approvals were dated last.
+        .order_by(F("reviewed_at").desc(nulls_last=True), "-pk")[:REPORT_LIMIT]
     )
     audiences = report_access.report_audiences(user, approved) if approved else {}
     reports = [
