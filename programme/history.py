@@ -98,10 +98,17 @@ def history_for(
 ) -> list[HistoryEntry]:
     """The newest ``limit`` entries of ``instance``'s history, newest first.
 
+    Each change names its field and shows the values as people read them (see
+    ``programme.history_display``); ids, version counters, timestamps, stored file names
+    and who did a step (``is_technical``) are never listed, and a change with nothing
+    left to show is not an entry at all. A change of a record's state is named as the
+    step it takes (``STATE_STEPS``: a follow-up submitted, returned, approved).
+
     For a reader who may not see confidential records (``sees_confidential`` False), an
     entry shows no values written or replaced while the record, or a record above it,
     was confidential, and no value of a text while the text was confidential
-    (``text_levels``): it still says who changed the record and when.
+    (``text_levels``): it names the field, "(not shown)" in place of its values, and
+    still says who changed the record and when.
 
     A fixed number of queries however long the history: the rows with their users, one
     per tracked many-to-many field, one per record above it whose level governs it, and

@@ -14,7 +14,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import strip_tags
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
 from programme.numbers import number_text
@@ -70,7 +70,7 @@ def display_value(field: models.Field[Any, Any] | None, value: Any) -> str:
             return ", ".join(str(labels.get(item, item)) for item in value)
         return str(dict(field.flatchoices).get(value, value))
     if isinstance(value, bool):
-        return str(_("yes") if value else _("no"))
+        return pgettext("history", "Yes") if value else pgettext("history", "No")
     if isinstance(value, datetime):
         return written_moment(value)
     if isinstance(value, date):
