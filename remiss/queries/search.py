@@ -251,10 +251,15 @@ def _response_text() -> Concat:
     return Concat(*parts, output_field=TextField())
 
 
+# The entities a cleaned rich text holds, read back in this order (``&amp;`` last, so
+# "&amp;lt;" stays the text "&lt;" a person typed).
+ENTITIES = (("&lt;", "<"), ("&gt;", ">"), ("&quot;", '"'), ("&#39;", "'"), ("&amp;", "&"))
+
+
 def _without_tags(expression: F | Concat) -> Func:
-    """The text with its rich-text tags replaced by spaces, for the excerpt only (the
-    search's vector ignores tags by itself)."""
-    return Func(
+    """The text as a reader sees it, for the excerpt only: the rich-text tags replaced by
+    spaces and the entities read back (the search's vector ignores both by itself)."""
+    text = Func(
         expression,
         Value("<[^>]+>"),
         Value(" "),
@@ -262,6 +267,11 @@ def _without_tags(expression: F | Concat) -> Func:
         function="regexp_replace",
         output_field=TextField(),
     )
+    for entity, character in ENTITIES:
+        text = Func(
+            text, Value(entity), Value(character), function="replace", output_field=TextField()
+        )
+    return text
 
 
 def _headline(expression: F | Concat, search_query: SearchQuery) -> SearchHeadline:
@@ -334,10 +344,10 @@ def _full_text_published(
 def _marked(headline: str) -> SafeString:
     """The headline escaped, with the matches ts_headline marked as <mark>.
 
-    The texts are rich text, stored cleaned: their entities (``&amp;``) are read back as
-    the characters they stand for before the excerpt is escaped once.
+    The headline is made from the text without tags and with its entities read back
+    (``_without_tags``), so it is escaped once here.
     """
-    text = escape(html.unescape(headline)).replace(START, "<mark>").replace(STOP, "</mark>")
+    text = escape(headline).replace(START, "<mark>").replace(STOP, "</mark>")
     return mark_safe(text)
 
 
