@@ -77,16 +77,8 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=20, help="warm requests a page")
     parser.add_argument("--exports", type=int, default=3, help="timed Excel downloads")
     parser.add_argument("--pdfs", type=int, default=2, help="PDF renders (the first is cold)")
-    parser.add_argument(
-        "--pages-only", action="store_true", help="measure the two pages, not the files"
-    )
-    parser.add_argument(
-        "--profile",
-        type=int,
-        default=0,
-        metavar="N",
-        help="also profile N warm requests of each page of the larger round (cProfile)",
-    )
+    parser.add_argument("--pages-only", action="store_true", help="the two pages, not the files")
+    parser.add_argument("--profile", type=int, default=0, help="profile N requests of each page")
     args = parser.parse_args()
     var_dir = tempfile.mkdtemp(prefix="ppm-referral-bench-")
     try:
@@ -426,14 +418,10 @@ def _profile(client: Any, name: str, url: str, requests: int) -> None:
 
     client.get(url)
     profiler = cProfile.Profile(time.process_time)
-    profiler.enable()
     for _ in range(requests):
-        client.get(url)
-    profiler.disable()
+        profiler.runcall(client.get, url)
     print(f"\nProfile of {requests} requests of the {name} page ({url}):")
-    stats = pstats.Stats(profiler).strip_dirs()
-    stats.sort_stats("cumulative").print_stats(60)
-    stats.sort_stats("tottime").print_stats(20)
+    pstats.Stats(profiler).strip_dirs().sort_stats("cumulative").print_stats(60)
 
 
 def _report(
