@@ -35,6 +35,7 @@ from programme.models import (
     FollowUpDeadline,
     FollowUpPeriod,
     FollowUpState,
+    Plan,
     Programme,
 )
 from programme.queries.judgements import COUNTED_STATES
@@ -70,6 +71,8 @@ class FollowUpTask:
     workflow_state: FollowUpState | None
     deadline: datetime.date
     overdue: bool
+    # Whether the body has a plan for the year: a follow-up is started from the plan.
+    has_plan: bool = True
 
     @property
     def state(self) -> OverviewState:
@@ -225,6 +228,7 @@ def _body_follow_ups(
     body: Body,
     deadlines: list[FollowUpDeadline],
     states: dict[tuple[int, int, str], str],
+    plans: set[tuple[int, int]],
     today: datetime.date,
 ) -> list[FollowUpTask]:
     """The body's follow-ups to work on: returned, overdue, or due at the next deadline.
@@ -250,6 +254,7 @@ def _body_follow_ups(
                     workflow_state=state,
                     deadline=deadline.due_on,
                     overdue=overdue,
+                    has_plan=(body.pk, deadline.year) in plans,
                 )
             )
     return tasks
@@ -258,7 +263,7 @@ def _body_follow_ups(
 def _administered(
     user: AnyUser, year: int, today: datetime.date, deadlines: list[FollowUpDeadline]
 ) -> list[BodyTasks]:
-    """Each body the user administers and exists this year, with its work (three queries)."""
+    """Each body the user administers and exists this year, with its work (four queries)."""
     bodies_queryset = access.bodies_for(user, Action.CHANGE)
     bodies = sorted(
         (body for body in bodies_queryset if body.existed_in(year)),
@@ -267,6 +272,11 @@ def _administered(
     if not bodies:
         return []
     states = _states_of(user, bodies_queryset, year)
+    plans = set(
+        access.restrict(
+            Plan.objects.filter(body__in=bodies_queryset, year__in=[year - 1, year]), user
+        ).values_list("body_id", "year")
+    )
     records: dict[tuple[int, str], DutyRecord] = {
         (record.body_id, record.duty): record
         for record in access.restrict(
@@ -284,7 +294,7 @@ def _administered(
         result.append(
             BodyTasks(
                 body=body,
-                follow_ups=_body_follow_ups(body, deadlines, states, today),
+                follow_ups=_body_follow_ups(body, deadlines, states, plans, today),
                 duties=duties,
             )
         )

@@ -141,6 +141,21 @@ def test_the_administrators_links_lead_to_the_form_or_to_starting_it(cast: Cast,
     assert f"Att göra för {cast.body_a.name}" in text_of(response)
 
 
+def test_a_follow_up_of_a_year_without_a_plan_leads_to_the_plan(cast: Cast, deadlines: None):
+    response = client_for(cast.admin_b).get(reverse("start"))
+
+    [tasks] = response.context["page"].administered
+    assert {(task.period, task.has_plan) for task in tasks.follow_ups} == {
+        (ANNUAL, False),
+        (T1, False),
+        (T2, False),
+    }
+    html = response.content.decode()
+    plan = reverse("programme:plan-detail", kwargs={"slug": cast.body_b.slug, "year": YEAR})
+    assert plan in html
+    assert follow_up_url("detail", cast.body_b, T1) not in html
+
+
 def test_deadlines_are_written_in_swedish_words(cast: Cast, work: None):
     response = client_for(cast.admin_a).get(reverse("start"))
 
@@ -174,6 +189,14 @@ def test_an_administrator_sees_the_duties_of_the_year_not_yet_met(cast: Cast, wo
     assert (
         reverse(
             "programme:duty-detail",
+            kwargs={"slug": cast.body_a.slug, "year": YEAR, "duty": DutyKind.CRISIS_PLAN.value},
+        )
+        in html
+    )
+    # A duty nobody has recorded: straight to its form.
+    assert (
+        reverse(
+            "programme:duty-edit",
             kwargs={"slug": cast.body_a.slug, "year": YEAR, "duty": DutyKind.EXERCISES.value},
         )
         in html
@@ -258,6 +281,9 @@ def test_slk_sees_the_current_periods_counts_each_a_link_to_the_filtered_overvie
     overview = reverse("programme:follow-up-overview", kwargs={"year": YEAR, "period": T2})
     assert f'href="{overview}?state=draft"' in response.content.decode()
     assert f'href="{overview}?state=overdue"' in response.content.decode()
+    # A late body leads to the overview of its period, narrowed to the late ones.
+    t1 = reverse("programme:follow-up-overview", kwargs={"year": YEAR, "period": T1})
+    assert f'href="{t1}?state=overdue"' in response.content.decode()
 
 
 def test_slk_does_not_get_a_bodys_work_list(cast: Cast, work: None):
@@ -387,9 +413,9 @@ def add_work_for_the_cast(cast: Cast, number: int) -> None:
 # Session, user, global roles and the layout's memberships; then deadlines, the bodies
 # administered, and the versions in force; then each role's own reads.
 START_QUERIES = {
-    # the bodies' follow-ups and duty records
-    "admin_a": 9,
-    "admin_b": 9,
+    # the bodies' follow-ups, plans and duty records
+    "admin_a": 10,
+    "admin_b": 10,
     # reads a body?, has a role?, city-wide reports, approved follow-ups, their variants (2)
     "reader_a": 13,
     # the queue, the current period, its rows, the bodies and follow-ups for the late ones
