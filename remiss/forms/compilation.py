@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.template.defaultfilters import linebreaks_filter
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import capfirst
@@ -13,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from programme.forms import SeenVersionForm
 from programme.queries.judgements import BodyGroup
+from programme.rich_text import render_rich_text
 from remiss.models import Disposition, Stance
 from remiss.queries.compilation import (
     CompilationFilters,
@@ -116,15 +116,15 @@ class SectionRows:
     def head(self, item: SectionRow) -> SafeString:
         """The statement: its body, the body's kind, its stance and its text."""
         stance = escape(item.stance)
-        # Every value is escaped, here or by linebreaks, which treats the text as the
-        # template filter in remiss/compilation/_statement.html does.
+        # Every value is escaped here; the text is rich text, shown as the rich_text
+        # filter in remiss/compilation/_statement.html shows it (clean when stored).
         return mark_safe(
             f'<div class="statement-head">\n'
             f"  <strong>{escape(item.body_name)}</strong>\n"
             f'  <span class="meta">{escape(item.group_label)}</span>\n'
             f'  <span class="stance stance-{stance}">{escape(item.stance_label)}</span>\n'
             f"</div>\n"
-            f'<div class="statement-text">{linebreaks_filter(item.text, autoescape=True)}</div>'
+            f'<div class="statement-text">{render_rich_text(item.text)}</div>'
         )
 
     def form(self, item: SectionRow) -> SafeString:

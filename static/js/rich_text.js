@@ -129,9 +129,22 @@ function build(E, textarea) {
   const required = textarea.required
   // The hidden area can take no focus, so the browser could not say it is empty.
   textarea.required = false
+  // The editable area is a named text box from its first drawing: named by the field's
+  // label and described by its help and errors.
+  const label = textarea.id ? document.querySelector(`label[for="${textarea.id}"]`) : null
+  const attributes = { role: "textbox", "aria-multiline": "true" }
+  if (label) {
+    label.id ||= `${textarea.id}_label`
+    attributes["aria-labelledby"] = label.id
+  }
+  for (const name of ["aria-describedby", "aria-invalid"]) {
+    if (textarea.hasAttribute(name)) attributes[name] = textarea.getAttribute(name)
+  }
+  if (required) attributes["aria-required"] = "true"
   const editor = new E.Editor({
     element: wrapper,
     injectCSS: false,
+    editorProps: { attributes },
     extensions: [
       E.Document,
       E.Paragraph,
@@ -172,23 +185,15 @@ function describeEditor(editor, textarea, required, labels) {
     heading4: () => editor.isActive("heading", { level: 4 }),
     blockquote: () => editor.isActive("blockquote"),
   }
-  // The editable area is named by the field's label and described by its help and errors.
+  // The label moves the focus into the editable area (its name is set when it is built).
   const area = editor.view.dom
   const label = textarea.id ? document.querySelector(`label[for="${textarea.id}"]`) : null
-  area.setAttribute("role", "textbox")
-  area.setAttribute("aria-multiline", "true")
   if (label) {
-    label.id ||= `${textarea.id}_label`
-    area.setAttribute("aria-labelledby", label.id)
     label.addEventListener("click", (event) => {
       event.preventDefault()
       editor.commands.focus()
     })
   }
-  for (const name of ["aria-describedby", "aria-invalid"]) {
-    if (textarea.hasAttribute(name)) area.setAttribute(name, textarea.getAttribute(name))
-  }
-  if (required) area.setAttribute("aria-required", "true")
 
   const wrapper = area.closest(".rich-text-editor")
   const menubar = wrapper.querySelector(".prose-menubar")

@@ -211,7 +211,7 @@ def test_a_referral_round_from_opening_to_the_reply(
     press(page, "Påbörja remissvaret")
     go(page, page.get_by_role("link", name="Redigera remissvaret"), "/redigera/")
     check_page(page)
-    type_into(page, page.get_by_label("Sammanfattning"), SUMMARY)
+    type_into(page, page.get_by_role("textbox", name="Sammanfattning", exact=True), SUMMARY)
     press(page, "Spara")
     expect(page.get_by_text(SUMMARY, exact=True)).to_be_visible()
 
