@@ -41,6 +41,7 @@ from programme.models import Activity, Goal, Indicator, Plan
 from programme.queries import plans as plan_queries
 from programme.services import plan_records
 from programme.services import plans as plan_services
+from programme.years import year_links
 
 FormFactory = Callable[[QueryDict | None], FocusAreaForm]
 
@@ -103,8 +104,9 @@ def plan_detail(request: HttpRequest, slug: str, year: int) -> HttpResponse:
     filter_form = PlanFilterForm(request.GET or None, focus_areas=page.focus_areas)
     chosen = filter_form.chosen()
     query = chosen.query_string
-    previous_year = plan_queries.neighbour_plan_year(body, year - 1)
-    next_year = plan_queries.neighbour_plan_year(body, year + 1)
+    # Only years with a programme version in force and the body existing (one query).
+    neighbours = year_links(year, body)
+    previous_year, next_year = neighbours["previous_year"], neighbours["next_year"]
     sections = plan_queries.plan_sections(page, chosen)
     return render(
         request,
