@@ -107,8 +107,8 @@ def history_for(
     For a reader who may not see confidential records (``sees_confidential`` False), an
     entry shows no values written or replaced while the record, or a record above it,
     was confidential, and no value of a text while the text was confidential
-    (``text_levels``): it names the field, "(not shown)" in place of its values, and
-    still says who changed the record and when.
+    (``text_levels``): it leaves those changes out, not even naming the field, says that
+    something was left out (``withheld``), and still says who changed the record and when.
 
     A fixed number of queries however long the history: the rows with their users, one
     per tracked many-to-many field, one per record above it whose level governs it, and
@@ -177,12 +177,15 @@ def history_for(
     steps = STATE_STEPS.get(model._meta.label_lower)
     entries = []
     for record, changes in raw:
+        withheld = any(old is _HIDDEN for _field, old, _new in changes)
         shown = [
             change
-            for change in (_change(field, old, new, names) for field, old, new in changes)
-            if change.old != change.new or change.old == str(NOT_SHOWN)
+            for change in (
+                _change(field, old, new, names) for field, old, new in changes if old is not _HIDDEN
+            )
+            if change.old != change.new
         ]
-        if record.history_type == "~" and not shown:
+        if record.history_type == "~" and not shown and not withheld:
             continue  # nothing a person can see changed: the entry is left out
         what = CHANGE_TYPES.get(record.history_type, record.history_type)
         if steps is not None and any(
@@ -195,6 +198,7 @@ def history_for(
                 who=person_name(record.history_user),
                 what=str(what),
                 changes=shown,
+                withheld=withheld,
             )
         )
     return entries

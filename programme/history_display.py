@@ -123,6 +123,8 @@ class HistoryEntry:
     who: str
     what: str
     changes: list[FieldChange]
+    # Whether changes were left out that the reader may not see (not even by field).
+    withheld: bool = False
 
     @property
     def moment(self) -> str:
