@@ -94,14 +94,18 @@ CONFIDENTIAL = "confidential"
 
 
 def history_for(
-    instance: models.Model, limit: int = HISTORY_LIMIT, sees_confidential: bool = True
+    instance: models.Model,
+    limit: int = HISTORY_LIMIT,
+    sees_confidential: bool = True,
+    every_save: bool = False,
 ) -> list[HistoryEntry]:
     """The newest ``limit`` entries of ``instance``'s history, newest first.
 
     Each change names its field and shows the values as people read them (see
     ``programme.history_display``); ids, version counters, timestamps, stored file names
     and who did a step (``is_technical``) are never listed, and a change with nothing
-    left to show is not an entry at all. A change of a record's state is named as the
+    left to show is not an entry at all (unless ``every_save``, for the list of saves a
+    refused edit missed). A change of a record's state is named as the
     step it takes (``STATE_STEPS``: a follow-up submitted, returned, approved).
 
     For a reader who may not see confidential records (``sees_confidential`` False), an
@@ -185,7 +189,7 @@ def history_for(
             )
             if change.old != change.new
         ]
-        if record.history_type == "~" and not shown and not withheld:
+        if record.history_type == "~" and not shown and not withheld and not every_save:
             continue  # nothing a person can see changed: the entry is left out
         what = CHANGE_TYPES.get(record.history_type, record.history_type)
         if steps is not None and any(

@@ -65,7 +65,8 @@ class EditConflict(Exception):
 def changes_since(record: models.Model, seen_version: int) -> list[HistoryEntry]:
     """The history entries written after the record stood at ``seen_version``, newest first."""
     newer = record.history.filter(version__gt=seen_version).count()  # type: ignore[attr-defined]
-    return history_for(record, limit=newer) if newer else []
+    # Every save counts here, one whose changes are not listed (its rows') as well.
+    return history_for(record, limit=newer, every_save=True) if newer else []
 
 
 def for_update(queryset: models.QuerySet[VersionedT]) -> models.QuerySet[VersionedT]:
