@@ -52,7 +52,7 @@ def found(user: Any, query: str) -> queries.SearchResult:
 
 
 def bodies_found(result: queries.SearchResult) -> set[str]:
-    return {hit.response.body.slug for hit in result.hits}
+    return {hit.body.slug for hit in result.hits}
 
 
 @pytest.fixture
@@ -254,7 +254,7 @@ def test_the_fallback_needs_every_word(cast: Cast, referral_history: HistoryResu
     one_missing = found(cast.slk, "kontorstid xylofon")
 
     assert both.total > 0
-    assert {hit.response.body.slug for hit in both.hits} == {"jarva"}
+    assert {hit.body.slug for hit in both.hits} == {"jarva"}
     assert one_missing.total == 0
 
 
@@ -275,12 +275,12 @@ def test_the_fallback_orders_by_the_rounds_date(
 ):
     hits = found(cast.slk, "förvaltningen").hits
     # The 2024 round, loaded as history, has no date: its version places it first.
-    years = [hit.response.referral.programme.first_year for hit in hits]
-    deadlines = [hit.response.referral.deadline for hit in hits if hit.response.referral.deadline]
+    years = [hit.referral.programme.first_year for hit in hits]
+    deadlines = [hit.referral.deadline for hit in hits if hit.referral.deadline]
 
     assert years == sorted(years, reverse=True)
     assert deadlines == sorted(deadlines, reverse=True)
-    assert hits[0].response.body.slug == "jarva"
+    assert hits[0].body.slug == "jarva"
 
 
 # --- PostgreSQL: Swedish full-text search --------------------------------------------------
@@ -301,7 +301,7 @@ def test_swedish_stemming_finds_other_forms_of_a_word(cast: Cast, referral_histo
 @pytest.mark.postgres
 def test_a_web_search_query_excludes_and_quotes(cast: Cast, referral_history: HistoryResult):
     def responses(result: queries.SearchResult) -> set[str]:
-        return {hit.response.body.slug for hit in result.hits if hit.statement is None}
+        return {hit.body.slug for hit in result.hits if hit.statement is None}
 
     with_jarva = found(cast.slk, "förvaltningen")
     without_jarva = found(cast.slk, f"förvaltningen -{JARVA_ONLY}")
