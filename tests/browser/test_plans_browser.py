@@ -89,7 +89,7 @@ def test_administrator_copies_edits_and_settles_a_plan_with_the_keyboard(
     press(page, page.get_by_role("button", name="Spara"))
 
     summary = page.get_by_role("alert")
-    expect(summary).to_contain_text("Slutet kan inte komma före starten (2024-05-01).")
+    expect(summary).to_contain_text("Slutet kan inte komma före starten (1 maj 2024).")
     expect(page.get_by_label("Aktivitet", exact=True)).to_have_value("Riskanalys av entréer")
     check_page(page)
     page.get_by_label("Slut").fill("2024-09-30")

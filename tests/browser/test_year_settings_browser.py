@@ -65,6 +65,6 @@ def test_slk_sets_a_years_deadlines_and_indicators_in_a_browser(slk_site: str, b
     page.get_by_label("Årsmål").fill("82,5")
     page.get_by_role("button", name="Lägg till indikatorn").click()
     expect(page.get_by_role("status")).to_contain_text("lades till")
-    expect(page.get_by_role("cell", name="82,50", exact=True)).to_be_visible()
+    expect(page.get_by_role("cell", name="82,5", exact=True)).to_be_visible()
     expect(page.get_by_role("cell", name="Sara Stadsledningskontoret").first).to_be_visible()
     check_page(page)
