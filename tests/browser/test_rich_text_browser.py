@@ -132,3 +132,20 @@ def test_without_javascript_the_plain_text_area_saves(slk_site: str, browser: Br
     expect(shown).not_to_contain_text("alert")
     # (axe-core needs JavaScript: the same form is checked with it in the test above.)
     context.close()
+
+
+def test_the_toolbar_fits_a_narrow_screen_before_its_icon_font_has_loaded(
+    slk_site: str, browser: Browser
+):
+    # Until the icon font arrives each button holds its icon's name as text
+    # ("format_list_numbered"); on a slow line that lasts, and the page must not widen.
+    page = browser.new_page(viewport={"width": 320, "height": 800})
+    page.route("**/*.woff2", lambda route: None)  # never answered: the font stays loading
+    sign_in_as_slk(page, slk_site)
+    page.goto(settings_url(slk_site), wait_until="domcontentloaded")
+    toolbar = page.get_by_role("toolbar", name="Textformat")
+    expect(toolbar.get_by_role("button", name="Punktlista")).to_be_attached()
+    assert page.evaluate("document.fonts.check('16px \"Material Icons\"')") is False
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    right = page.evaluate("document.querySelector('.prose-menubar').getBoundingClientRect().right")
+    assert right <= 320
