@@ -5,11 +5,18 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db.models.signals import post_delete, post_save
+from django.contrib.auth.models import User
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
 from programme import access
-from programme.models import GlobalRole, GlobalRoleKind, Membership
+from programme.models import (
+    BodyGroupObjectPermission,
+    BodyUserObjectPermission,
+    GlobalRole,
+    GlobalRoleKind,
+    Membership,
+)
 
 
 @receiver([post_save, post_delete], sender=Membership)
@@ -25,3 +32,16 @@ def global_role_changed(sender: type[GlobalRole], instance: GlobalRole, **kwargs
         user_id=instance.user_id, role=GlobalRoleKind.SYSTEM_ADMINISTRATOR
     ).exists()
     get_user_model().objects.filter(pk=instance.user_id).update(is_staff=is_administrator)
+
+
+@receiver([post_save, post_delete], sender=BodyUserObjectPermission)
+@receiver([post_save, post_delete], sender=BodyGroupObjectPermission)
+def grant_changed(sender: type[Any], **kwargs: Any) -> None:
+    """A grant was saved or deleted: grants read before it are out of date."""
+    access.grants_changed()
+
+
+@receiver(m2m_changed, sender=User.groups.through)
+def groups_changed(sender: type[Any], **kwargs: Any) -> None:
+    """A user joined or left a group, whose grants they hold: read them again."""
+    access.grants_changed()

@@ -402,7 +402,7 @@ def test_the_duty_page_reads_in_a_fixed_number_of_queries_however_many_files_cam
 
 
 # The duty page's own queries and one for its evidence files' history (with their users).
-DUTY_PAGE_QUERIES = 10
+DUTY_PAGE_QUERIES = 9
 
 
 @pytest.mark.parametrize("saves", [1, 6])
@@ -423,7 +423,7 @@ def test_the_follow_up_page_reads_in_a_fixed_number_of_queries_however_long_its_
     assert text_of(response).count("Utfall ändrat") == saves
 
 
-FOLLOW_UP_PAGE_QUERIES = 15
+FOLLOW_UP_PAGE_QUERIES = 14
 
 
 @pytest.mark.parametrize("saves", [1, 15])

@@ -310,17 +310,18 @@ def test_language_switch_works_before_sign_in(client: Client):
 # navigation the user's global roles and memberships (programme.context_processors).
 QUERIES_PER_REQUEST = 4
 PAGE_QUERIES = {
-    # the deadlines, the bodies administered, whether any body is read, the versions in
-    # force (a user without a role: each role's reads are pinned in test_start_page.py)
-    "start": QUERIES_PER_REQUEST + 4,
+    # the deadlines, the user's grants (the bodies administered, whether any body is
+    # read), the versions in force (a user without a role: each role's reads are pinned
+    # in test_start_page.py)
+    "start": QUERIES_PER_REQUEST + 3,
     # the versions, each joined to the version it supersedes
     "list": QUERIES_PER_REQUEST + 1,
     # the version and what it supersedes; later versions; goal areas; focus areas; their
     # goal areas; where their content went; where it came from
     "detail": QUERIES_PER_REQUEST + 7,
-    # the bodies; their predecessors; their successors; the user's and the user's groups'
-    # permissions on them (one prefetched permission checker for the per-body links)
-    "body-list": QUERIES_PER_REQUEST + 5,
+    # the bodies; their predecessors; their successors; the user's grants (for the
+    # per-body links)
+    "body-list": QUERIES_PER_REQUEST + 4,
 }
 
 
