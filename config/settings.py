@@ -5,8 +5,9 @@ machine (debug pages and a development key), or a real ``SECRET_KEY`` anywhere e
 Nothing ever runs with debug off and the development key, which is public in this file.
 With ``DEBUG=1`` and nothing else the site runs on SQLite under ``var/`` with a broker
 that needs no server. ``DATABASE_URL`` selects PostgreSQL (psycopg 3),
-``CELERY_BROKER_URL`` selects Redis or RabbitMQ. Production uses ``config.production``,
-which also refuses debug and requires ``ALLOWED_HOSTS``.
+``CELERY_BROKER_URL`` selects Redis or RabbitMQ, ``CACHE_URL`` a shared Redis cache.
+Production uses ``config.production``, which also refuses debug and requires
+``ALLOWED_HOSTS``.
 """
 
 from __future__ import annotations
@@ -235,6 +236,25 @@ MEDIA_URL = "media/"
 EVIDENCE_MAX_BYTES = 20 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+
+# Rendered fragments (a plan's rows, a follow-up's submitted rows) are cached under a key
+# made of everything they show, so an entry is never stale and never reaches a viewer
+# whose rows differ. Each process keeps its own in memory by default; CACHE_URL
+# (redis://…) shares one Redis among every process and machine.
+CACHE_URL = os.environ.get("CACHE_URL", "")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+        if CACHE_URL.startswith(("redis://", "rediss://", "unix://"))
+        else {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "fragments",
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        }
+    )
+}
+if CACHE_URL and not CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+    raise ImproperlyConfigured(f"CACHE_URL must be a redis:// address, not {CACHE_URL!r}.")
 
 # The seed documents live beside the project in ../shared/seeds unless told otherwise.
 SEEDS_DIR = Path(os.environ.get("SEEDS_DIR", BASE_DIR.parent / "shared" / "seeds"))

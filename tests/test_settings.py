@@ -289,3 +289,42 @@ def test_hsts_preload_is_on_when_opted_in(tmp_path: Path) -> None:
     result = run(DEPLOY_CHECK, env)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues (0 silenced)." in result.stdout
+
+
+PRINT_CACHE = (
+    "import json, django; django.setup(); from django.conf import settings as s; "
+    "print(json.dumps(s.CACHES['default']))"
+)
+
+
+@pytest.mark.parametrize(
+    ("cache_url", "backend"),
+    [
+        ("", "django.core.cache.backends.locmem.LocMemCache"),
+        ("redis://127.0.0.1:6379/2", "django.core.cache.backends.redis.RedisCache"),
+    ],
+    ids=["default-in-memory", "redis"],
+)
+def test_the_fragment_cache_is_in_memory_unless_cache_url_names_redis(
+    cache_url: str, backend: str, tmp_path: Path
+) -> None:
+    env = {"DJANGO_SETTINGS_MODULE": "config.settings", "VAR_DIR": str(tmp_path), "DEBUG": "1"}
+    seen = read_settings({**env, "CACHE_URL": cache_url}, PRINT_CACHE)
+
+    assert seen["BACKEND"] == backend
+    if cache_url:
+        assert seen["LOCATION"] == cache_url
+
+
+def test_a_cache_url_that_is_not_redis_refuses(tmp_path: Path) -> None:
+    result = run_python(
+        "import django; django.setup()",
+        {
+            "DJANGO_SETTINGS_MODULE": "config.settings",
+            "VAR_DIR": str(tmp_path),
+            "DEBUG": "1",
+            "CACHE_URL": "memcached://127.0.0.1:11211",
+        },
+    )
+
+    assert_refused(result, "CACHE_URL", "redis://")

@@ -1,0 +1,99 @@
+"""Keys for cached fragments: made of everything the fragment shows, so never stale.
+
+A plan's activity and indicator tables (``templates/programme/plans/_activity_table.html``
+and ``_indicator_table.html``) are the most costly part of the plan page and of SLK's
+review page to render. They are cached with Django's ``{% cache %}`` under a key that
+``rows_key`` makes from the language, the table's own arguments and, for every row it
+shows, each value the template reads of it (``ROW_FIELDS``, held to the templates by a
+test) and its version where it has one. A viewer who may not see a row has no such row
+in the list handed to the table, so that viewer's key differs and the fragment made for
+someone else can never be served: the cache never decides what anyone may see.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from typing import Any
+
+from django import template
+from django.db import models
+from django.utils.functional import Promise
+from django.utils.translation import get_language
+
+register = template.Library()
+
+# What each table reads of a row (``a.b`` reads b of a's value, which may be None).
+# A value the template reads that follows from another and the language is listed in
+# DERIVED instead: the key holds what it follows from.
+DERIVED: dict[str, str] = {"level_label": "level", "get_status_display": "status"}
+ROW_FIELDS: dict[str, tuple[str, ...]] = {
+    "activities": (
+        "record_id",
+        "version",
+        "title",
+        "level",
+        "status",
+        "starts_on",
+        "ends_on",
+        "responsible_unit",
+        "focus_area_list",
+        "comment",
+    ),
+    "indicators": (
+        "record_id",
+        "version",
+        "name",
+        "level",
+        "unit",
+        "baseline",
+        "target",
+        "outcome.value",
+        "outcome.value_women",
+        "outcome.value_men",
+        "outcome.period_label",
+        "comment",
+    ),
+}
+
+
+def _plain(value: Any) -> Any:
+    """The value as it prints: lazy translations as text, lists item by item."""
+    if isinstance(value, Promise):
+        return str(value)
+    if isinstance(value, list | tuple):
+        return tuple(_plain(item) for item in value)
+    if isinstance(value, models.Model):
+        return (type(value).__name__, value.pk, str(value))
+    return value
+
+
+def _value(row: Any, path: str) -> Any:
+    value = row
+    for name in path.split("."):
+        if value is None:
+            return None
+        value = getattr(value, name, None)
+        if callable(value):
+            value = value()
+    return _plain(value)
+
+
+def rows_digest(kind: str, rows: Iterable[Any], parts: Iterable[Any]) -> str:
+    """A digest of the language, ``parts`` and every value of ``rows`` a table shows."""
+    digest = hashlib.blake2b(digest_size=20)
+    digest.update(f"{kind}\x1f{get_language()}".encode())
+    for part in parts:
+        digest.update(f"\x1f{part!r}".encode())
+    fields = ROW_FIELDS[kind]
+    for row in rows:
+        digest.update(b"\x1e")
+        for path in fields:
+            digest.update(f"\x1f{_value(row, path)!r}".encode())
+    return digest.hexdigest()
+
+
+@register.simple_tag
+def rows_key(kind: str, rows: Iterable[Any], *parts: Any) -> str:
+    """The cache key of a table of ``rows`` (``kind``: activities or indicators)."""
+    return rows_digest(kind, rows, parts)
