@@ -242,7 +242,7 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 # whose rows differ. Each process keeps its own in memory by default; CACHE_URL
 # (redis://…) shares one Redis among every process and machine.
 CACHE_URL = os.environ.get("CACHE_URL", "")
-CACHES = {
+CACHES: dict[str, dict[str, object]] = {
     "default": (
         {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
         if CACHE_URL.startswith(("redis://", "rediss://", "unix://"))
