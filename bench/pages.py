@@ -82,7 +82,9 @@ def main() -> None:
     parser.add_argument("--reuse", action="store_true", help="keep a database already made")
     parser.add_argument("--compare", type=Path, help="another checkout to measure beside this")
     parser.add_argument("--quick", action="store_true", help="a short run, for trying it out")
-    parser.add_argument("--requests", type=int, default=20, help="warm requests a page")
+    parser.add_argument(
+        "--requests", type=int, help="warm requests a page (20; --client: 200 a page)"
+    )
     parser.add_argument("--edits", type=int, default=5, help="first-after-edit requests a page")
     parser.add_argument("--duration", type=int, default=10, help="seconds of wrk per page")
     parser.add_argument("--connections", type=int, default=10, help="wrk's connections")
@@ -100,8 +102,10 @@ def main() -> None:
     if args.client:
         from client_pages import client_bench
 
+        args.requests = args.requests or 200
         client_bench(args.requests, args.extra_bodies, args.duty_years)
         return
+    args.requests = args.requests or 20
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is not installed: apt-get install -y wrk")
     if args.compare is not None:
