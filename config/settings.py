@@ -85,6 +85,10 @@ MIDDLEWARE = [
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
 
+# Django's simplest widgets (an input, a text area) are written in code, to the same text
+# their templates write; every other widget and template renders as usual.
+FORM_RENDERER = "config.form_renderer.FormRenderer"
+
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",

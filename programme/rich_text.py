@@ -20,6 +20,7 @@ JavaScript the same field is a plain text area.
 
 from __future__ import annotations
 
+import functools
 import json
 from typing import Any
 
@@ -30,8 +31,10 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models.expressions import BaseExpression
 from django.forms.utils import flatatt
 from django.templatetags.static import static
+from django.utils import translation
 from django.utils.html import format_html, linebreaks
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 ALLOWED_TAGS = frozenset(
@@ -125,6 +128,14 @@ def editor_labels() -> dict[str, str]:
     }
 
 
+@functools.lru_cache(maxsize=16)
+def _editor_config(language: str | None) -> str:
+    """The editor's settings as JSON in ``language`` (the same on every field of a page)."""
+    with translation.override(language):
+        config = {"headingLevels": HEADING_LEVELS, "labels": editor_labels()}
+        return json.dumps(config, separators=(",", ":"), ensure_ascii=False)
+
+
 class RichTextarea(forms.Textarea):
     """A text area that the editor takes over when JavaScript runs; a plain one without it.
 
@@ -139,8 +150,7 @@ class RichTextarea(forms.Textarea):
 
     def editor_config(self) -> str:
         """What the script needs: the heading levels offered and the words of the toolbar."""
-        config = {"headingLevels": HEADING_LEVELS, "labels": editor_labels()}
-        return json.dumps(config, separators=(",", ":"), ensure_ascii=False)
+        return _editor_config(get_language())
 
     def render(
         self,

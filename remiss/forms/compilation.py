@@ -59,7 +59,7 @@ class SectionRows:
     milliseconds (six hundred widget templates); written here it costs a few string joins
     a row. The form has the names, ids, ``checked``, ``required``, ``aria-describedby``,
     labels, fieldset and legend that ``DispositionForm``'s widgets and
-    ``programme/duties/_field.html`` give it (held to them by
+    ``{% form_field %}`` (programme/templatetags/form_fields.py) give it (held to them by
     tests/remiss/test_compilation_inline.py), from the row's values. What every row shares
     (labels, choices, the CSRF token, the filters to return to) is translated and escaped
     once, when made. ``DispositionForm`` itself parses the save, and the template shows a

@@ -87,15 +87,15 @@ def _fields(items: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
 
 
 def _as_the_form_writes_it(statement: Statement) -> list[tuple[Any, ...]]:
-    """The row's fields as ``DispositionForm`` renders them through the field template."""
+    """The row's fields as ``DispositionForm`` renders them through ``{% form_field %}``."""
     form = DispositionForm(
         instance=Disposition.objects.filter(statement=statement).first()
         or Disposition(statement=statement),
         prefix=disposition_prefix(statement.pk),
     )
     html = Template(
-        '<div id="form">{{ form.version }}{% for field in form.visible_fields %}'
-        '{% include "programme/duties/_field.html" %}{% endfor %}</div>'
+        '{% load form_fields %}<div id="form">{{ form.version }}'
+        "{% for field in form.visible_fields %}{% form_field field %}{% endfor %}</div>"
     ).render(Context({"form": form}))
     return _parsed(html, "form")
 
