@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.core.paginator import Page, Paginator
 from django.db.models import Case, IntegerField, QuerySet, Value, When
 from django.http import Http404
 
@@ -42,12 +43,29 @@ def _duty_order() -> Case:
     )
 
 
-def duty_records_of(user: AnyUser, body: Body) -> list[DutyRecord]:
-    """Every duty record of the body the user may see, newest year first (one query)."""
-    records: QuerySet[DutyRecord] = access.restrict(
-        DutyRecord.objects.filter(body=body), user
-    ).order_by("-year", _duty_order())
-    return list(records)
+# Years of recorded duties on one page of a body's list (six duties a year at most).
+YEARS_PER_PAGE = 10
+
+
+@dataclass(frozen=True)
+class DutyRecordsPage:
+    """One page of a body's recorded duties: whole years, newest first."""
+
+    records: list[DutyRecord]
+    # The page of the years with records the user may see (its object_list: the years).
+    years: Page[int]
+
+
+def duty_records_of(user: AnyUser, body: Body, page: str | int | None = None) -> DutyRecordsPage:
+    """The duty records of the body the user may see, ``YEARS_PER_PAGE`` years a page,
+    newest year first (two queries: the years, then their records)."""
+    visible: QuerySet[DutyRecord] = access.restrict(DutyRecord.objects.filter(body=body), user)
+    years = list(visible.order_by("-year").values_list("year", flat=True).distinct())
+    shown = Paginator(years, YEARS_PER_PAGE).get_page(page)
+    records = list(
+        visible.filter(year__in=list(shown.object_list)).order_by("-year", _duty_order())
+    )
+    return DutyRecordsPage(records=records, years=shown)
 
 
 @dataclass(frozen=True)

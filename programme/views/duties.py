@@ -57,16 +57,18 @@ def _detail_url(record: DutyRecord) -> str:
 
 @require_GET
 def duty_list(request: HttpRequest, slug: str) -> HttpResponse:
-    """Every duty record of the body the user may see, across years (fixed queries)."""
+    """The duty records of the body the user may see, ten years a page (fixed queries)."""
     user = _user(request)
     body = access.get_body_or_404(user, slug)
     years = body.years_existed(FIRST_YEAR, last_record_year())
+    shown = duty_queries.duty_records_of(user, body, request.GET.get("sida"))
     return render(
         request,
         "programme/duties/list.html",
         {
             "body": body,
-            "records": duty_queries.duty_records_of(user, body),
+            "records": shown.records,
+            "years_page": shown.years,
             "years": list(reversed(years)),
         },
     )

@@ -611,8 +611,9 @@ def add_duty_records(body: Body, count: int) -> None:
     )
 
 
-# A body's member reads its grants (one query); SLK reads every body by its role.
-LIST_QUERIES = {"admin_a": 7, "reader_a": 7, "slk": 6}
+# A body's member reads its grants (one query); SLK reads every body by its role. The
+# list reads the years with records, then the records of one page of them.
+LIST_QUERIES = {"admin_a": 8, "reader_a": 8, "slk": 7}
 
 
 @pytest.mark.parametrize("persona", sorted(LIST_QUERIES))
@@ -629,8 +630,38 @@ def test_duty_list_costs_the_same_queries_at_10_and_1000_records(
         response = client.get(list_url(cast.body_a))
 
     assert response.status_code == 200
-    shown = len(response.context["records"])
-    assert shown == (count if persona != "reader_a" else count - count // 3)
+    records = response.context["records"]
+    # Ten years a page at most (six duties a year), the newest first.
+    assert len({record.year for record in records}) == min(10, -(-count // 6))
+    assert len(records) <= 60
+
+
+@pytest.mark.parametrize("persona", ["admin_a", "reader_a"])
+def test_the_duty_list_shows_every_record_once_over_its_pages(cast: Cast, persona: str):
+    add_duty_records(cast.body_a, 200)
+    client = client_for(cast, persona)
+    seen: list[tuple[int, str]] = []
+    page = 1
+    while True:
+        response = client.get(list_url(cast.body_a), {"sida": page})
+        seen += [(record.year, record.duty) for record in response.context["records"]]
+        html = response.content.decode()
+        assert f"Sida {page} av 4" in html
+        if "Tidigare år</a>" not in html:
+            break
+        page += 1
+
+    visible = DutyRecord.objects.filter(body=cast.body_a)
+    if persona == "reader_a":
+        visible = visible.exclude(confidentiality=Confidentiality.CONFIDENTIAL)
+    assert page == 4
+    assert sorted(seen) == sorted(visible.values_list("year", "duty"))
+    assert len(seen) == len(set(seen))
+    years = [year for year, _duty in seen]
+    assert years == sorted(years, reverse=True)
+    # A page past the last shows the last; one that is not a number, the first.
+    assert client.get(list_url(cast.body_a), {"sida": 99}).context["years_page"].number == 4
+    assert client.get(list_url(cast.body_a), {"sida": "x"}).context["years_page"].number == 1
 
 
 # The year switch asks once which years have a programme version in force.
