@@ -37,7 +37,7 @@ from tests.browser.test_browser_review import press, sign_in
 from tests.browser.test_reports_browser import follow, latest, stored
 from tests.reporting.conftest import report_world  # noqa: F401 (a fixture)
 from tests.reporting.report_world import OPEN_INDICATOR, ReportWorld
-from tests.reporting.test_worker import report_workers, started_workers  # noqa: F401
+from tests.reporting.test_worker import report_workers  # noqa: F401 (a fixture)
 from tests.reporting.worker_support import ReportWorkers
 
 pytestmark = [pytest.mark.browser, pytest.mark.postgres]

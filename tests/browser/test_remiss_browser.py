@@ -35,7 +35,7 @@ from tests.browser.test_city_report_browser import in_another_thread
 from tests.browser.test_reports_browser import follow, latest, stored
 from tests.conftest import Cast
 from tests.remiss.test_rounds import draft_programme
-from tests.reporting.test_worker import report_workers, started_workers  # noqa: F401
+from tests.reporting.test_worker import report_workers  # noqa: F401 (a fixture)
 from tests.reporting.worker_support import ReportWorkers
 
 pytestmark = [pytest.mark.browser, pytest.mark.postgres]

@@ -30,7 +30,7 @@ from tests.browser.test_browser_review import press, sign_in, sign_out
 from tests.conftest import Cast
 from tests.reporting.conftest import report_world  # noqa: F401 (a fixture)
 from tests.reporting.report_world import ReportWorld
-from tests.reporting.test_worker import report_workers, started_workers  # noqa: F401
+from tests.reporting.test_worker import report_workers  # noqa: F401 (a fixture)
 from tests.reporting.worker_support import ReportWorkers
 
 pytestmark = [pytest.mark.browser, pytest.mark.postgres]
