@@ -2,12 +2,14 @@
 
 A plan's activity and indicator tables (``templates/programme/plans/_activity_table.html``
 and ``_indicator_table.html``) are the most costly part of the plan page and of SLK's
-review page to render. They are cached with Django's ``{% cache %}`` under a key that
-``rows_key`` makes from the language, the table's own arguments and, for every row it
-shows, each value the template reads of it (``ROW_FIELDS``, held to the templates by a
-test) and its version where it has one. A viewer who may not see a row has no such row
-in the list handed to the table, so that viewer's key differs and the fragment made for
-someone else can never be served: the cache never decides what anyone may see.
+review page to render, and SLK's board the most costly part of a referral round's page
+(``templates/remiss/rounds/_board.html``). They are cached with Django's ``{% cache %}``
+under a key that ``rows_key`` makes from the language, the time zone, the table's own
+arguments and, for every row it shows, each value the template reads of it
+(``ROW_FIELDS``, held to the templates by a test) and its version where it has one. A
+viewer who may not see a row has no such row in the list handed to the table, so that
+viewer's key differs and the fragment made for someone else can never be served: the
+cache never decides what anyone may see.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from typing import Any
 from django import template
 from django.db import models
 from django.utils.functional import Promise
+from django.utils.timezone import get_current_timezone_name
 from django.utils.translation import get_language
 
 register = template.Library()
@@ -26,7 +29,11 @@ register = template.Library()
 # What each table reads of a row (``a.b`` reads b of a's value, which may be None).
 # A value the template reads that follows from another and the language is listed in
 # DERIVED instead: the key holds what it follows from.
-DERIVED: dict[str, str] = {"level_label": "level", "get_status_display": "status"}
+DERIVED: dict[str, str] = {
+    "level_label": "level",
+    "get_status_display": "status",
+    "state_label": "state",
+}
 ROW_FIELDS: dict[str, tuple[str, ...]] = {
     "activities": (
         "record_id",
@@ -53,6 +60,15 @@ ROW_FIELDS: dict[str, tuple[str, ...]] = {
         "outcome.value_men",
         "outcome.period_label",
         "comment",
+    ),
+    # SLK's board of a referral round (templates/remiss/rounds/_board.html).
+    "board": (
+        "body.slug",
+        "body.name",
+        "state",
+        "invitation.declined",
+        "invitation.decline_reason",
+        "submitted_at",
     ),
 }
 
@@ -82,7 +98,7 @@ def _value(row: Any, path: str) -> Any:
 def rows_digest(kind: str, rows: Iterable[Any], parts: Iterable[Any]) -> str:
     """A digest of the language, ``parts`` and every value of ``rows`` a table shows."""
     digest = hashlib.blake2b(digest_size=20)
-    digest.update(f"{kind}\x1f{get_language()}".encode())
+    digest.update(f"{kind}\x1f{get_language()}\x1f{get_current_timezone_name()}".encode())
     for part in parts:
         digest.update(f"\x1f{part!r}".encode())
     fields = ROW_FIELDS[kind]

@@ -29,21 +29,29 @@ def empty_cache() -> None:
     cache.clear()
 
 
-def test_the_key_holds_every_value_each_table_reads_of_a_row():
+CACHED_TABLES = [
+    ("activities", TEMPLATES / "_activity_table.html"),
+    ("indicators", TEMPLATES / "_indicator_table.html"),
+    ("board", Path(settings.BASE_DIR) / "templates" / "remiss" / "rounds" / "_board.html"),
+]
+
+
+@pytest.mark.parametrize(
+    ("kind", "template"), CACHED_TABLES, ids=[kind for kind, _ in CACHED_TABLES]
+)
+def test_the_key_holds_every_value_each_table_reads_of_a_row(kind: str, template: Path):
     # A value a table shows that the key left out could be served stale: every
-    # ``row.x`` (and ``outcome.x``) the templates read must be in ROW_FIELDS or follow
+    # ``row.x`` (and ``outcome.x``) the template reads must be in ROW_FIELDS or follow
     # from one that is.
-    for kind, name in (("activities", "_activity_table"), ("indicators", "_indicator_table")):
-        source = (TEMPLATES / f"{name}.html").read_text()
-        read = set(re.findall(r"\brow\.(\w+)", source))
-        read |= {f"outcome.{field}" for field in re.findall(r"\boutcome\.(\w+)", source)}
-        read.discard("outcome")
-        assert read, name
-        keyed = set(ROW_FIELDS[kind])
-        missing = {
-            field for field in read if field not in keyed and DERIVED.get(field) not in keyed
-        }
-        assert missing == set(), f"{name} reads {missing}, which its cache key leaves out"
+    source = template.read_text()
+    assert "{% cache " in source and "rows_key" in source
+    read = set(re.findall(r"\brow\.([\w.]+)", source))
+    read |= {f"outcome.{field}" for field in re.findall(r"\boutcome\.(\w+)", source)}
+    read.discard("outcome")
+    assert read, template.name
+    keyed = set(ROW_FIELDS[kind])
+    missing = {field for field in read if field not in keyed and DERIVED.get(field) not in keyed}
+    assert missing == set(), f"{template.name} reads {missing}, which its cache key leaves out"
 
 
 def _spy() -> Any:

@@ -93,6 +93,34 @@ def test_each_row_shows_its_state_the_deadline_and_when_it_was_submitted(cast: C
     assert waiting.rstrip().endswith("<td>–</td>")
 
 
+def test_the_cached_board_shows_a_change_at_once(cast: Cast):
+    # The board's table is cached under a key of what it shows: the same page read
+    # again is served from the cache, and a body that answers changes the key.
+    from django.core.cache import cache
+
+    cache.clear()
+    referral = open_round(cast, bodies=[cast.body_a, cast.body_b])
+    url = reverse("remiss:round-detail", kwargs={"pk": referral.pk})
+    client = client_for(cast.slk)
+
+    def board_of(page: str) -> str:
+        return page[page.index('<table class="duty-table">') : page.index("</table>")]
+
+    before = client.get(url).content.decode()
+    stored = [key for key in cache._cache if "round-board" in key]  # type: ignore[attr-defined]
+    assert len(stored) == 1
+    assert board_of(client.get(url).content.decode()) == board_of(before)
+    assert '<tr class="board-answered">' not in before
+
+    Response.objects.filter(referral=referral, body=cast.body_a).update(
+        state=ResponseState.SUBMITTED, submitted_at=timezone.now()
+    )
+    after = client.get(url).content.decode()
+
+    answered = after[after.index('<tr class="board-answered">') :]
+    assert "Järva stadsdelsnämnd" in answered[: answered.index("</tr>")]
+
+
 # The session and user, the roles and memberships of the menu, the round, its sections,
 # the invitations with their bodies, the responses, and the user's own invitations.
 ROUND_PAGE_QUERIES = 10
