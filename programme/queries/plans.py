@@ -77,11 +77,6 @@ def check_plan_year_or_404(body: Body, year: int) -> None:
         raise Http404
 
 
-def neighbour_plan_year(body: Body, year: int) -> int | None:
-    """``year`` if the year navigation may link to it: in range and the body existed then."""
-    return year if is_record_year(year) and body.existed_in(year) else None
-
-
 def plan_for_change_or_404(user: AnyUser, body: Body, year: int) -> Plan:
     """The body's plan for ``year`` for a form that adds to it: 404 if there is none."""
     return access.get_for_user_or_404(

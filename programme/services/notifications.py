@@ -40,12 +40,13 @@ from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import formats, timezone, translation
+from django.utils import timezone, translation
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from programme import access
+from programme.history_display import written_date
 from programme.locking import (
     EditConflict,
     SeenVersion,
@@ -210,7 +211,7 @@ def swedish_date(moment: datetime.datetime | datetime.date) -> str:
     """A date in words in the active language ("1 maj 2027"), a moment in Stockholm time."""
     if isinstance(moment, datetime.datetime):
         moment = timezone.localtime(moment).date()
-    return formats.date_format(moment, "j F Y")
+    return written_date(moment)
 
 
 def plain_text(rich: str) -> str:
