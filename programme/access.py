@@ -78,7 +78,9 @@ def global_roles(user: AnyUser) -> frozenset[str]:
         return frozenset()
     cached: frozenset[str] | None = getattr(user, _ROLES_CACHE, None)
     if cached is None:
-        cached = frozenset(GlobalRole.objects.filter(user=user).values_list("role", flat=True))
+        # No ordering: a set, and the model's ordering would join the user for nothing.
+        roles = GlobalRole.objects.filter(user=user).order_by().values_list("role", flat=True)
+        cached = frozenset(roles)
         setattr(user, _ROLES_CACHE, cached)
     return cached
 

@@ -61,7 +61,8 @@ def roles_of(request: HttpRequest) -> UserRoles:
         roles = NO_ROLES
     else:
         memberships = sorted(
-            Membership.objects.filter(user=user).select_related("body"),
+            # Sorted here by the Swedish alphabet; the model's ordering would join the user.
+            Membership.objects.filter(user=user).select_related("body").order_by(),
             key=lambda membership: swedish_sort_key(membership.body.name),
         )
         roles = UserRoles(

@@ -45,3 +45,22 @@ def test_tests_run_on_a_throwaway_database() -> None:
         assert "memory" in name
     else:
         assert name.startswith("test_")
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_postgresql_plans_a_query_the_connection_repeats_once() -> None:
+    """After a few runs the same query is a prepared statement: planned once, not per run."""
+    from programme.models import Body
+
+    def prepared() -> int:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM pg_prepared_statements")
+            row = cursor.fetchone()
+        assert row is not None
+        return int(row[0])
+
+    before = prepared()
+    for _ in range(int(connection.settings_dict["OPTIONS"]["prepare_threshold"]) + 1):
+        list(Body.objects.filter(slug="no-such-body-at-all"))
+    assert prepared() > before

@@ -328,3 +328,53 @@ def test_a_cache_url_that_is_not_redis_refuses(tmp_path: Path) -> None:
     )
 
     assert_refused(result, "CACHE_URL", "redis://")
+
+
+PRINT_DATABASE_OPTIONS = (
+    "import json, django; django.setup(); from django.conf import settings as s; "
+    "print(json.dumps(s.DATABASES['default'].get('OPTIONS', {})))"
+)
+POSTGRES_URL = "postgres://someone@db.example:5432/programme"
+
+
+@pytest.mark.parametrize(
+    ("threshold", "options"),
+    [
+        (None, {"prepare_threshold": 5, "server_side_binding": True}),
+        ("2", {"prepare_threshold": 2, "server_side_binding": True}),
+        ("off", {"prepare_threshold": None}),
+    ],
+    ids=["default", "two-runs", "off"],
+)
+def test_postgresql_prepares_the_queries_a_connection_repeats_unless_told_not_to(
+    threshold: str | None, options: dict[str, object], tmp_path: Path
+) -> None:
+    env = {
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "VAR_DIR": str(tmp_path),
+        "DEBUG": "1",
+        "DATABASE_URL": POSTGRES_URL,
+    }
+    if threshold is not None:
+        env["DATABASE_PREPARE_THRESHOLD"] = threshold
+    assert read_settings(env, PRINT_DATABASE_OPTIONS) == options
+
+
+def test_sqlite_has_no_prepared_statement_options(tmp_path: Path) -> None:
+    env = {"DJANGO_SETTINGS_MODULE": "config.settings", "VAR_DIR": str(tmp_path), "DEBUG": "1"}
+    assert read_settings(env, PRINT_DATABASE_OPTIONS) == {}
+
+
+def test_a_prepare_threshold_that_is_no_number_refuses(tmp_path: Path) -> None:
+    result = run_python(
+        "import django; django.setup()",
+        {
+            "DJANGO_SETTINGS_MODULE": "config.settings",
+            "VAR_DIR": str(tmp_path),
+            "DEBUG": "1",
+            "DATABASE_URL": POSTGRES_URL,
+            "DATABASE_PREPARE_THRESHOLD": "often",
+        },
+    )
+
+    assert_refused(result, "DATABASE_PREPARE_THRESHOLD", "'off'")

@@ -80,12 +80,13 @@ def snapshot_sections(user: AnyUser, follow_up: FollowUp) -> list[GoalSection]:
     Three queries however many rows. Rows of a confidential goal, activity or indicator
     (now, or when the follow-up was submitted) reach only those who may see confidential
     records (``access.restrict``); a reader sees no trace of them. A follow-up not yet
-    submitted shows its records as the plan has them now.
+    submitted shows its records as the plan has them now. The rows are put in order here,
+    not by the queries: the models' orderings would join the plan and the body for nothing.
     """
     live = not follow_up.is_frozen
     judgements = access.restrict(
         GoalJudgement.objects.filter(follow_up=follow_up).select_related("goal"), user
-    )
+    ).order_by()
     sections: dict[int, GoalSection] = {}
     for row in judgements:
         if live:
@@ -94,7 +95,7 @@ def snapshot_sections(user: AnyUser, follow_up: FollowUp) -> list[GoalSection]:
     reports = access.restrict(
         ActivityReport.objects.filter(follow_up=follow_up).select_related("activity__goal"),
         user,
-    )
+    ).order_by()
     for report in _live(reports, live, "activity"):
         section = sections.get(report.activity.goal_id)
         if section is not None:
@@ -102,7 +103,7 @@ def snapshot_sections(user: AnyUser, follow_up: FollowUp) -> list[GoalSection]:
     outcomes = access.restrict(
         IndicatorOutcome.objects.filter(follow_up=follow_up).select_related("indicator__goal"),
         user,
-    )
+    ).order_by()
     for outcome in _live(outcomes, live, "indicator"):
         section = sections.get(outcome.indicator.goal_id)
         if section is not None:
@@ -138,7 +139,7 @@ def draft_sections(user: AnyUser, follow_up: FollowUp) -> list[GoalSection]:
     plan_id = follow_up.plan_id
     for goal in access.restrict(
         Goal.objects.filter(plan_id=plan_id).exclude(judgements__follow_up=follow_up), user
-    ):
+    ).order_by():
         judgement = GoalJudgement(follow_up=follow_up, goal=goal)
         judgement.take_from(goal)
         sections[goal.pk] = GoalSection(judgement=judgement)
@@ -147,7 +148,7 @@ def draft_sections(user: AnyUser, follow_up: FollowUp) -> list[GoalSection]:
         .exclude(reports__follow_up=follow_up)
         .select_related("goal"),
         user,
-    )
+    ).order_by()
     for activity in activities:
         section = sections.get(activity.goal_id)
         if section is not None:
@@ -159,7 +160,7 @@ def draft_sections(user: AnyUser, follow_up: FollowUp) -> list[GoalSection]:
         .exclude(outcomes__follow_up=follow_up)
         .select_related("goal"),
         user,
-    )
+    ).order_by()
     for indicator in indicators:
         section = sections.get(indicator.goal_id)
         if section is not None:

@@ -306,13 +306,18 @@ def _attach_latest_outcomes(user: AnyUser, indicators: list[Indicator]) -> None:
     """
     latest: dict[int, tuple[int, IndicatorOutcome]] = {}
     if indicators:
-        outcomes = access.restrict(
-            IndicatorOutcome.objects.filter(
-                indicator_id__in=[indicator.pk for indicator in indicators],
-                follow_up__state__in=REPORTED_STATES,
-            ),
-            user,
-        ).annotate(period=F("follow_up__period"))
+        outcomes = (
+            access.restrict(
+                IndicatorOutcome.objects.filter(
+                    indicator_id__in=[indicator.pk for indicator in indicators],
+                    follow_up__state__in=REPORTED_STATES,
+                ),
+                user,
+            )
+            # Ranked here: the model's ordering would join the follow-up's plan and body.
+            .order_by()
+            .annotate(period=F("follow_up__period"))
+        )
         for outcome in outcomes:
             if outcome.value is None and outcome.value_women is None and outcome.value_men is None:
                 continue
@@ -375,6 +380,7 @@ def plan_page(user: AnyUser, body: Body, year: int) -> PlanPage:
     plan = (
         access.restrict(Plan.objects.filter(body=body, year=year), user)
         .select_related("taken_over_by__body")
+        .order_by("pk")
         .first()
     )
     page = PlanPage(
