@@ -10,12 +10,19 @@ arguments and, for every row it shows, each value the template reads of it
 viewer who may not see a row has no such row in the list handed to the table, so that
 viewer's key differs and the fragment made for someone else can never be served: the
 cache never decides what anyone may see.
+
+SLK's overview caches its tables and charts under ``values_digest`` of the whole page it
+was read into: every field of every row, count and record on it, however deep.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import datetime
+import enum
 import hashlib
 from collections.abc import Iterable
+from decimal import Decimal
 from typing import Any
 
 from django import template
@@ -113,3 +120,42 @@ def rows_digest(kind: str, rows: Iterable[Any], parts: Iterable[Any]) -> str:
 def rows_key(kind: str, rows: Iterable[Any], *parts: Any) -> str:
     """The cache key of a table of ``rows`` (``kind``: activities or indicators)."""
     return rows_digest(kind, rows, parts)
+
+
+def _deep(value: Any) -> Any:
+    """``value`` as plain data for a key: every field of a record or a dataclass, deeply.
+
+    A record gives its text and every column's value; a dataclass each of its fields; a
+    choice its value (its label follows from the language, which the key holds). A value
+    of any other kind cannot be keyed and is refused, so nothing is cached under a key
+    that leaves out what the fragment shows.
+    """
+    if value is None or isinstance(value, bool | int | float | str | Decimal):
+        return value
+    if isinstance(value, Promise):
+        return str(value)
+    if isinstance(value, enum.Enum):
+        return (type(value).__name__, value.value)
+    if isinstance(value, datetime.date | datetime.time):
+        return value.isoformat()
+    if isinstance(value, models.Model):
+        columns = tuple(getattr(value, field.attname) for field in value._meta.concrete_fields)
+        return (value._meta.label, str(value), _deep(columns))
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return (
+            type(value).__name__,
+            tuple(_deep(getattr(value, field.name)) for field in dataclasses.fields(value)),
+        )
+    if isinstance(value, list | tuple):
+        return tuple(_deep(item) for item in value)
+    if isinstance(value, dict):
+        return tuple((_deep(name), _deep(item)) for name, item in value.items())
+    raise TypeError(f"A fragment's key cannot be made of a {type(value).__name__}.")
+
+
+def values_digest(kind: str, *values: Any) -> str:
+    """A digest of the language, the time zone and every field of ``values``, deeply."""
+    digest = hashlib.blake2b(digest_size=20)
+    digest.update(f"{kind}\x1f{get_language()}\x1f{get_current_timezone_name()}".encode())
+    digest.update(repr(_deep(values)).encode())
+    return digest.hexdigest()

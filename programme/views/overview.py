@@ -7,6 +7,8 @@ the plan (404 otherwise); the duty overview export is SLK's, like its page.
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -22,6 +24,7 @@ from programme.queries import duties as duty_queries
 from programme.queries import overview as overview_queries
 from programme.queries import year_settings as year_setting_queries
 from programme.queries.overview import OverviewFilters, OverviewPage
+from programme.templatetags.fragments import values_digest
 from programme.years import is_record_year, year_links
 
 
@@ -52,12 +55,17 @@ def _overview(
 def _render_overview(
     request: HttpRequest, form: OverviewFilterForm, page: OverviewPage
 ) -> HttpResponse:
-    """The overview page, with the export link keeping the filters of the query string."""
+    """The overview page, with the export link keeping the filters of the query string.
+
+    Its tables and charts are cached under a key of the whole page read (``tables_key``);
+    the charts are drawn only when the cache has not got them.
+    """
     query = request.GET.urlencode()
     export_url = reverse(
         "programme:follow-up-overview-export",
         kwargs={"year": page.year, "period": page.period.value},
     )
+    export_url = f"{export_url}?{query}" if query else export_url
     return render(
         request,
         "programme/overview/overview.html",
@@ -69,12 +77,13 @@ def _render_overview(
             "periods": list(FollowUpPeriod),
             "rows": page.rows,
             "state_counts": overview_queries.state_counts(page.rows),
-            "judgement_chart": judgement_charts.judgement_chart(page.judgements),
-            "council_chart": judgement_charts.council_goal_chart(page.council)
+            "judgement_chart": partial(judgement_charts.judgement_chart, page.judgements),
+            "council_chart": partial(judgement_charts.council_goal_chart, page.council)
             if page.council
             else None,
             "has_judgements": any(counts.total for _area, counts in page.judgements),
-            "export_url": f"{export_url}?{query}" if query else export_url,
+            "export_url": export_url,
+            "tables_key": values_digest("overview", page, export_url),
             **year_links(page.year),
         },
     )
