@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from django.db import models
-from django.db.models import OuterRef, Subquery
+from django.db.models import OuterRef, Subquery, Value
 from django.http import Http404
 from django.utils import timezone
 
@@ -132,47 +132,65 @@ def draft_sections(user: AnyUser, follow_up: FollowUp) -> list[GoalSection]:
     An item added to the plan since the draft began has no row yet (opening a page
     writes nothing): it gets a row here, unsaved, as the save will make it (the item as
     it stands, an activity with its current status, the rest empty), and the save makes
-    the row with what was typed in it. Six queries however many rows; the user sees only
-    the items ``access.restrict`` lets through, as on the page.
+    the row with what was typed in it. Four queries however many rows (one more for each
+    kind of item added since); the user sees only the items ``access.restrict`` lets
+    through, as on the page.
     """
     sections = {section.goal_id: section for section in snapshot_sections(user, follow_up)}
-    plan_id = follow_up.plan_id
-    for goal in access.restrict(
-        Goal.objects.filter(plan_id=plan_id).exclude(judgements__follow_up=follow_up), user
-    ).order_by():
-        judgement = GoalJudgement(follow_up=follow_up, goal=goal)
-        judgement.take_from(goal)
-        sections[goal.pk] = GoalSection(judgement=judgement)
-    activities = access.restrict(
-        Activity.objects.filter(goal__plan_id=plan_id)
-        .exclude(reports__follow_up=follow_up)
-        .select_related("goal"),
-        user,
-    ).order_by()
-    for activity in activities:
-        section = sections.get(activity.goal_id)
-        if section is not None:
-            report = ActivityReport(follow_up=follow_up, activity=activity, status=activity.status)
-            report.take_from(activity, activity.goal.confidentiality)
-            section.activities.append(report)
-    indicators = access.restrict(
-        Indicator.objects.filter(goal__plan_id=plan_id)
-        .exclude(outcomes__follow_up=follow_up)
-        .select_related("goal"),
-        user,
-    ).order_by()
-    for indicator in indicators:
-        section = sections.get(indicator.goal_id)
-        if section is not None:
-            outcome = IndicatorOutcome(follow_up=follow_up, indicator=indicator)
-            outcome.take_from(indicator, indicator.goal.confidentiality)
-            section.indicators.append(outcome)
+    missing = _items_without_rows(user, follow_up)
+    if missing["goal"]:
+        goals = Goal.objects.filter(pk__in=missing["goal"]).order_by()
+        for goal in access.restrict(goals, user):
+            judgement = GoalJudgement(follow_up=follow_up, goal=goal)
+            judgement.take_from(goal)
+            sections[goal.pk] = GoalSection(judgement=judgement)
+    if missing["activity"]:
+        activities = Activity.objects.filter(pk__in=missing["activity"]).order_by()
+        for activity in access.restrict(activities.select_related("goal"), user):
+            section = sections.get(activity.goal_id)
+            if section is not None:
+                report = ActivityReport(
+                    follow_up=follow_up, activity=activity, status=activity.status
+                )
+                report.take_from(activity, activity.goal.confidentiality)
+                section.activities.append(report)
+    if missing["indicator"]:
+        indicators = Indicator.objects.filter(pk__in=missing["indicator"]).order_by()
+        for indicator in access.restrict(indicators.select_related("goal"), user):
+            section = sections.get(indicator.goal_id)
+            if section is not None:
+                outcome = IndicatorOutcome(follow_up=follow_up, indicator=indicator)
+                outcome.take_from(indicator, indicator.goal.confidentiality)
+                section.indicators.append(outcome)
     for section in sections.values():
         section.activities.sort(key=lambda row: _draft_order(row, row.activity_id))
         section.indicators.sort(key=lambda row: _draft_order(row, row.indicator_id))
     return sorted(
         sections.values(), key=lambda section: _draft_order(section.judgement, section.goal_id)
     )
+
+
+def _items_without_rows(user: AnyUser, follow_up: FollowUp) -> dict[str, list[int]]:
+    """The ids of the plan's items the follow-up has no row for, by kind (one query through
+    ``access.restrict``): usually none, only what the plan gained since the draft began."""
+    plan_id = follow_up.plan_id
+    kinds: dict[str, models.QuerySet[Any]] = {
+        "goal": Goal.objects.filter(plan_id=plan_id).exclude(judgements__follow_up=follow_up),
+        "activity": Activity.objects.filter(goal__plan_id=plan_id).exclude(
+            reports__follow_up=follow_up
+        ),
+        "indicator": Indicator.objects.filter(goal__plan_id=plan_id).exclude(
+            outcomes__follow_up=follow_up
+        ),
+    }
+    first, *others = (
+        access.restrict(rows, user).order_by().annotate(kind=Value(kind)).values_list("kind", "pk")
+        for kind, rows in kinds.items()
+    )
+    found: dict[str, list[int]] = {kind: [] for kind in kinds}
+    for kind, pk in first.union(*others, all=True):
+        found[kind].append(pk)
+    return found
 
 
 def _draft_order(row: Snapshot, item_id: int) -> tuple[int, bool, int, int]:
