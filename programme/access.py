@@ -3,8 +3,8 @@
 Members of a body get object permissions on that body (django-guardian, through the
 direct foreign-key models ``BodyUserObjectPermission`` and ``BodyGroupObjectPermission``),
 derived from their memberships. SLK reviewers read every body by their role, not by
-thousands of grants. A user's grants are read once per request (``grants_of``, one
-query); records that belong to a body are then filtered through their body, named by
+thousands of grants. A user's grants and global roles are read once per request
+(``grants_of``, one query); records that belong to a body are then filtered through their body, named by
 id, and their confidentiality level, in SQL, never checked row by row.
 
 A record the user may not see answers 404; a record the user may see but not change
@@ -22,7 +22,7 @@ from typing import Any, TypeVar
 from django.contrib.auth.models import AnonymousUser, Permission, User
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
-from django.db.models import Q
+from django.db.models import Q, Value
 from django.http import Http404, HttpRequest, HttpResponse
 
 from programme.models import (
@@ -57,7 +57,6 @@ BODY_PERMISSIONS = frozenset({VIEW_RECORDS, CHANGE_RECORDS, VIEW_CONFIDENTIAL})
 # Levels a member without the confidential permission may see.
 NOT_CONFIDENTIAL = [Confidentiality.OPEN, Confidentiality.INTERNAL]
 
-_ROLES_CACHE = "_programme_global_roles"
 _GRANTS_CACHE = "_programme_grants"
 
 
@@ -72,16 +71,8 @@ class Action(enum.Enum):
 
 
 def global_roles(user: AnyUser) -> frozenset[str]:
-    """The user's global roles, read once per user object (so once per request)."""
-    if not user.is_authenticated or not user.is_active:
-        return frozenset()
-    cached: frozenset[str] | None = getattr(user, _ROLES_CACHE, None)
-    if cached is None:
-        # No ordering: a set, and the model's ordering would join the user for nothing.
-        roles = GlobalRole.objects.filter(user=user).order_by().values_list("role", flat=True)
-        cached = frozenset(roles)
-        setattr(user, _ROLES_CACHE, cached)
-    return cached
+    """The user's global roles, read with the grants (``grants_of``) once per request."""
+    return grants_of(user).roles
 
 
 def is_slk_reviewer(user: AnyUser) -> bool:
@@ -129,6 +120,8 @@ class Grants:
 
     by_permission: dict[str, frozenset[int]]
     generation: int
+    # The user's global roles (``GlobalRole``), read in the same query.
+    roles: frozenset[str] = frozenset()
 
     def bodies(self, permission: str) -> frozenset[int]:
         """The ids of the bodies on which the user holds ``permission``."""
@@ -136,6 +129,7 @@ class Grants:
 
 
 NO_GRANTS = Grants(by_permission={}, generation=-1)
+NO_BODY = Value(None, output_field=models.BigIntegerField())
 
 # Raised whenever a grant is saved or deleted in this process (programme.signals), so a
 # user object that read its grants before the change reads them again.
@@ -148,7 +142,8 @@ def grants_changed() -> None:
 
 
 def grants_of(user: AnyUser) -> Grants:
-    """The user's body permissions: one query, once per user object (so once per request)."""
+    """The user's body permissions and global roles: one query, once per user object (so
+    once per request)."""
     if not user.is_authenticated or not user.is_active:
         return NO_GRANTS
     cached: Grants | None = getattr(user, _GRANTS_CACHE, None)
@@ -158,14 +153,22 @@ def grants_of(user: AnyUser) -> Grants:
     permission = {"permission__codename__in": sorted(BODY_PERMISSIONS)}
     own = BodyUserObjectPermission.objects.filter(user=user, **permission)
     via_groups = BodyGroupObjectPermission.objects.filter(group__user=user, **permission)
+    # A role is a row without a body.
+    roles = GlobalRole.objects.filter(user=user).order_by().annotate(no_body=NO_BODY)
     by_permission: dict[str, set[int]] = {}
-    for body_id, codename in own.values_list("content_object_id", "permission__codename").union(
-        via_groups.values_list("content_object_id", "permission__codename")
+    role_names: set[str] = set()
+    for body_id, name in own.values_list("content_object_id", "permission__codename").union(
+        via_groups.values_list("content_object_id", "permission__codename"),
+        roles.values_list("no_body", "role"),
     ):
-        by_permission.setdefault(codename, set()).add(body_id)
+        if body_id is None:
+            role_names.add(name)
+        else:
+            by_permission.setdefault(name, set()).add(body_id)
     grants = Grants(
         by_permission={codename: frozenset(ids) for codename, ids in by_permission.items()},
         generation=generation,
+        roles=frozenset(role_names),
     )
     setattr(user, _GRANTS_CACHE, grants)
     return grants

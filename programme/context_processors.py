@@ -2,7 +2,7 @@
 
 The navigation and the account page both show the user's roles and memberships; they
 read them through ``roles_of``, which costs two queries per request (the global roles,
-through ``programme.access``, and the memberships with their bodies) however many pages
+read with the grants through ``programme.access``, and the memberships with their bodies) however many pages
 or templates ask.
 """
 

@@ -27,7 +27,11 @@ def membership_changed(sender: type[Membership], instance: Membership, **kwargs:
 
 @receiver([post_save, post_delete], sender=GlobalRole)
 def global_role_changed(sender: type[GlobalRole], instance: GlobalRole, **kwargs: Any) -> None:
-    """Only system administrators may open the Django admin: keep ``is_staff`` to that."""
+    """Only system administrators may open the Django admin: keep ``is_staff`` to that.
+
+    The roles are read with the grants, so roles read before the change are read again.
+    """
+    access.grants_changed()
     is_administrator = GlobalRole.objects.filter(
         user_id=instance.user_id, role=GlobalRoleKind.SYSTEM_ADMINISTRATOR
     ).exists()

@@ -374,7 +374,7 @@ def test_the_plan_history_page_reads_in_a_fixed_number_of_queries(
 
 # Session and user, the record with its plan and body, the access checks, the history's
 # rows, its focus areas (a many-to-many field), the goal's levels and the names.
-PLAN_HISTORY_QUERIES = 9
+PLAN_HISTORY_QUERIES = 8
 
 
 @pytest.mark.parametrize("files", [1, 12])
@@ -402,7 +402,7 @@ def test_the_duty_page_reads_in_a_fixed_number_of_queries_however_many_files_cam
 
 
 # The duty page's own queries and one for its evidence files' history (with their users).
-DUTY_PAGE_QUERIES = 9
+DUTY_PAGE_QUERIES = 8
 
 
 @pytest.mark.parametrize("saves", [1, 6])
@@ -423,7 +423,7 @@ def test_the_follow_up_page_reads_in_a_fixed_number_of_queries_however_long_its_
     assert text_of(response).count("Utfall ändrat") == saves
 
 
-FOLLOW_UP_PAGE_QUERIES = 14
+FOLLOW_UP_PAGE_QUERIES = 13
 
 
 @pytest.mark.parametrize("saves", [1, 15])
@@ -456,4 +456,4 @@ def test_the_referral_response_history_page_reads_in_a_fixed_number_of_queries(
 
 # Session and user, the response with its round and body, the access checks, the history's
 # rows with their users, and the levels the reader may see.
-RESPONSE_HISTORY_QUERIES = 7
+RESPONSE_HISTORY_QUERIES = 6

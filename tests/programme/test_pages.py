@@ -307,21 +307,21 @@ def test_language_switch_works_before_sign_in(client: Client):
 # Query counts: every page reads in a fixed number of queries, however many rows it shows.
 
 # Four queries of every signed-in request: the session and the user, and for the
-# navigation the user's global roles and memberships (programme.context_processors).
+# navigation the user's global roles (read with the grants) and memberships
+# (programme.context_processors).
 QUERIES_PER_REQUEST = 4
 PAGE_QUERIES = {
-    # the deadlines, the user's grants (the bodies administered, whether any body is
-    # read), the versions in force (a user without a role: each role's reads are pinned
-    # in test_start_page.py)
-    "start": QUERIES_PER_REQUEST + 3,
+    # the deadlines, the versions in force (a user without a role: each role's reads are
+    # pinned in test_start_page.py)
+    "start": QUERIES_PER_REQUEST + 2,
     # the versions, each joined to the version it supersedes
     "list": QUERIES_PER_REQUEST + 1,
     # the version and what it supersedes; later versions; goal areas; focus areas; their
     # goal areas; where their content went; where it came from
     "detail": QUERIES_PER_REQUEST + 7,
-    # the bodies; their predecessors; their successors; the user's grants (for the
-    # per-body links)
-    "body-list": QUERIES_PER_REQUEST + 4,
+    # the bodies; their predecessors; their successors (the per-body links follow the
+    # grants read with the roles)
+    "body-list": QUERIES_PER_REQUEST + 3,
 }
 
 

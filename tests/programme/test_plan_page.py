@@ -375,7 +375,7 @@ def test_a_goals_page_shows_its_description_and_focus_areas(cast: Cast, plan: Pl
 
 # As tests/programme/test_plan_views.py counts the plan page: its reads, the year
 # switch's years with a programme in force among them.
-PLAN_PAGE_QUERIES = 16
+PLAN_PAGE_QUERIES = 15
 
 
 def grow(plan: Plan, activities: int, indicators: int) -> None:
@@ -460,7 +460,7 @@ def test_a_records_page_reads_in_a_fixed_number_of_queries(
     url = reverse("programme:activity-detail", args=[krisovning.pk])
     client.get(url)
 
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         response = client.get(url)
 
     assert len(response.context["page"].reports) == reports

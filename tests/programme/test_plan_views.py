@@ -411,7 +411,7 @@ def test_a_reader_does_not_see_the_issue_of_a_confidential_goal(cast: Cast, plan
 # --- Queries -----------------------------------------------------------------------------
 
 # With the year switch's one query for the years with a programme version in force.
-PLAN_PAGE_QUERIES = 16
+PLAN_PAGE_QUERIES = 15
 
 
 def add_goals(cast: Cast, plan: Plan, count: int) -> None:

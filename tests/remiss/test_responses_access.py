@@ -144,7 +144,7 @@ def test_a_statement_history_hides_what_was_written_under_a_confidential_level(c
 # through the access module, the round, the response, the invitation, the sections, the
 # statements, the signatories, the history with its users and the names it refers to,
 # and for a body's member its grants, read once (SLK's rights come from its role).
-RESPONSE_PAGE_QUERIES = {"admin_a": 13, "reader_a": 13, "slk": 13}
+RESPONSE_PAGE_QUERIES = {"admin_a": 12, "reader_a": 12, "slk": 12}
 
 
 def _queries_of_page(client: Client, url: str) -> int:

@@ -123,7 +123,7 @@ def test_the_cached_board_shows_a_change_at_once(cast: Cast):
 
 # The session and user, the roles and memberships of the menu, the round, its sections,
 # the invitations with their bodies, the responses, and the user's own invitations.
-ROUND_PAGE_QUERIES = 10
+ROUND_PAGE_QUERIES = 9
 
 
 def test_the_round_page_with_its_board_reads_in_a_fixed_number_of_queries(
@@ -155,7 +155,7 @@ def test_the_board_does_not_grow_with_the_bodies_asked(cast: Cast, django_assert
 
 # The session and user, the roles and memberships of the menu, and the rounds; for SLK
 # also the versions a round may be opened for, for anyone else the user's grants.
-LIST_QUERIES = {"slk": 6, "reader_a": 6, "official": 6}
+LIST_QUERIES = {"slk": 6, "reader_a": 5, "official": 5}
 
 
 @pytest.mark.parametrize("persona", ["slk", "reader_a", "official"])

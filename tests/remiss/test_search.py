@@ -340,7 +340,7 @@ def test_the_headline_marks_the_stemmed_match(cast: Cast, referral_history: Hist
 # statements; for anyone but SLK, the user's grants (read once; the filters name the
 # bodies), whether the user has a role at all and the published compilations'
 # statements. A user with no body has no responses or statements of its own to read.
-PAGE_QUERIES = {"slk": 6, "admin_a": 9, "reader_a": 9, "official": 6}
+PAGE_QUERIES = {"slk": 6, "admin_a": 8, "reader_a": 8, "official": 5}
 
 
 @pytest.mark.parametrize("persona", sorted(PAGE_QUERIES))
