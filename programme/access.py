@@ -4,8 +4,9 @@ Members of a body get object permissions on that body (django-guardian, through 
 direct foreign-key models ``BodyUserObjectPermission`` and ``BodyGroupObjectPermission``),
 derived from their memberships. SLK reviewers read every body by their role, not by
 thousands of grants. A user's grants and global roles are read once per request
-(``grants_of``, one query); records that belong to a body are then filtered through their body, named by
-id, and their confidentiality level, in SQL, never checked row by row.
+(``grants_of``, one query); records that belong to a body are then filtered through
+their body, named by id, and their confidentiality level, in SQL, never checked row by
+row.
 
 A record the user may not see answers 404; a record the user may see but not change
 answers 403.
