@@ -173,8 +173,9 @@ def report(
         for checkout in checkouts:
             total = cpu_total(checkout.cpu.get(page.key))
             p95 = _load_figure("p95")(checkout.load.get(page.key))
+            judged = getattr(page, "judged", True)
             cells.append(
-                f"{_number(total, 1):>14}{_verdict(total, TARGET_CPU_MS):>8}"
-                f"{_number(p95, 0):>14}{_verdict(p95, TARGET_P95_MS):>8}"
+                f"{_number(total, 1):>14}{_verdict(total, TARGET_CPU_MS) if judged else '':>8}"
+                f"{_number(p95, 0):>14}{_verdict(p95, TARGET_P95_MS) if judged else '':>8}"
             )
         print(f"{page.label[:LABEL]:<{LABEL}}" + "".join(cells))
