@@ -54,14 +54,14 @@ def test_the_key_holds_every_value_each_table_reads_of_a_row(kind: str, template
     assert missing == set(), f"{template.name} reads {missing}, which its cache key leaves out"
 
 
-def _spy() -> Any:
-    """Counts the cache's answers: (hits, misses) of the row tables."""
+def _spy(prefix: str = "template.cache.plan-rows") -> Any:
+    """Counts the cache's answers for fragments under ``prefix``: hits and misses."""
     real_get = cache.get
     counts = {"hit": 0, "miss": 0}
 
     def get(key: str, default: Any = None, version: Any = None) -> Any:
         value = real_get(key, default, version)
-        if key.startswith("template.cache.plan-rows"):
+        if key.startswith(prefix):
             counts["hit" if value is not None else "miss"] += 1
         return value
 

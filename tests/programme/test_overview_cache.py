@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime
 import re
-from typing import Any
 from unittest import mock
 
 import pytest
@@ -18,6 +17,7 @@ from programme import judgement_charts
 from programme.models import Body, FollowUp, FollowUpState, Judgement
 from programme.templatetags.fragments import values_digest
 from tests.conftest import Cast
+from tests.programme.test_fragment_cache import _spy
 from tests.programme.test_overview import (  # noqa: F401 (fixtures)
     area,
     client_for,
@@ -38,24 +38,10 @@ def empty_cache() -> None:
     cache.clear()
 
 
-def _spy() -> Any:
-    """Counts the cache's answers for the overview's tables: hits and misses."""
-    real_get = cache.get
-    counts = {"hit": 0, "miss": 0}
-
-    def get(key: str, default: Any = None, version: Any = None) -> Any:
-        value = real_get(key, default, version)
-        if key.startswith("template.cache.overview-tables"):
-            counts["hit" if value is not None else "miss"] += 1
-        return value
-
-    return counts, mock.patch.object(cache, "get", side_effect=get)
-
-
 @pytest.mark.usefixtures("states")
 def test_the_second_view_is_served_from_the_cache_and_is_the_same(cast: Cast):
     client = client_for(cast, "slk")
-    counts, spying = _spy()
+    counts, spying = _spy("template.cache.overview-tables")
     with spying:
         first = client.get(overview_url()).content.decode()
         second = client.get(overview_url()).content.decode()
