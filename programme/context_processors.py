@@ -2,8 +2,8 @@
 
 The navigation and the account page both show the user's roles and memberships; they
 read them through ``roles_of``, which costs two queries per request (the global roles,
-read with the grants through ``programme.access``, and the memberships with their bodies) however many pages
-or templates ask.
+read with the grants through ``programme.access``, and the memberships with their
+bodies) however many pages or templates ask.
 """
 
 from __future__ import annotations
