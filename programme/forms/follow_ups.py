@@ -72,7 +72,9 @@ class VersionedForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         """Name each field for the error summary (``summary_labels``)."""
         super().__init__(*args, **kwargs)
-        self.summary_labels: dict[str, str] = {}
+        # Field name to (the row it is on, the field's label), written out only when the
+        # summary lists an error.
+        self.summary_labels: dict[str, tuple[str, Any]] = {}
 
     def summary_errors(self) -> list[tuple[str, str, str]]:
         """Every error as (field id, what it is about, message), for the error summary."""
@@ -83,7 +85,8 @@ class VersionedForm(forms.Form):
             bound = self[name]
             if bound.is_hidden:
                 continue
-            label = self.summary_labels.get(name, str(bound.label))
+            about = self.summary_labels.get(name)
+            label = f"{about[0]}: {about[1]}" if about else str(bound.label)
             listed.extend((bound.id_for_label, label, str(error)) for error in errors)
         hidden = [
             str(error)
@@ -127,6 +130,10 @@ class GoalFields:
 
 # The levels a follow-up's text may have, as the plan forms name them.
 LEVEL_CHOICES = [(value, capfirst(label)) for value, label in Confidentiality.choices]
+# The choices of each goal's and each activity's row (lazy texts: made once, translated
+# when shown).
+JUDGEMENT_CHOICES = _choices(Judgement)
+STATUS_CHOICES = _choices(ActivityStatus)
 LEVEL_HELP = _(
     "Open: may appear in general reports every official reads. Internal: the body's "
     "members and SLK. Confidential: the body's administrators and SLK reviewers only."
@@ -196,13 +203,13 @@ class FollowUpForm(VersionedForm):
         """Add a field, its initial value and its name in the error summary."""
         self.fields[name] = form_field
         self.initial[name] = initial
-        self.summary_labels[name] = f"{about}: {form_field.label}"
+        self.summary_labels[name] = (about, form_field.label)
 
     def _add_goal(self, section: GoalSection) -> None:
         row = section.judgement
         self._add(
             row_field("goal", row.goal_id, "judgement"),
-            forms.ChoiceField(label=_("The body's judgement"), choices=_choices(Judgement)),
+            forms.ChoiceField(label=_("The body's judgement"), choices=JUDGEMENT_CHOICES),
             row.judgement,
             row.title,
         )
@@ -215,7 +222,7 @@ class FollowUpForm(VersionedForm):
         for report in section.activities:
             self._add(
                 row_field("activity", report.activity_id, "status"),
-                forms.ChoiceField(label=_("Status"), choices=_choices(ActivityStatus)),
+                forms.ChoiceField(label=_("Status"), choices=STATUS_CHOICES),
                 report.status,
                 report.title,
             )
@@ -340,11 +347,11 @@ class SlkJudgementForm(VersionedForm):
                 choices=_choices(Judgement, blank=_("Not judged yet")),
             )
             self.initial[name] = row.slk_judgement
-            self.summary_labels[name] = f"{row.title}: {self.fields[name].label}"
+            self.summary_labels[name] = (row.title, self.fields[name].label)
             name = row_field("goal", row.goal_id, "slk_motivation")
             self.fields[name] = _text(_("SLK's motivation"), rows=4)
             self.initial[name] = row.slk_motivation
-            self.summary_labels[name] = f"{row.title}: {self.fields[name].label}"
+            self.summary_labels[name] = (row.title, self.fields[name].label)
 
     def rows(self) -> list[tuple[Any, forms.BoundField, forms.BoundField]]:
         """Each judgement with SLK's two fields, for the template."""

@@ -25,7 +25,8 @@ from django import forms, template
 from django.utils.functional import Promise
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language
+from django.utils.text import capfirst
+from django.utils.translation import get_language, gettext_lazy, pgettext_lazy
 
 from programme.rich_text import RichTextarea
 
@@ -47,6 +48,17 @@ KEPT_WIDGETS: frozenset[type[forms.Widget]] = frozenset(
         RichTextarea,
     }
 )
+# The classes of the lazy texts of gettext_lazy and pgettext_lazy, and of capfirst of
+# one (a model field's label in a form): their words depend only on their arguments and
+# the active language.
+_ANY = ""  # passed as a name, so makemessages has nothing to collect
+TRANSLATION_PROXIES: frozenset[type] = frozenset(
+    {
+        type(gettext_lazy(_ANY)),
+        type(pgettext_lazy(_ANY, _ANY)),
+        type(capfirst(gettext_lazy(_ANY))),
+    }
+)
 KEPT_FIELDS = 4096
 _written: OrderedDict[Hashable, SafeString] = OrderedDict()
 _written_lock = Lock()
@@ -64,7 +76,13 @@ def _frozen(value: Any) -> Hashable | None:
     if isinstance(value, dict):
         items = tuple((str(name), _frozen(item)) for name, item in value.items())
         return None if any(item is None for _name, item in items) else items
-    if isinstance(value, Promise):  # a lazy translation
+    if isinstance(value, Promise):
+        if type(value) in TRANSLATION_PROXIES:
+            # A lazy translation's words follow from its message (the language is in
+            # the key): no need to translate it to know whether the text is the same.
+            arguments = _frozen(value._args)  # type: ignore[attr-defined]
+            if arguments is not None and not value._kw:  # type: ignore[attr-defined]
+                return ("lazy", type(value).__qualname__, id(type(value)), arguments)
         return ("lazy", str(value))
     return None
 

@@ -13,7 +13,9 @@ from typing import Any
 import pytest
 from django import forms
 from django.utils import translation
-from django.utils.translation import gettext_lazy
+from django.utils.functional import lazy
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from programme.rich_text import RichTextarea
 from programme.templatetags import form_fields
@@ -96,6 +98,16 @@ CHANGES: dict[str, Callable[[forms.Form], None]] = {
     "required": lambda form: setattr(form.fields["count"], "required", True),
     "disabled": lambda form: setattr(form.fields["note"], "disabled", True),
     "choices": _set_choices,
+    "a lazy label": lambda form: setattr(form.fields["note"], "label", gettext_lazy("Status")),
+    "a lazy label of a context": lambda form: setattr(
+        form.fields["note"], "label", pgettext_lazy("title of a form", "Comment")
+    ),
+    "a lazy label with a capital": lambda form: setattr(
+        form.fields["note"], "label", capfirst(gettext_lazy("unit"))
+    ),
+    "a lazy choice": lambda form: setattr(
+        form.fields["kind"], "choices", [("a", "A"), ("b", gettext_lazy("Status"))]
+    ),
     "prefix": lambda form: setattr(form, "prefix", "andra"),
     "id format": lambda form: setattr(form, "auto_id", "f_%s"),
 }
@@ -117,6 +129,20 @@ def test_the_language_is_part_of_what_is_kept() -> None:
         english = form_fields.form_field(Varied()["note"])
     assert ">Kommentar<" in swedish
     assert ">Comment<" in english
+
+
+def test_a_lazy_text_of_another_kind_is_kept_by_its_words() -> None:
+    # A lazy text that is not a translation may say something else each time it is read:
+    # it is part of the key by what it says now, not by what it was made from.
+    said = ["Först"]
+    label = lazy(lambda: said[0], str)()
+    form = Varied()
+    form.fields["title"].label = label
+    first = form_fields.form_field(form["title"])
+    said[0] = "Sedan"
+    again = form_fields.form_field(form["title"])
+    assert ">Först<" in first
+    assert ">Sedan<" in again
 
 
 def test_a_filled_in_form_is_written_afresh_with_its_errors() -> None:
