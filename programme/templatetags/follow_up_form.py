@@ -34,7 +34,7 @@ def new_item_note() -> SafeString:
     )
 
 
-def _filled(translated: str, **values: object) -> SafeString:
+def _filled(translated: str, **values: str) -> SafeString:
     """A translated message with each value escaped into it (as blocktranslate does)."""
     escaped = {name: conditional_escape(value) for name, value in values.items()}
     return mark_safe(translated % escaped)
