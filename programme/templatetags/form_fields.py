@@ -64,25 +64,44 @@ _written: OrderedDict[Hashable, SafeString] = OrderedDict()
 _written_lock = Lock()
 
 
+# The kinds of value that are part of a key as they are (their exact types, the common
+# case; a subclass of one of them takes the longer way below).
+_PLAIN = (bool, int, float, str, Decimal, datetime.date, datetime.time)
+_PLAIN_TYPES = frozenset({*_PLAIN, type(None)})
+
+
 def _frozen(value: Any) -> Hashable | None:
     """``value`` as part of a key (texts by their words in the active language), or None."""
-    if value is None or isinstance(
-        value, bool | int | float | str | Decimal | datetime.date | datetime.time
-    ):
-        return (type(value).__name__, value)
+    kind = type(value)
+    if kind is str:
+        return (str, value)
+    if kind in _PLAIN_TYPES:
+        # By its text: values that are equal may be written differently (1.0 and 1.00,
+        # one moment in two time zones).
+        return (kind, str(value))
+    if kind is tuple or kind is list:
+        parts = []
+        for item in value:
+            part = _frozen(item)
+            if part is None:
+                return None
+            parts.append(part)
+        return (kind, tuple(parts))
+    if kind in TRANSLATION_PROXIES:
+        # A lazy translation's words follow from its message (the language is in the
+        # key): no need to translate it to know whether the text is the same.
+        arguments = _frozen(value._args)
+        if arguments is not None and not value._kw:
+            return (kind, arguments)
+        return ("lazy", str(value))
+    if isinstance(value, _PLAIN):  # datetime.datetime among them
+        return (kind, str(value))
     if isinstance(value, list | tuple):
-        parts = tuple(_frozen(item) for item in value)
-        return None if None in parts else parts
+        return _frozen(list(value))
     if isinstance(value, dict):
         items = tuple((str(name), _frozen(item)) for name, item in value.items())
         return None if any(item is None for _name, item in items) else items
-    if isinstance(value, Promise):
-        if type(value) in TRANSLATION_PROXIES:
-            # A lazy translation's words follow from its message (the language is in
-            # the key): no need to translate it to know whether the text is the same.
-            arguments = _frozen(value._args)  # type: ignore[attr-defined]
-            if arguments is not None and not value._kw:  # type: ignore[attr-defined]
-                return ("lazy", type(value).__qualname__, id(type(value)), arguments)
+    if isinstance(value, Promise):  # another lazy text: by what it says now
         return ("lazy", str(value))
     return None
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime
 import re
 from collections.abc import Callable, Iterator
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -129,6 +130,31 @@ def test_the_language_is_part_of_what_is_kept() -> None:
         english = form_fields.form_field(Varied()["note"])
     assert ">Kommentar<" in swedish
     assert ">Comment<" in english
+
+
+@pytest.mark.parametrize(
+    "first, second",
+    [
+        (Decimal("1.0"), Decimal("1.00")),
+        (0.0, -0.0),
+        (
+            datetime.datetime(2027, 5, 1, 12, tzinfo=datetime.UTC),
+            datetime.datetime(
+                2027, 5, 1, 14, tzinfo=datetime.timezone(datetime.timedelta(hours=2))
+            ),
+        ),
+    ],
+)
+def test_equal_values_written_differently_are_kept_apart(first: Any, second: Any) -> None:
+    class Typed(forms.Form):
+        value = forms.CharField(required=False)
+
+    assert first == second
+    one = form_fields.form_field(Typed(initial={"value": first})["value"])
+    other = form_fields.form_field(Typed(initial={"value": second})["value"])
+    assert one == form_fields.written_field(Typed(initial={"value": first})["value"])
+    assert other == form_fields.written_field(Typed(initial={"value": second})["value"])
+    assert one != other
 
 
 def test_a_lazy_text_of_another_kind_is_kept_by_its_words() -> None:
