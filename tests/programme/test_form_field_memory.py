@@ -101,7 +101,7 @@ CHANGES: dict[str, Callable[[forms.Form], None]] = {
     "choices": _set_choices,
     "a lazy label": lambda form: setattr(form.fields["note"], "label", gettext_lazy("Status")),
     "a lazy label of a context": lambda form: setattr(
-        form.fields["note"], "label", pgettext_lazy("title of a form", "Comment")
+        form.fields["note"], "label", pgettext_lazy("history", "changed")
     ),
     "a lazy label with a capital": lambda form: setattr(
         form.fields["note"], "label", capfirst(gettext_lazy("unit"))

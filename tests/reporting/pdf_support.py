@@ -50,6 +50,31 @@ def page_text(path: Path, page: int | None = None) -> str:
     return re.sub(r"\s+", " ", result.stdout)
 
 
+# The page box of every report (``reporting.pdf.PAGE_CSS``): A4 with margins of 24 mm at
+# the top, 20 mm at the sides and 22 mm at the bottom, in points.
+MM = 72 / 25.4
+CONTENT_RIGHT = 595.276 - 20 * MM
+CONTENT_TOP = 24 * MM
+CONTENT_BOTTOM = 841.89 - 22 * MM
+
+
+def words_past_the_margin(path: Path, tolerance: float = 3.0) -> list[tuple[int, str, float]]:
+    """Every word of the page's content (the stamped header and footer apart) whose right
+    edge lies more than ``tolerance`` points beyond the right margin: (page, word, edge)."""
+    result = subprocess.run(
+        ["pdftotext", "-bbox", str(path), "-"], check=True, capture_output=True, text=True
+    )
+    past = []
+    for number, page in enumerate(result.stdout.split("<page ")[1:], start=1):
+        for top, right, word in re.findall(
+            r'<word xMin="[\d.]+" yMin="([\d.]+)" xMax="([\d.]+)"[^>]*>([^<]*)<', page
+        ):
+            inside = CONTENT_TOP < float(top) < CONTENT_BOTTOM
+            if inside and float(right) > CONTENT_RIGHT + tolerance:
+                past.append((number, word, float(right)))
+    return past
+
+
 def words(path: Path, page: int) -> dict[str, tuple[float, float]]:
     """The first place (left, top, in points) each word is printed on ``page``."""
     result = subprocess.run(

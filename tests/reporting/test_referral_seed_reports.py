@@ -39,6 +39,7 @@ from tests.reporting.pdf_support import (
     mcid_texts,
     page_text,
     structure_elements,
+    words_past_the_margin,
 )
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("referral_history")]
@@ -94,6 +95,8 @@ def _render(run_id: int, path: Path) -> list[str]:
     texts = [page_text(path, page) for page in range(1, run.pages + 1)]
     for number, text in enumerate(texts, start=1):
         assert f"sida {number} av {run.pages}" in text, (path.name, number)
+    # The statements' tables keep within the margins (their set widths hold the padding).
+    assert words_past_the_margin(path) == [], path.name
     ua = pdfua.validate(str(path))
     assert [f"{f.rule_id}: {f.message}" for f in ua.findings] == [], path.name
     result = outloud.check(str(path))

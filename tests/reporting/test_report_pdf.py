@@ -33,6 +33,7 @@ from tests.reporting.pdf_support import (
     marked_text,
     page_text,
     structure_elements,
+    words_past_the_margin,
     xmp,
 )
 from tests.reporting.report_world import ReportWorld
@@ -109,6 +110,21 @@ def test_titles_names_and_swedish_letters_come_back(rendered):
         assert TITLES[report.kind] in first and BODY in first, report.path.name
         assert "Spånga-Tensta stadsdelsnämnd (åtta månader)" in first
         assert "Ökad trygghet i Järvas centrum, året runt" in report.text
+
+
+def test_an_activitys_period_is_written_in_swedish_words(rendered):
+    for report in each(rendered):
+        if "Trygghetsvandringar" not in report.text:
+            continue  # a variant whose readers may not see the activities
+        # The cell's lines are read between those of the cells beside it.
+        words = " ".join(report.text.split())
+        assert "1 februari 2025 – 30" in words and "november 2025" in words, report.path.name
+        assert "Feb 2025" not in words and "Nov 2025" not in words
+
+
+def test_every_table_keeps_within_the_right_margin(rendered):
+    for report in each(rendered):
+        assert words_past_the_margin(report.path) == [], report.path.name
 
 
 def test_pages_are_numbered_continuously_with_the_right_total_under_the_title(rendered):
