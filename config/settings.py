@@ -22,6 +22,7 @@ from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from config.code_version import code_version
 from config.environment import env_bool, env_list
 
 # Lets admin and queryset classes be subscripted at run time, as the type stubs declare them.
@@ -276,7 +277,13 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 CACHE_URL = os.environ.get("CACHE_URL", "")
 CACHES: dict[str, dict[str, object]] = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            # Shared by every process and kept across a deployment: each release of the
+            # code keeps its own entries (config.code_version).
+            "KEY_PREFIX": code_version(BASE_DIR),
+        }
         if CACHE_URL.startswith(("redis://", "rediss://", "unix://"))
         else {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",

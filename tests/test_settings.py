@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from config.code_version import code_version
 from config.settings import DEVELOPMENT_SECRET_KEY
 
 PRINT_SETTINGS = (
@@ -314,6 +315,46 @@ def test_the_fragment_cache_is_in_memory_unless_cache_url_names_redis(
     assert seen["BACKEND"] == backend
     if cache_url:
         assert seen["LOCATION"] == cache_url
+        # Each release keeps its own entries in the shared cache.
+        assert seen["KEY_PREFIX"] == code_version(Path(settings.BASE_DIR))
+
+
+def _source_tree(root: Path) -> Path:
+    for folder in ("config", "programme", "remiss", "reporting", "templates", "locale/sv"):
+        (root / folder).mkdir(parents=True)
+    (root / "programme" / "views.py").write_text("VIEW = 1\n")
+    (root / "templates" / "page.html").write_text("<p>{{ text }}</p>\n")
+    (root / "locale" / "sv" / "django.mo").write_bytes(b"\x00catalogue")
+    return root
+
+
+@pytest.mark.parametrize(
+    ("path", "content"),
+    [
+        ("programme/views.py", "VIEW = 2\n"),
+        ("templates/page.html", "<p class='x'>{{ text }}</p>\n"),
+        ("locale/sv/django.mo", "\x00other catalogue"),
+        ("remiss/templatetags/shown.py", "SHOWN = True\n"),
+    ],
+)
+def test_the_code_version_changes_with_the_code_templates_and_translations(
+    path: str, content: str, tmp_path: Path
+) -> None:
+    root = _source_tree(tmp_path)
+    before = code_version(root)
+    assert code_version(root) == before
+    (root / path).parent.mkdir(parents=True, exist_ok=True)
+    (root / path).write_text(content)
+    assert code_version(root) != before
+
+
+def test_the_code_version_ignores_what_does_not_shape_a_page(tmp_path: Path) -> None:
+    root = _source_tree(tmp_path)
+    before = code_version(root)
+    (root / "programme" / "migrations").mkdir()
+    (root / "programme" / "migrations" / "0001_initial.py").write_text("# a migration\n")
+    (root / "notes.txt").write_text("a note\n")
+    assert code_version(root) == before
 
 
 def test_a_cache_url_that_is_not_redis_refuses(tmp_path: Path) -> None:
