@@ -92,21 +92,22 @@ def snapshot_sections(user: AnyUser, follow_up: FollowUp) -> list[GoalSection]:
         if live:
             row.take_from(row.goal)
         sections[row.goal_id] = GoalSection(judgement=row)
+    # A row is shown in its goal's section, so its goal is the section's, read above.
     reports = access.restrict(
-        ActivityReport.objects.filter(follow_up=follow_up).select_related("activity__goal"),
-        user,
+        ActivityReport.objects.filter(follow_up=follow_up).select_related("activity"), user
     ).order_by()
-    for report in _live(reports, live, "activity"):
+    for report in reports:
         section = sections.get(report.activity.goal_id)
         if section is not None:
+            _take_live(report, report.activity, section, live)
             section.activities.append(report)
     outcomes = access.restrict(
-        IndicatorOutcome.objects.filter(follow_up=follow_up).select_related("indicator__goal"),
-        user,
+        IndicatorOutcome.objects.filter(follow_up=follow_up).select_related("indicator"), user
     ).order_by()
-    for outcome in _live(outcomes, live, "indicator"):
+    for outcome in outcomes:
         section = sections.get(outcome.indicator.goal_id)
         if section is not None:
+            _take_live(outcome, outcome.indicator, section, live)
             section.indicators.append(outcome)
     ordered = [
         sections[row.goal_id] for row in _by_position(s.judgement for s in sections.values())
@@ -117,13 +118,14 @@ def snapshot_sections(user: AnyUser, follow_up: FollowUp) -> list[GoalSection]:
     return ordered
 
 
-def _live(rows: Iterable[Any], live: bool, name: str) -> Iterable[Any]:
-    """The rows, each showing its record as it stands now when ``live`` (nothing saved)."""
-    for row in rows:
-        if live:
-            record = getattr(row, name)
-            row.take_from(record, record.goal.confidentiality)
-        yield row
+def _take_live(row: Any, record: Any, section: GoalSection, live: bool) -> None:
+    """Give the row's record its goal (the section's, read with the judgements) and, when
+    ``live`` (nothing saved), show the record as it stands now on the row, under the
+    stricter of its level and its goal's."""
+    goal = section.judgement.goal
+    record.goal = goal
+    if live:
+        row.take_from(record, goal.confidentiality)
 
 
 def draft_sections(user: AnyUser, follow_up: FollowUp) -> list[GoalSection]:
