@@ -26,6 +26,7 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
 from django.core.management import call_command
 from django.db import DEFAULT_DB_ALIAS, connection, transaction
 from django.test import TransactionTestCase, override_settings
@@ -99,6 +100,14 @@ def language_of_the_site() -> Iterator[None]:
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
+def empty_fragment_cache() -> None:
+    """Every test starts with no rendered fragment kept: the database is rolled back after
+    each test (on SQLite its ids are used again), and the fragments kept by one test's
+    records must not be served to the next test's."""
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

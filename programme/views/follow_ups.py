@@ -9,6 +9,7 @@ on the body's form; the body on SLK's review) answers 403.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import cast
@@ -18,6 +19,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -34,6 +36,7 @@ from programme.forms.follow_ups import (
 )
 from programme.locking import EditConflict
 from programme.models import Body, FollowUp, FollowUpState
+from programme.queries import follow_up_form
 from programme.queries import follow_up_review as review_queries
 from programme.queries import follow_up_summary as summary_queries
 from programme.queries import follow_ups as follow_up_queries
@@ -137,8 +140,11 @@ def follow_up_edit(request: HttpRequest, slug: str, year: int, period: str) -> H
             % {"state": follow_up.get_state_display()},
         )
         return HttpResponseRedirect(detail_url)
+    data = kept_form_data(request)
+    if data is None:
+        return _form_as_it_stands(request, user, body, year, follow_up)
     sections = follow_up_queries.draft_sections(user, follow_up)
-    form = FollowUpForm(kept_form_data(request), follow_up=follow_up, sections=sections)
+    form = FollowUpForm(data, follow_up=follow_up, sections=sections)
     changes = []
     if request.method == "POST" and form.is_valid():
         try:
@@ -171,6 +177,37 @@ def follow_up_edit(request: HttpRequest, slug: str, year: int, period: str) -> H
             "form": form,
             "goal_fields": form.goal_fields(),
             "changes": changes,
+            "states": FollowUpState,
+        },
+    )
+
+
+def _form_as_it_stands(
+    request: HttpRequest, user: access.AnyUser, body: Body, year: int, follow_up: FollowUp
+) -> HttpResponse:
+    """The form not yet filled in, written once for each state of what it shows.
+
+    Its fields are kept under ``form_key`` (``programme.queries.follow_up_form``); the
+    rows are read and the form is made only when the cache has not got them: the
+    template touches ``form`` and ``goal_fields`` only then.
+    """
+
+    @functools.cache
+    def made() -> FollowUpForm:
+        sections = follow_up_queries.draft_sections(user, follow_up)
+        return FollowUpForm(None, follow_up=follow_up, sections=sections)
+
+    return render(
+        request,
+        "programme/follow_ups/edit.html",
+        {
+            "body": body,
+            "year": year,
+            "follow_up": follow_up,
+            "form": SimpleLazyObject(made),
+            "goal_fields": SimpleLazyObject(lambda: made().goal_fields()),
+            "form_key": follow_up_form.form_key(user, body, year, follow_up),
+            "changes": [],
             "states": FollowUpState,
         },
     )

@@ -24,11 +24,6 @@ TEMPLATES = Path(settings.BASE_DIR) / "templates" / "programme" / "plans"
 SECRET = "Hemlig översyn"
 
 
-@pytest.fixture(autouse=True)
-def empty_cache() -> None:
-    cache.clear()
-
-
 CACHED_TABLES = [
     ("activities", TEMPLATES / "_activity_table.html"),
     ("indicators", TEMPLATES / "_indicator_table.html"),

@@ -11,7 +11,6 @@ from unittest import mock
 
 import pytest
 from django.conf import settings
-from django.core.cache import cache
 
 from programme import judgement_charts
 from programme.models import Body, FollowUp, FollowUpState, Judgement
@@ -31,11 +30,6 @@ from tests.programme.test_overview import (  # noqa: F401 (fixtures)
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def empty_cache() -> None:
-    cache.clear()
 
 
 @pytest.mark.usefixtures("states")

@@ -98,7 +98,6 @@ def test_the_cached_board_shows_a_change_at_once(cast: Cast):
     # again is served from the cache, and a body that answers changes the key.
     from django.core.cache import cache
 
-    cache.clear()
     referral = open_round(cast, bodies=[cast.body_a, cast.body_b])
     url = reverse("remiss:round-detail", kwargs={"pk": referral.pk})
     client = client_for(cast.slk)
