@@ -35,8 +35,8 @@ from programme.forms.follow_ups import (
     VersionedForm,
 )
 from programme.locking import EditConflict
-from programme.models import Body, FollowUp, FollowUpState
-from programme.queries import follow_up_form
+from programme.models import Body, FollowUp, FollowUpState, GoalJudgement
+from programme.queries import follow_up_keys
 from programme.queries import follow_up_review as review_queries
 from programme.queries import follow_up_summary as summary_queries
 from programme.queries import follow_ups as follow_up_queries
@@ -187,7 +187,7 @@ def _form_as_it_stands(
 ) -> HttpResponse:
     """The form not yet filled in, written once for each state of what it shows.
 
-    Its fields are kept under ``form_key`` (``programme.queries.follow_up_form``); the
+    Its fields are kept under ``form_key`` (``programme.queries.follow_up_keys``); the
     rows are read and the form is made only when the cache has not got them: the
     template touches ``form`` and ``goal_fields`` only then.
     """
@@ -206,7 +206,7 @@ def _form_as_it_stands(
             "follow_up": follow_up,
             "form": SimpleLazyObject(made),
             "goal_fields": SimpleLazyObject(lambda: made().goal_fields()),
-            "form_key": follow_up_form.form_key(user, body, year, follow_up),
+            "form_key": follow_up_keys.form_key(user, body, year, follow_up),
             "changes": [],
             "states": FollowUpState,
         },
@@ -362,23 +362,40 @@ def _render_review(
     return_form: ReturnForm | None = None,
     changes: object = (),
 ) -> HttpResponse:
-    """SLK's review page, with fresh forms where none was refused."""
+    """SLK's review page, with fresh forms where none was refused.
+
+    With SLK's judgements not filled in, the goals' part is kept written under
+    ``review_key`` (``programme.queries.follow_up_keys``): the rows are read and the form
+    is made only when the cache has not got it.
+    """
     user = _user(request)
-    judgements = review_queries.review_sections(user, follow_up)
+    body = follow_up.plan.body
+
+    @functools.cache
+    def judgements() -> list[GoalJudgement]:
+        return review_queries.review_sections(user, follow_up)
+
+    @functools.cache
+    def made() -> SlkJudgementForm:
+        return SlkJudgementForm(follow_up=follow_up, judgements=judgements())
+
+    key = None
     if judgement_form is None:
-        judgement_form = SlkJudgementForm(follow_up=follow_up, judgements=judgements)
+        key = follow_up_keys.review_key(user, body, follow_up.plan.year, follow_up)
     return render(
         request,
         "programme/follow_ups/review.html",
         {
-            "body": follow_up.plan.body,
+            "body": body,
             "year": follow_up.plan.year,
             "follow_up": follow_up,
             "is_reviewable": follow_up.state == FollowUpState.SUBMITTED,
-            "judgement_form": judgement_form,
+            "judgement_form": judgement_form or SimpleLazyObject(made),
+            "review_key": key,
             "return_form": return_form or ReturnForm(initial={"version": follow_up.version}),
             "approve_form": TransitionForm(initial={"version": follow_up.version}),
-            "disagreements": sum(1 for row in judgements if row.disagrees),
+            # Called by the template only when it writes the goals' part.
+            "disagreements": lambda: sum(1 for row in judgements() if row.disagrees),
             "history": follow_up_queries.follow_up_history(
                 follow_up, access.may_see_confidential(user, follow_up.plan.body)
             ),

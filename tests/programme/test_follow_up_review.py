@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -172,9 +173,14 @@ def test_the_review_page_reads_in_a_fixed_number_of_queries(
     submit(cast, world)
     client = slk_client(cast)
     client.get(review_url())
+    cache.clear()
 
-    with django_assert_num_queries(15):
+    # Written: the rows and the focus areas they kept read, and one query for the key.
+    with django_assert_num_queries(15 + 1):
         response = client.get(review_url())
+    # Kept: the key read, and nothing of the rows.
+    with django_assert_num_queries(11):
+        client.get(review_url())
 
     assert response.status_code == 200
     judgements = response.context["judgement_form"].judgements

@@ -1,7 +1,7 @@
-"""The follow-up form not yet filled in is kept written under ``form_key``
-(``programme.queries.follow_up_form``): read again it comes from the cache and is the
-same page; every change to what it shows is on the next page at once; the CSRF token is
-never kept; a filled-in form is always written afresh."""
+"""The follow-up form not yet filled in, and the goals' part of SLK's review, are kept
+written under keys of ``programme.queries.follow_up_keys``: read again they come from the
+cache and are the same page; every change to what they show is on the next page at once;
+the CSRF token is never kept; a filled-in form is always written afresh."""
 
 from __future__ import annotations
 
@@ -14,8 +14,20 @@ import pytest
 from django.conf import settings
 from django.core.cache import cache
 
-from programme.models import Activity, ActivityStatus, FollowUp, Goal, Indicator
-from programme.services import plan_records
+from programme.models import (
+    Activity,
+    ActivityStatus,
+    FocusArea,
+    FollowUp,
+    Goal,
+    GoalJudgement,
+    Indicator,
+    Judgement,
+    Programme,
+)
+from programme.services import follow_up_workflow as workflow
+from programme.services import follow_ups as follow_up_services
+from programme.services import maintenance, plan_records
 from tests.access.matrix_support import PlanWorld
 from tests.conftest import Cast
 from tests.programme.test_follow_up_views import (  # noqa: F401 (a fixture)
@@ -192,18 +204,20 @@ def test_the_language_is_part_of_the_key(
     assert len(_kept_entries()) == 2
 
 
-def test_the_key_is_read_in_one_query_of_the_plan(
+def test_the_key_is_read_in_one_query(
     cast: Cast,
     world: PlanWorld,  # noqa: F811
     django_assert_num_queries: Any,
 ) -> None:
-    from programme.queries.follow_up_form import plan_items_state
+    from programme.queries.follow_up_keys import records_state
 
     follow_up: FollowUp = fu_a()
-    plan_items_state(cast.admin_a, follow_up)  # the user's grants, read once a request
+    records_state(cast.admin_a, follow_up)  # the user's grants, read once a request
     with django_assert_num_queries(1):
-        state = plan_items_state(cast.admin_a, follow_up)
-    goals, activities, indicators = state
+        state = records_state(cast.admin_a, follow_up)
+    goals, activities, indicators, areas, programmes = state
+    assert areas[:2] == ("focus area", FocusArea.objects.count())
+    assert programmes[:2] == ("programme", Programme.objects.count())
     assert goals[:2] == ("goal", Goal.objects.filter(plan=world.plan_a).count())
     assert activities[:2] == (
         "activity",
@@ -214,4 +228,97 @@ def test_the_key_is_read_in_one_query_of_the_plan(
         Indicator.objects.filter(goal__plan=world.plan_a).count(),
     )
     # A reader of the body counts only what a reader may see.
-    assert plan_items_state(cast.reader_a, follow_up)[1][1] < activities[1]
+    assert records_state(cast.reader_a, follow_up)[1][1] < activities[1]
+
+
+# --- SLK's review -------------------------------------------------------------------------
+
+
+def _submitted(cast: Cast) -> FollowUp:
+    follow_up = fu_a()
+    follow_up_services.add_missing_rows(cast.admin_a, follow_up)
+    follow_up = fu_a()
+    return workflow.submit_follow_up(cast.admin_a, follow_up, follow_up.version)
+
+
+def test_the_review_read_again_comes_from_the_cache_and_is_the_same(
+    cast: Cast,
+    world: PlanWorld,  # noqa: F811
+) -> None:
+    _submitted(cast)
+    client = client_for(cast, "slk")
+    written = client.get(url("follow-up-review")).content.decode()
+
+    counts, spying = _spy("template.cache.follow-up-review")
+    with spying:
+        taken = client.get(url("follow-up-review")).content.decode()
+
+    assert counts == {"hit": 2, "miss": 0}  # the summary and the goals' part
+    assert _without_token(taken) == _without_token(written)
+    assert "Trygghetsvandringar" in taken
+
+
+def test_slks_judgements_saved_are_on_the_next_review_page(
+    cast: Cast,
+    world: PlanWorld,  # noqa: F811
+) -> None:
+    follow_up = _submitted(cast)
+    client = client_for(cast, "slk")
+    before = client.get(url("follow-up-review")).content.decode()
+    assert "judgement-summary" not in before
+
+    workflow.record_slk_judgements(
+        cast.slk,
+        follow_up,
+        {
+            row.goal_id: follow_up_services.JudgementInput(Judgement.NOT_MET, "Inte alls")
+            for row in GoalJudgement.objects.filter(follow_up=follow_up)
+        },
+        follow_up.version,
+    )
+    after = client.get(url("follow-up-review")).content.decode()
+
+    assert "judgement-summary" in after and "Inte alls" in after
+
+
+def test_a_focus_area_renamed_is_on_the_next_review_page(
+    cast: Cast,
+    world: PlanWorld,  # noqa: F811
+) -> None:
+    area = world.goal_a.focus_areas.get()
+    world.activity_a.focus_areas.add(area)  # kept by the activity's row at submission
+    _submitted(cast)
+    client = client_for(cast, "slk")
+    assert area.title[:20] in client.get(url("follow-up-review")).content.decode()
+
+    maintenance.update_focus_area(
+        cast.slk,
+        area,
+        area.version,
+        {"title": "Trygga offentliga miljöer"},
+        list(area.goal_areas.all()),
+    )
+
+    assert "Trygga offentliga miljöer" in client.get(url("follow-up-review")).content.decode()
+
+
+def test_a_refused_review_form_is_written_afresh(
+    cast: Cast,
+    world: PlanWorld,  # noqa: F811
+) -> None:
+    follow_up = _submitted(cast)
+    client = client_for(cast, "slk")
+    client.get(url("follow-up-review"))
+    kept_before = {key: cache.get(key) for key in cache._cache if "follow-up-review" in key}  # type: ignore[attr-defined]
+    goal = GoalJudgement.objects.filter(follow_up=follow_up).first()
+    assert goal is not None
+
+    refused = client.post(
+        url("follow-up-review"),
+        {"version": str(follow_up.version), f"goal-{goal.goal_id}-slk_judgement": "nonsense"},
+    ).content.decode()
+
+    assert "error-summary" in refused
+    kept_after = {key: cache.get(key) for key in cache._cache if "follow-up-review" in key}  # type: ignore[attr-defined]
+    assert kept_after == kept_before
+    assert "error-summary" not in client.get(url("follow-up-review")).content.decode()
