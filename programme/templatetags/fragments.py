@@ -104,16 +104,17 @@ def _value(row: Any, path: str) -> Any:
 
 def rows_digest(kind: str, rows: Iterable[Any], parts: Iterable[Any]) -> str:
     """A digest of the language, ``parts`` and every value of ``rows`` a table shows."""
-    digest = hashlib.blake2b(digest_size=20)
-    digest.update(f"{kind}\x1f{get_language()}\x1f{get_current_timezone_name()}".encode())
-    for part in parts:
-        digest.update(f"\x1f{part!r}".encode())
     fields = ROW_FIELDS[kind]
-    for row in rows:
-        digest.update(b"\x1e")
-        for path in fields:
-            digest.update(f"\x1f{_value(row, path)!r}".encode())
-    return digest.hexdigest()
+    described = repr(
+        (
+            kind,
+            get_language(),
+            get_current_timezone_name(),
+            tuple(parts),
+            [tuple(_value(row, path) for path in fields) for row in rows],
+        )
+    )
+    return hashlib.blake2b(described.encode(), digest_size=20).hexdigest()
 
 
 @register.simple_tag
