@@ -273,24 +273,33 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 # Rendered fragments (a plan's rows, a follow-up's submitted rows) are cached under a key
 # made of everything they show, so an entry is never stale and never reaches a viewer
 # whose rows differ. Each process keeps its own in memory by default; CACHE_URL
-# (redis://…) shares one Redis among every process and machine.
+# (redis://…) shares one Redis among every process and machine. The whole parts of a
+# page (SLK's overview, the follow-up form, SLK's review: up to about 150 kB each) are
+# kept apart in "pages", which holds fewer entries, so a process's memory stays bounded.
 CACHE_URL = os.environ.get("CACHE_URL", "")
-CACHES: dict[str, dict[str, object]] = {
-    "default": (
-        {
+SHARED_CACHE = CACHE_URL.startswith(("redis://", "rediss://", "unix://"))
+# Shared by every process and kept across a deployment: each release of the code keeps
+# its own entries (config.code_version).
+CACHE_KEY_PREFIX = code_version(BASE_DIR) if SHARED_CACHE else ""
+
+
+def _cache(location: str, max_entries: int) -> dict[str, object]:
+    if SHARED_CACHE:
+        return {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": CACHE_URL,
-            # Shared by every process and kept across a deployment: each release of the
-            # code keeps its own entries (config.code_version).
-            "KEY_PREFIX": code_version(BASE_DIR),
+            "KEY_PREFIX": CACHE_KEY_PREFIX,
         }
-        if CACHE_URL.startswith(("redis://", "rediss://", "unix://"))
-        else {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": "fragments",
-            "OPTIONS": {"MAX_ENTRIES": 5000},
-        }
-    )
+    return {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": location,
+        "OPTIONS": {"MAX_ENTRIES": max_entries},
+    }
+
+
+CACHES: dict[str, dict[str, object]] = {
+    "default": _cache("fragments", 5000),
+    "pages": _cache("pages", 200),
 }
 if CACHE_URL and not CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
     raise ImproperlyConfigured(f"CACHE_URL must be a redis:// address, not {CACHE_URL!r}.")

@@ -26,7 +26,7 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.contrib.contenttypes.models import ContentType
-from django.core.cache import cache
+from django.core.cache import caches
 from django.core.management import call_command
 from django.db import DEFAULT_DB_ALIAS, connection, transaction
 from django.test import TransactionTestCase, override_settings
@@ -107,7 +107,8 @@ def empty_fragment_cache() -> None:
     """Every test starts with no rendered fragment kept: the database is rolled back after
     each test (on SQLite its ids are used again), and the fragments kept by one test's
     records must not be served to the next test's."""
-    cache.clear()
+    for kept in caches.all():
+        kept.clear()
 
 
 @pytest.fixture(autouse=True)

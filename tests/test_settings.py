@@ -296,6 +296,10 @@ PRINT_CACHE = (
     "import json, django; django.setup(); from django.conf import settings as s; "
     "print(json.dumps(s.CACHES['default']))"
 )
+PRINT_PAGES_CACHE = (
+    "import json, django; django.setup(); from django.conf import settings as s; "
+    "print(json.dumps(s.CACHES['pages']))"
+)
 
 
 @pytest.mark.parametrize(
@@ -317,6 +321,14 @@ def test_the_fragment_cache_is_in_memory_unless_cache_url_names_redis(
         assert seen["LOCATION"] == cache_url
         # Each release keeps its own entries in the shared cache.
         assert seen["KEY_PREFIX"] == code_version(Path(settings.BASE_DIR))
+    # The whole parts of a page are kept apart: in memory, in fewer entries.
+    pages = read_settings({**env, "CACHE_URL": cache_url}, PRINT_PAGES_CACHE)
+    assert pages["BACKEND"] == backend
+    if cache_url:
+        assert (pages["LOCATION"], pages["KEY_PREFIX"]) == (cache_url, seen["KEY_PREFIX"])
+    else:
+        assert pages["LOCATION"] != seen["LOCATION"]
+        assert pages["OPTIONS"]["MAX_ENTRIES"] < seen["OPTIONS"]["MAX_ENTRIES"]
 
 
 def _source_tree(root: Path) -> Path:

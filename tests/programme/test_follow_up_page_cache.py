@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 
 from programme.models import (
     Activity,
@@ -42,6 +42,8 @@ from tests.programme.test_fragment_cache import _spy
 pytestmark = pytest.mark.django_db
 
 KEPT = "template.cache.follow-up-form"
+# The whole parts of a page are kept in the cache "pages" (config.settings).
+cache = caches["pages"]
 
 
 def _without_token(html: str) -> str:
@@ -60,7 +62,7 @@ def test_the_form_read_again_comes_from_the_cache_and_is_the_same(
     written = client.get(url("follow-up-edit")).content.decode()
     assert len(_kept_entries()) == 1
 
-    counts, spying = _spy(KEPT)
+    counts, spying = _spy(KEPT, using="pages")
     with spying:
         taken = client.get(url("follow-up-edit")).content.decode()
 
@@ -249,7 +251,7 @@ def test_the_review_read_again_comes_from_the_cache_and_is_the_same(
     client = client_for(cast, "slk")
     written = client.get(url("follow-up-review")).content.decode()
 
-    counts, spying = _spy("template.cache.follow-up-review")
+    counts, spying = _spy("template.cache.follow-up-review", using="pages")
     with spying:
         taken = client.get(url("follow-up-review")).content.decode()
 

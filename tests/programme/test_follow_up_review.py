@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import caches
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -173,7 +173,7 @@ def test_the_review_page_reads_in_a_fixed_number_of_queries(
     submit(cast, world)
     client = slk_client(cast)
     client.get(review_url())
-    cache.clear()
+    caches["pages"].clear()
 
     # Written: the rows and the focus areas they kept read, and one query for the key.
     with django_assert_num_queries(15 + 1):

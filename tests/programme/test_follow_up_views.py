@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 from django.contrib.sessions.models import Session
-from django.core.cache import cache
+from django.core.cache import caches
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -671,7 +671,7 @@ def test_a_form_with_a_row_for_every_item_reads_in_a_fixed_number_of_queries(
     follow_up_services.add_missing_rows(cast.admin_a, world.follow_up_a)
     client = client_for(cast, "admin_a")
     client.get(url("follow-up-edit"))  # warms Django's content-type cache
-    cache.clear()
+    caches["pages"].clear()
 
     # Written: the rows read and the form made, and one query for the form's key.
     with django_assert_num_queries(10 + 1):
@@ -694,7 +694,7 @@ def test_the_form_reads_in_a_fixed_number_of_queries(
     grow_plan(world, goals)
     client = client_for(cast, "admin_a")
     client.get(url("follow-up-edit"))  # warms Django's content-type cache
-    cache.clear()
+    caches["pages"].clear()
     before = snapshot(fu_a())
 
     # One query finds the items without a row; one more reads each kind of them; one
@@ -720,7 +720,7 @@ def test_the_review_page_reads_in_a_fixed_number_of_queries(
     started_and_judged(cast, world)
     client = client_for(cast, "slk")
     client.get(url("follow-up-review"))
-    cache.clear()
+    caches["pages"].clear()
 
     # The judgements with the submitted rows and the focus areas they kept, and the key.
     with django_assert_num_queries(14 + 1):

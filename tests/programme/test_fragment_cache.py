@@ -11,7 +11,7 @@ from unittest import mock
 
 import pytest
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.test import Client
 
 from programme.models import Activity, Confidentiality
@@ -49,9 +49,10 @@ def test_the_key_holds_every_value_each_table_reads_of_a_row(kind: str, template
     assert missing == set(), f"{template.name} reads {missing}, which its cache key leaves out"
 
 
-def _spy(prefix: str = "template.cache.plan-rows") -> Any:
+def _spy(prefix: str = "template.cache.plan-rows", using: str = "default") -> Any:
     """Counts the cache's answers for fragments under ``prefix``: hits and misses."""
-    real_get = cache.get
+    spied = caches[using]
+    real_get = spied.get
     counts = {"hit": 0, "miss": 0}
 
     def get(key: str, default: Any = None, version: Any = None) -> Any:
@@ -60,7 +61,7 @@ def _spy(prefix: str = "template.cache.plan-rows") -> Any:
             counts["hit" if value is not None else "miss"] += 1
         return value
 
-    return counts, mock.patch.object(cache, "get", side_effect=get)
+    return counts, mock.patch.object(spied, "get", side_effect=get)
 
 
 @pytest.mark.usefixtures("plan")

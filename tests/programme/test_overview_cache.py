@@ -35,7 +35,7 @@ pytestmark = pytest.mark.django_db
 @pytest.mark.usefixtures("states")
 def test_the_second_view_is_served_from_the_cache_and_is_the_same(cast: Cast):
     client = client_for(cast, "slk")
-    counts, spying = _spy("template.cache.overview-tables")
+    counts, spying = _spy("template.cache.overview-tables", using="pages")
     with spying:
         first = client.get(overview_url()).content.decode()
         second = client.get(overview_url()).content.decode()
