@@ -328,7 +328,9 @@ def test_the_fragment_cache_is_in_memory_unless_cache_url_names_redis(
         assert (pages["LOCATION"], pages["KEY_PREFIX"]) == (cache_url, seen["KEY_PREFIX"])
     else:
         assert pages["LOCATION"] != seen["LOCATION"]
-        assert pages["OPTIONS"]["MAX_ENTRIES"] < seen["OPTIONS"]["MAX_ENTRIES"]
+        pages_options, default_options = pages["OPTIONS"], seen["OPTIONS"]
+        assert isinstance(pages_options, dict) and isinstance(default_options, dict)
+        assert pages_options["MAX_ENTRIES"] < default_options["MAX_ENTRIES"]
 
 
 def _source_tree(root: Path) -> Path:
