@@ -167,18 +167,8 @@ def follow_up_edit(request: HttpRequest, slug: str, year: int, period: str) -> H
         else:
             messages.success(request, _("The follow-up was saved."))
             return HttpResponseRedirect(detail_url)
-    return render(
-        request,
-        "programme/follow_ups/edit.html",
-        {
-            "body": body,
-            "year": year,
-            "follow_up": follow_up,
-            "form": form,
-            "goal_fields": form.goal_fields(),
-            "changes": changes,
-            "states": FollowUpState,
-        },
+    return _edit_page(
+        request, body, year, follow_up, form=form, goal_fields=form.goal_fields(), changes=changes
     )
 
 
@@ -197,19 +187,26 @@ def _form_as_it_stands(
         sections = follow_up_queries.draft_sections(user, follow_up)
         return FollowUpForm(None, follow_up=follow_up, sections=sections)
 
+    return _edit_page(
+        request,
+        body,
+        year,
+        follow_up,
+        form=SimpleLazyObject(made),
+        goal_fields=SimpleLazyObject(lambda: made().goal_fields()),
+        form_key=follow_up_keys.form_key(user, body, year, follow_up),
+    )
+
+
+def _edit_page(
+    request: HttpRequest, body: Body, year: int, follow_up: FollowUp, **parts: object
+) -> HttpResponse:
+    """The form page; ``parts``: the form, its goal_fields, and changes or form_key."""
+    context = {"body": body, "year": year, "follow_up": follow_up, "states": FollowUpState}
     return render(
         request,
         "programme/follow_ups/edit.html",
-        {
-            "body": body,
-            "year": year,
-            "follow_up": follow_up,
-            "form": SimpleLazyObject(made),
-            "goal_fields": SimpleLazyObject(lambda: made().goal_fields()),
-            "form_key": follow_up_keys.form_key(user, body, year, follow_up),
-            "changes": [],
-            "states": FollowUpState,
-        },
+        context | {"changes": (), "form_key": None} | parts,
     )
 
 
