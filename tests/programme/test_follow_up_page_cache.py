@@ -37,6 +37,7 @@ from tests.programme.test_follow_up_views import (  # noqa: F401 (a fixture)
     url,
     world,
 )
+from tests.programme.test_form_field_memory import _without_token
 from tests.programme.test_fragment_cache import _spy
 
 pytestmark = pytest.mark.django_db
@@ -46,12 +47,8 @@ KEPT = "template.cache.follow-up-form"
 cache = caches["pages"]
 
 
-def _without_token(html: str) -> str:
-    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", html)
-
-
-def _kept_entries() -> list[str]:
-    return [key for key in cache._cache if KEPT in key]  # type: ignore[attr-defined]
+def _kept_entries(prefix: str = KEPT) -> list[str]:
+    return [key for key in cache._cache if prefix in key]  # type: ignore[attr-defined]
 
 
 def test_the_form_read_again_comes_from_the_cache_and_is_the_same(
@@ -311,7 +308,7 @@ def test_a_refused_review_form_is_written_afresh(
     follow_up = _submitted(cast)
     client = client_for(cast, "slk")
     client.get(url("follow-up-review"))
-    kept_before = {key: cache.get(key) for key in cache._cache if "follow-up-review" in key}  # type: ignore[attr-defined]
+    kept_before = {key: cache.get(key) for key in _kept_entries("follow-up-review")}
     goal = GoalJudgement.objects.filter(follow_up=follow_up).first()
     assert goal is not None
 
@@ -321,6 +318,6 @@ def test_a_refused_review_form_is_written_afresh(
     ).content.decode()
 
     assert "error-summary" in refused
-    kept_after = {key: cache.get(key) for key in cache._cache if "follow-up-review" in key}  # type: ignore[attr-defined]
+    kept_after = {key: cache.get(key) for key in _kept_entries("follow-up-review")}
     assert kept_after == kept_before
     assert "error-summary" not in client.get(url("follow-up-review")).content.decode()
