@@ -1,0 +1,1 @@
+"""Reading an existing tjänsteutlåtande (text, Word or PDF) into what a draft response needs."""
