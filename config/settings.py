@@ -267,6 +267,10 @@ MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "media/"
 # Evidence files may be up to 20 MB; a larger upload is refused with a message.
 EVIDENCE_MAX_BYTES = 20 * 1024 * 1024
+# Documents imported into a response: the largest taken, and the largest read at once in
+# the web request (larger ones are read by the worker while the page shows progress).
+IMPORT_MAX_BYTES = 10 * 1024 * 1024
+IMPORT_INLINE_BYTES = 256 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 

@@ -32,3 +32,13 @@ def send_referral_reminders(on: str | None = None) -> dict[str, int]:
         # Retrying is safe: what went out is recorded and is not sent again.
         raise ReminderDeliveryError(f"{len(run.failed)} reminder(s) could not be sent")
     return {"sent": len(run.sent), "failed": 0}
+
+
+@shared_task(name="remiss.tasks.read_response_import", acks_late=True)
+def read_response_import(import_id: int) -> str:
+    """Read a document queued for import into a response (``remiss.services.imports``)."""
+    from remiss.services.imports import read_import
+
+    state = read_import(import_id)
+    logger.info("Import %d: %s.", import_id, state)
+    return state

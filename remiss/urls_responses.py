@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.urls import URLPattern, path
 
+from remiss.views import imports as import_views
 from remiss.views import responses as views
 
 RESPONSE = "remisser/<int:referral>/svar/<slug:slug>/"
@@ -17,6 +18,13 @@ urlpatterns: list[URLPattern] = [
     path(f"{RESPONSE}lamna-in/", views.response_submit, name="response-submit"),
     path(f"{RESPONSE}ateroppna/", views.response_reopen, name="response-reopen"),
     path(f"{RESPONSE}historik/", views.response_history, name="response-history"),
+    path(f"{RESPONSE}importera/", import_views.import_start, name="response-import"),
+    path("remisser/importer/<int:pk>/", import_views.import_review, name="import-review"),
+    path(
+        "remisser/importer/<int:pk>/forkasta/",
+        import_views.import_discard,
+        name="import-discard",
+    ),
     path(f"{RESPONSE}stallningstaganden/ny/", views.statement_create, name="statement-create"),
     path(
         "remisser/stallningstaganden/<int:pk>/redigera/",

@@ -191,10 +191,14 @@ class EvidenceSizeLimit(FileUploadHandler):
     view says the file was too large.
     """
 
+    # The setting that holds the limit, and the request attribute that says it was passed.
+    limit_setting = "EVIDENCE_MAX_BYTES"
+    flag = "evidence_too_large"
+
     def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes:
         """Pass the chunk on, or stop the upload once the file is over the limit."""
-        if start + len(raw_data) > settings.EVIDENCE_MAX_BYTES:
-            setattr(self.request, TOO_LARGE, True)
+        if start + len(raw_data) > int(getattr(settings, self.limit_setting)):
+            setattr(self.request, self.flag, True)
             raise StopUpload(connection_reset=False)
         return raw_data
 
@@ -203,7 +207,7 @@ class EvidenceSizeLimit(FileUploadHandler):
         return None
 
 
-TOO_LARGE = "evidence_too_large"
+TOO_LARGE = EvidenceSizeLimit.flag
 
 
 @csrf_exempt

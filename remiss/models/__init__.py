@@ -9,6 +9,7 @@ from remiss.models.compilation import (
     DispositionOutcome,
     PublishedStatement,
 )
+from remiss.models.imports import ImportKind, ImportState, ResponseImport
 from remiss.models.referrals import (
     Invitation,
     Referral,
@@ -31,6 +32,8 @@ __all__ = [
     "CompilationPublication",
     "Disposition",
     "DispositionOutcome",
+    "ImportKind",
+    "ImportState",
     "Invitation",
     "PublishedStatement",
     "Referral",
@@ -39,6 +42,7 @@ __all__ = [
     "ReferralSection",
     "ReferralState",
     "Response",
+    "ResponseImport",
     "ResponseState",
     "Signatory",
     "Stance",

@@ -149,4 +149,6 @@ def read_document(
 
 def to_data(reading: Reading) -> dict[str, Any]:
     """The reading as plain data (JSON), to keep with the import."""
-    return asdict(reading)
+    data = asdict(reading)
+    data["facts"]["used_lines"] = sorted(reading.facts.used_lines)
+    return data

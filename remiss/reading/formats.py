@@ -205,33 +205,50 @@ def _page_lines(page: Any) -> list[tuple[float, float, str]]:
     return lines
 
 
+def _pdf_reader(data: bytes) -> Any:
+    """The PDF opened for reading, after the checks for passwords, scripts and size."""
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(data))
+    if reader.is_encrypted and not reader.decrypt(""):
+        raise Refused(
+            _("The PDF is password-protected. Remove the password and try again."),
+            "encrypted",
+        )
+    root = reader.root_object
+    names = root.get("/Names")
+    opens = root.get("/OpenAction")
+    if (opens is not None and "/JS" in str(opens.get_object())) or (
+        names is not None and "/JavaScript" in str(names.get_object())
+    ):
+        raise Refused(_("The PDF contains scripts and is not read."), "script")
+    if len(reader.pages) > int(getattr(settings, "IMPORT_MAX_PAGES", 300)):
+        raise too_large()
+    return reader
+
+
+def _reading_pdf(action: Callable[[], Any]) -> Any:
+    """Run ``action`` on a PDF, a damaged file refused as such."""
+    from pypdf.errors import PdfReadError
+
+    try:
+        return action()
+    except Refused:
+        raise
+    except (PdfReadError, KeyError, ValueError, TypeError, OSError, AttributeError):
+        raise _damaged() from None
+
+
 def pdf_lines(data: bytes, progress: Callable[[int, int], None] | None = None) -> list[str]:
     """The printed lines of a PDF, an empty line where a gap stands between paragraphs.
 
     Page numbers of running footers are left out; a page break is marked "(n)" as the
     layout rules expect.
     """
-    from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
 
-    try:
-        reader = PdfReader(io.BytesIO(data))
-        if reader.is_encrypted and not reader.decrypt(""):
-            raise Refused(
-                _("The PDF is password-protected. Remove the password and try again."),
-                "encrypted",
-            )
-        root = reader.root_object
-        names = root.get("/Names")
-        opens = root.get("/OpenAction")
-        if (opens is not None and "/JS" in str(opens.get_object())) or (
-            names is not None and "/JavaScript" in str(names.get_object())
-        ):
-            raise Refused(_("The PDF contains scripts and is not read."), "script")
-        pages = reader.pages
+    def read() -> list[str]:
+        pages = _pdf_reader(data).pages
         count = len(pages)
-        if count > int(getattr(settings, "IMPORT_MAX_PAGES", 300)):
-            raise too_large()
         result: list[str] = []
         for index, page in enumerate(pages, start=1):
             rows = [row for row in _page_lines(page) if not PAGE_FOOTER.match(row[2])]
@@ -245,11 +262,17 @@ def pdf_lines(data: bytes, progress: Callable[[int, int], None] | None = None) -
                 result.append(text)
             if progress is not None:
                 progress(index, count)
-    except Refused:
-        raise
-    except (PdfReadError, KeyError, ValueError, TypeError, OSError):
-        raise _damaged() from None
-    return result
+        return result
+
+    return list(_reading_pdf(read))
+
+
+def check_document(kind: str, data: bytes) -> None:
+    """The checks that need no reading of the text: quick enough for a web request."""
+    if kind == DOCX:
+        _check_zip(data)
+    elif kind == PDF:
+        _reading_pdf(lambda: _pdf_reader(data))
 
 
 def check_text(lines: list[str]) -> None:

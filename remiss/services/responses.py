@@ -159,6 +159,11 @@ def _prepare(response: Response, values: Mapping[str, Any], names: Iterable[str]
     response.full_clean(exclude=["body", "referral", "submitted_by"])
 
 
+def prepare_response(response: Response, values: Mapping[str, Any], names: Iterable[str]) -> None:
+    """Check ``values`` for ``names`` and set them on the locked ``response`` (not saved)."""
+    _prepare(response, values, names)
+
+
 @transaction.atomic
 def save_response(
     user: AnyUser, response: Response, seen_version: SeenVersion, values: Mapping[str, Any]

@@ -18,15 +18,18 @@ from django.urls import reverse
 
 from programme.models import Confidentiality, Programme
 from remiss.models import (
+    ImportState,
     Invitation,
     Referral,
     ReferralSection,
     Response,
+    ResponseImport,
     ResponseState,
     Signatory,
     Stance,
     Statement,
 )
+from remiss.reading.document import read_document, to_data
 from tests.access.matrix_support import (
     CHANGES_A,
     CHANGES_A_CONFIDENTIAL,
@@ -114,6 +117,20 @@ def statement_url(name: str, confidential: bool = False) -> Callable[[World], st
         made = make_responses(world)
         statement = made.confidential_statement if confidential else made.statement
         return reverse(f"remiss:{name}", kwargs={"pk": statement.pk})
+
+    return build
+
+
+def import_url(name: str, level: str = Confidentiality.INTERNAL) -> Callable[[World], str]:
+    """The address of a page of a document read into body A's response, ready for review."""
+
+    def build(world: World) -> str:
+        made = make_responses(world, level)
+        reading = to_data(read_document(["Sammanfattning", "Förvaltningen tillstyrker."]))
+        item = ResponseImport.objects.create(
+            response=made.response, kind="text", state=ImportState.READY, reading=reading
+        )
+        return reverse(f"remiss:{name}", kwargs={"pk": item.pk})
 
     return build
 
@@ -215,6 +232,41 @@ def rows() -> list[Row]:
                 statement_url(name, confidential=True),
                 answers(404, **CHANGES_A_CONFIDENTIAL),
                 answers(404, **CHANGES_A_CONFIDENTIAL),
+            )
+        )
+    # Imports are the administrators' working material: readers and SLK are refused.
+    for suffix, level, changes in (
+        ("", Confidentiality.INTERNAL, CHANGES_A),
+        (" (confidential)", Confidentiality.CONFIDENTIAL, CHANGES_A_CONFIDENTIAL),
+    ):
+        result.append(
+            Row(
+                f"remiss:response-import{suffix}",
+                "remiss:response-import",
+                response_url("response-import", level),
+                answers(404, **changes),
+                # Neither a file nor text: the form is shown again with its error.
+                answers(404, **changes),
+            )
+        )
+        result.append(
+            Row(
+                f"remiss:import-review{suffix}",
+                "remiss:import-review",
+                import_url("import-review", level),
+                answers(404, **changes),
+                # Without the version the review is shown again with its error.
+                answers(404, **changes),
+            )
+        )
+        result.append(
+            Row(
+                f"remiss:import-discard{suffix}",
+                "remiss:import-discard",
+                import_url("import-discard", level),
+                answers(405),
+                answers(404, **{**changes, "admin_a": 302}),
+                last="admin_a",
             )
         )
     result.append(
