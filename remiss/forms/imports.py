@@ -17,6 +17,7 @@ from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from programme.forms import seen_version_field
 from programme.forms.duties import DateInput
@@ -113,6 +114,10 @@ class ImportReviewForm(forms.Form):
                 label=_("Use"), required=False, initial=bool(value)
             )
             self.fields[name] = _field_for(Response._meta.get_field(name), name)
+            # The fieldset around it names the field; the box says what is saved.
+            self.fields[name].label = (
+                _("Text to save") if name in RESPONSE_SECTIONS else _("Value to save")
+            )
             self.fields[name].initial = (
                 datetime.date.fromisoformat(value) if (value and name in DATE_FIELDS) else value
             )
@@ -126,7 +131,10 @@ class ImportReviewForm(forms.Form):
                 label=_("Name"), max_length=200, required=False, initial=signature["name"]
             )
             self.fields[f"signatory_{index}_title"] = forms.CharField(
-                label=_("Title"), max_length=200, required=False, initial=signature["title"]
+                label=pgettext_lazy("a person's", "Title"),
+                max_length=200,
+                required=False,
+                initial=signature["title"],
             )
         choices = [("", "---------")] + [(str(s.pk), s.heading) for s in sections]
         stances = [("", _("No stance found: choose one"))] + [

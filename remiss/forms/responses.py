@@ -14,6 +14,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from programme.forms import SeenVersionForm, seen_version_field
 from programme.forms.duties import DateInput
@@ -91,7 +92,9 @@ class SignatoryForm(forms.Form):
 
     signatory = forms.IntegerField(required=False, widget=forms.HiddenInput)
     name = forms.CharField(label=_("Name"), max_length=200, required=False)
-    title = forms.CharField(label=_("Title"), max_length=200, required=False)
+    title = forms.CharField(
+        label=pgettext_lazy("a person's", "Title"), max_length=200, required=False
+    )
 
 
 class BaseSignatoryFormSet(forms.BaseFormSet[SignatoryForm]):
