@@ -15,6 +15,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from programme.models import private_storage
 from remiss.models.responses import Response
 
 
@@ -57,7 +58,9 @@ class ResponseImport(models.Model):
     kind = models.CharField(_("kind of document"), max_length=8, choices=ImportKind.choices)
     original_name = models.CharField(_("file name"), max_length=255, blank=True)
     size = models.PositiveBigIntegerField(_("size in bytes"), default=0)
-    file = models.FileField(_("file"), upload_to=import_upload_path, blank=True)
+    file = models.FileField(
+        _("file"), upload_to=import_upload_path, storage=private_storage, blank=True
+    )
     language = models.CharField(_("language"), max_length=8, default="sv")
     state = models.CharField(
         _("state"), max_length=16, choices=ImportState.choices, default=ImportState.QUEUED

@@ -10,6 +10,7 @@ anything the response already has and is refused if the response changed meanwhi
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -36,6 +37,8 @@ from remiss.reading.formats import Refused, check_document, document_lines, kind
 from remiss.reading.statements import Target
 from remiss.services import responses_parts as parts
 from remiss.services.responses import check_editable, lock_for_change, prepare_response
+
+logger = logging.getLogger(__name__)
 
 # The response's own facts an import may fill in, in the order the review shows them.
 FACT_FIELDS = (
@@ -163,8 +166,6 @@ def read_import(import_id: int) -> str:
             return item.state if item is not None else "gone"
         item.state = ImportState.READING
         item.save(update_fields=["state"])
-    with item.file.open("rb") as stored:
-        data = stored.read()
     seen = {"percent": 0}
 
     def progress(done: int, total: int) -> None:
@@ -175,13 +176,23 @@ def read_import(import_id: int) -> str:
 
     with translation.override(item.language):
         try:
+            with item.file.open("rb") as stored:
+                data = stored.read()
             _kind, reading = _read(data, item.response, progress)
         except Refused as error:
             updates: dict[str, Any] = {"state": ImportState.FAILED, "error": str(error.message)}
+        except Exception:
+            # Whatever went wrong, the page must not wait for ever: say so, keep the trace.
+            logger.exception("Import %d could not be read.", import_id)
+            updates = {
+                "state": ImportState.FAILED,
+                "error": _("The server could not read the document. Try again, or paste its text."),
+            }
         else:
             updates = {"state": ImportState.READY, "progress": 100, "reading": reading}
     ResponseImport.objects.filter(pk=import_id, state=ImportState.READING).update(**updates)
-    item.file.delete(save=False)
+    if item.file:
+        item.file.delete(save=False)
     ResponseImport.objects.filter(pk=import_id).update(file="")
     return str(updates["state"])
 

@@ -1,10 +1,13 @@
 """Importing a Word file into a draft response in a real browser, keyboard only.
 
 Body A's administrator opens the draft response, imports seed 001 (Järva's
-tjänsteutlåtande) as a .docx, corrects the summary and one proposed statement (its
-stance and its text), drops another, and saves. The response then shows exactly that:
-the corrected summary, the statements kept with the corrected one among them and the
-dropped one missing, and the facts found. axe-core checks every import page.
+tjänsteutlåtande) as a .docx, which is larger than what the web request reads itself:
+one of the real workers (Redis, ``tests/reporting/worker_support.py``) reads it while
+the page follows its progress. The administrator then corrects the summary and one
+proposed statement (its stance and its text), drops another, and saves. The response
+then shows exactly that: the corrected summary, the statements kept with the corrected
+one among them and the dropped one missing, and the facts found. axe-core checks every
+import page.
 """
 
 from __future__ import annotations
@@ -14,10 +17,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.core.files.storage import FileSystemStorage
 from django.urls import reverse
 from playwright.sync_api import Browser, Page, expect
 
 from remiss.models import Response, ResponseImport, Stance
+from remiss.services import imports as imports_service
 from remiss.services import responses as services
 from tests.browser.test_browser import WIDE, browser, check_page  # noqa: F401 (a fixture)
 from tests.browser.test_browser_review import press, sign_in
@@ -27,6 +32,8 @@ from tests.browser.test_reports_browser import follow
 from tests.conftest import Cast
 from tests.remiss.seed_documents import seed_lines, word_file
 from tests.remiss.test_imports import SEED, make_round
+from tests.reporting.test_worker import report_workers  # noqa: F401 (a fixture)
+from tests.reporting.worker_support import ReportWorkers
 
 pytestmark = [pytest.mark.browser, pytest.mark.postgres]
 
@@ -35,8 +42,26 @@ CORRECTED = "Förvaltningen välkomnar skrivningen om chefernas särskilda ansva
 
 
 @pytest.fixture
-def draft(live_server: Any, cast: Cast) -> tuple[str, Response]:
-    """The live server and body A's draft response to an open round; made before Playwright."""
+def draft(
+    live_server: Any,
+    cast: Cast,
+    report_workers: ReportWorkers,  # noqa: F811 (the fixture of test_worker.py)
+    monkeypatch: pytest.MonkeyPatch,
+    settings: Any,
+) -> tuple[str, Response]:
+    """The live server and body A's draft response to an open round, whose imports above
+    1 kB go to the workers through the folder both sides share; made before Playwright."""
+    monkeypatch.setattr(
+        ResponseImport._meta.get_field("file"),
+        "storage",
+        FileSystemStorage(location=report_workers.private_dir),
+    )
+    monkeypatch.setattr(
+        imports_service,
+        "_enqueue",
+        lambda pk: report_workers.send_task("remiss.tasks.read_response_import", pk),
+    )
+    settings.IMPORT_INLINE_BYTES = 1024
     response = services.start_response(cast.admin_a, make_round(cast), cast.body_a)
     return str(live_server.url), response
 
@@ -88,6 +113,13 @@ def test_an_administrator_imports_a_word_file_corrects_drops_and_saves(
     # The system's file dialog is no part of the page: the file is set as if picked there.
     upload.set_input_files(document)
     press(page, "Läs in dokumentet")
+    status = page.get_by_role("status")
+    expect(status).to_contain_text("jarva.docx läses in")
+    check_page(page)
+    # The page follows the worker and offers the review once the document is read.
+    ready = status.get_by_role("link", name="Dokumentet är inläst: granska det som hittades")
+    expect(ready).to_be_visible(timeout=60_000)
+    follow(page, ready)
     expect(page.get_by_role("heading", level=1)).to_have_text("Granska det importerade dokumentet")
     check_page(page)
     expect(page.locator("#id_registration_number")).to_have_value("JÄRVA 2023/665")

@@ -352,3 +352,17 @@ def test_a_saved_import_keeps_what_was_not_placed_in_view(
     page = client.get(url).content.decode()
     assert "Sparades i svaret" in page
     assert "Kungsklippan 6" in page
+
+
+@override_settings(IMPORT_INLINE_BYTES=16)
+def test_a_worker_that_meets_an_error_fails_the_import_instead_of_leaving_it_waiting(
+    cast: Cast, response: Response
+) -> None:
+    data = "Sammanfattning\nFörvaltningen tillstyrker.\n".encode()
+    item = imports_service.start_import(cast.admin_a, response, data, "", enqueue=lambda _: None)
+    item.file.delete(save=False)
+    assert imports_service.read_import(item.pk) == ImportState.FAILED
+    failed = ResponseImport.objects.get(pk=item.pk)
+    assert failed.error == (
+        "Servern kunde inte läsa dokumentet. Försök igen, eller klistra in texten."
+    )
