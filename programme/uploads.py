@@ -92,7 +92,7 @@ def _office_open_xml_type(stream: IO[bytes]) -> str | None:
     return None
 
 
-def _ole_has_stream(data: bytes, name: str) -> bool:
+def ole_has_stream(data: bytes, name: str) -> bool:
     """Whether a compound (OLE2) file has a directory entry called ``name``.
 
     Directory entries are 128 bytes, aligned after the 512-byte header whatever the
@@ -112,9 +112,9 @@ def _ole_has_stream(data: bytes, name: str) -> bool:
 
 def _legacy_office_type(data: bytes) -> str | None:
     """DOC or XLS if ``data`` is a compound file holding a Word or Excel stream."""
-    if _ole_has_stream(data, "WordDocument"):
+    if ole_has_stream(data, "WordDocument"):
         return DOC
-    if _ole_has_stream(data, "Workbook") or _ole_has_stream(data, "Book"):
+    if ole_has_stream(data, "Workbook") or ole_has_stream(data, "Book"):
         return XLS
     return None
 

@@ -1,6 +1,7 @@
 """A document's lines from its bytes: plain text, Word (.docx) or PDF, checked before they are read.
 
-What the bytes are decides the format, never the file's name. Refused, with a message
+What the bytes are decides the format, never the file's name; a compound (OLE) file is
+recognised as the evidence uploads recognise it (``programme.uploads``). Refused, with a message
 in the user's language and nothing kept: an empty file, one too large, a kind other
 than text, Word or PDF, a legacy .doc, a damaged or password-protected file, a zip
 bomb, a Word file with macros, a PDF with scripts, and text that carries a script or a
@@ -21,12 +22,12 @@ from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
+from programme.uploads import OLE_MAGIC, ZIP_MAGIC, ole_has_stream
+
 TEXT = "text"
 DOCX = "docx"
 PDF = "pdf"
 
-ZIP_MAGIC = b"PK\x03\x04"
-OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 PDF_MAGIC = b"%PDF-"
 # A member of a Word file may unpack to at most this many times its packed size.
 MAX_RATIO = 200
@@ -71,14 +72,18 @@ def kind_of(data: bytes) -> str:
     if data.startswith(ZIP_MAGIC):
         return DOCX
     if data.startswith(OLE_MAGIC):
-        if "EncryptedPackage".encode("utf-16-le") in data:
+        # A compound file: an encrypted Office document, a legacy .doc, or something else.
+        if ole_has_stream(data, "EncryptedPackage"):
             raise Refused(
                 _("The Word file is password-protected. Remove the password and try again."),
                 "encrypted",
             )
-        raise Refused(
-            _("Word files in the old .doc format cannot be read. Save the file as .docx."), "kind"
-        )
+        if ole_has_stream(data, "WordDocument"):
+            raise Refused(
+                _("Word files in the old .doc format cannot be read. Save the file as .docx."),
+                "kind",
+            )
+        raise _wrong_kind()
     if b"\x00" in data[:8192] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise _wrong_kind()
     return TEXT

@@ -87,18 +87,27 @@ def test_an_image_is_refused_as_the_wrong_kind_whatever_its_name() -> None:
     assert "Word (.docx), PDF eller ren text" in str(refusal.message)
 
 
+def compound_file(stream: str) -> bytes:
+    """A compound (OLE2) file's header and one directory entry naming ``stream``."""
+    name = stream.encode("utf-16-le") + b"\x00\x00"
+    entry = name.ljust(64, b"\x00") + len(name).to_bytes(2, "little")
+    return b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1".ljust(512, b"\x00") + entry.ljust(128, b"\x00")
+
+
 def test_an_old_doc_file_is_asked_for_as_docx() -> None:
-    ole = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600
-    refusal = _refusal(ole)
+    refusal = _refusal(compound_file("WordDocument"))
     assert refusal.code == "kind"
     assert ".docx" in str(refusal.message)
 
 
+def test_an_old_excel_file_is_the_wrong_kind() -> None:
+    refusal = _refusal(compound_file("Workbook"))
+    assert refusal.code == "kind"
+    assert "Word (.docx), PDF eller ren text" in str(refusal.message)
+
+
 def test_a_password_protected_word_file_is_refused() -> None:
-    ole = (
-        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600 + "EncryptedPackage".encode("utf-16-le")
-    )
-    assert _refusal(ole).code == "encrypted"
+    assert _refusal(compound_file("EncryptedPackage")).code == "encrypted"
 
 
 def test_a_password_protected_pdf_is_refused() -> None:
