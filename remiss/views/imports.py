@@ -108,15 +108,20 @@ def _has_text(response: Response) -> bool:
     )
 
 
-@require_http_methods(["GET", "POST"])
-def import_review(request: HttpRequest, pk: int) -> HttpResponse:
-    """The import's page: its progress while it is read, then the review of what was found."""
-    item = access.get_for_user_or_404(
+def _import(request: HttpRequest, pk: int) -> ResponseImport:
+    """An import: 404 if the user may not see its response, 403 if not change it."""
+    return access.get_for_user_or_404(
         request.user,
         ResponseImport.objects.select_related("response__body", "response__referral"),
         access.Action.CHANGE,
         pk=pk,
     )
+
+
+@require_http_methods(["GET", "POST"])
+def import_review(request: HttpRequest, pk: int) -> HttpResponse:
+    """The import's page: its progress while it is read, then the review of what was found."""
+    item = _import(request, pk)
     response = item.response
     context: dict[str, Any] = {
         "item": item,
@@ -175,12 +180,7 @@ def import_review(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def import_discard(request: HttpRequest, pk: int) -> HttpResponse:
     """Drop an import that was not saved."""
-    item = access.get_for_user_or_404(
-        request.user,
-        ResponseImport.objects.select_related("response__body", "response__referral"),
-        access.Action.CHANGE,
-        pk=pk,
-    )
+    item = _import(request, pk)
     try:
         services.discard_import(request.user, item)
     except ValidationError as error:
