@@ -48,6 +48,10 @@ class ResponseImport(models.Model):
 
     body_path = "response__body"
     confidentiality_path = ("response__confidentiality",)
+    not_edited = (
+        "Written by the importer and the worker; a person only saves or discards it, once, "
+        "under the response's lock (saving checks the response's version)."
+    )
 
     response = models.ForeignKey(
         Response,
