@@ -154,36 +154,57 @@ def _check_zip(data: bytes) -> zipfile.ZipFile:
     return archive
 
 
+def _container_lines(container: Any) -> list[str]:
+    """One line per paragraph of a Word body or header, tables' cells included, in order."""
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    lines: list[str] = []
+    for block in container.iter_inner_content():
+        if isinstance(block, Paragraph):
+            lines.extend(block.text.split("\n"))
+        elif isinstance(block, Table):
+            seen: set[int] = set()
+            for row in block.rows:
+                for cell in row.cells:
+                    # A merged cell is handed out once for every grid column it spans.
+                    if id(cell._tc) not in seen:
+                        seen.add(id(cell._tc))
+                        for paragraph in cell.paragraphs:
+                            lines.extend(paragraph.text.split("\n"))
+    return lines
+
+
 def docx_lines(data: bytes) -> list[str]:
     """One line per paragraph of a Word file, tables' cells included, in document order.
 
-    A file that separates its paragraphs by spacing alone gets an empty line after each
-    paragraph, so that the paragraphs stay apart.
+    The first page's header comes first: Word templates of the city put the letterhead
+    (handläggare, dnr, date) there. A file that separates its paragraphs by spacing alone
+    gets an empty line after each paragraph, so that the paragraphs stay apart.
     """
     import docx
-    from docx.table import Table
-    from docx.text.paragraph import Paragraph
 
     _check_zip(data)
     try:
         document = docx.Document(io.BytesIO(data))
+        first = document.sections[0] if document.sections else None
+        header: list[str] = []
+        if first is not None:
+            part = first.first_page_header if first.different_first_page_header_footer else None
+            if part is None or part.is_linked_to_previous:
+                part = first.header
+            if not part.is_linked_to_previous:
+                header = [line for line in _container_lines(part) if line.strip()]
+        paragraphs = _container_lines(document)
     except Exception:  # python-docx raises many kinds for a broken part
         raise _damaged() from None
-    paragraphs: list[str] = []
-    for block in document.iter_inner_content():
-        if isinstance(block, Paragraph):
-            paragraphs.extend(block.text.split("\n") or [""])
-        elif isinstance(block, Table):
-            for row in block.rows:
-                for cell in row.cells:
-                    paragraphs.extend(p.text for p in cell.paragraphs)
     if paragraphs and all(p.strip() for p in paragraphs):
         # A line holding a space: an empty line that is not taken for double spacing.
         spaced: list[str] = []
         for paragraph in paragraphs:
             spaced.extend((paragraph, " "))
-        return spaced
-    return paragraphs
+        paragraphs = spaced
+    return [*header, " ", *paragraphs] if header else paragraphs
 
 
 def _page_lines(page: Any) -> list[tuple[float, float, str]]:

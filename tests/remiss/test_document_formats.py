@@ -195,3 +195,29 @@ def test_text_with_a_script_or_a_formula_is_refused_with_its_line(line: str) -> 
 def test_ordinary_swedish_text_with_lists_and_dashes_is_not_taken_for_a_formula() -> None:
     text = "- Polisen (lokalt)\n+ ett tillägg\n=====\n– tankstreck\n@ snabel-a i text\n"
     assert document_lines(text.encode())[1] == text.splitlines()
+
+
+def test_a_letterhead_in_the_word_files_first_page_header_is_read() -> None:
+    """The city's Word template puts the case officer, dnr and date in the page header."""
+    import docx
+
+    from remiss.reading.document import read_document
+
+    document = docx.Document()
+    section = document.sections[0]
+    section.different_first_page_header_footer = True
+    table = section.first_page_header.add_table(rows=1, cols=2, width=docx.shared.Cm(16))
+    table.cell(0, 0).text = "Handläggare\nCaroline Teir\nTelefon: 08-50802622"
+    table.cell(0, 1).text = "Tjänsteutlåtande\nDnr JÄRVA 2023/665\n2024-01-23"
+    document.add_heading("Sammanfattning", level=2)
+    document.add_paragraph("Förvaltningen ser positivt på programmet.")
+    out = io.BytesIO()
+    document.save(out)
+    _kind, lines = document_lines(out.getvalue())
+    facts = read_document(lines).facts.values
+    assert {name: fact.value for name, fact in facts.items()} == {
+        "case_officer_name": "Caroline Teir",
+        "case_officer_phone": "08-50802622",
+        "registration_number": "JÄRVA 2023/665",
+        "document_date": "2024-01-23",
+    }
