@@ -19,6 +19,7 @@ from django.test import Client
 from django.urls import reverse
 
 from programme.models import Confidentiality
+from programme.services.fixtures import LoadResult
 from remiss.models import Response, Stance, Statement
 from remiss.queries import search as queries
 from remiss.services.referral_history import HistoryResult
@@ -31,6 +32,12 @@ SEARCH = reverse("remiss:search")
 JARVA_ONLY = "sårbarhetsanalyser"
 # A statement of Järva's (on "Beredskap") and the word that finds it.
 ON_CALL = "kontorstid"
+
+
+@pytest.fixture
+def referral_history(history_for_module: HistoryResult, loaded_data: LoadResult) -> HistoryResult:
+    """Every test here reads the history: it is loaded once for the module."""
+    return history_for_module
 
 
 def client_for(user: Any) -> Client:
