@@ -8,11 +8,13 @@ changes through one service of ``remiss.services.rounds``. SLK's pages open with
 
 from __future__ import annotations
 
-from typing import cast
+from collections.abc import Callable
+from typing import Any, cast
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.files.uploadhandler import FileUploadHandler
+from django.forms import BaseForm
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -36,7 +38,7 @@ from remiss.forms.rounds import (
     OpenRoundForm,
     WithdrawDeclineForm,
 )
-from remiss.models import Referral, ReferralState
+from remiss.models import Invitation, Referral, ReferralState
 from remiss.queries import rounds as round_queries
 from remiss.services import rounds as round_services
 
@@ -235,6 +237,42 @@ def round_close(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _invitation_page(
+    request: HttpRequest,
+    referral: Referral,
+    invitation: Invitation,
+    form: BaseForm,
+    change: Callable[[int], object],
+    done: str,
+    template: str,
+    **context: Any,
+) -> HttpResponse:
+    """A body's administrator changes its invitation: ``change(seen_version)`` on a valid
+    POST, then back to the round's bodies with ``done``; a refusal shows the form again."""
+    changes: list[HistoryEntry] = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            change(int(form.cleaned_data["version"]))
+        except EditConflict as conflict:
+            changes = show_conflict(form, conflict)
+        except ValidationError as error:
+            add_refusal(form, error)
+        else:
+            messages.success(request, done)
+            return redirect(_round_url(referral, "namnder"))
+    return render(
+        request,
+        template,
+        {
+            "referral": referral,
+            "invitation": invitation,
+            "form": form,
+            "conflict_changes": changes,
+            **context,
+        },
+    )
+
+
 @require_http_methods(["GET", "POST"])
 def round_decline(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
     """The body's administrator declines to answer the round, with a reason."""
@@ -245,35 +283,20 @@ def round_decline(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
     form = DeclineForm(
         kept_form_data(request), prefix=slug, initial={"version": invitation.version}
     )
-    changes: list[HistoryEntry] = []
-    if request.method == "POST" and form.is_valid():
-        try:
-            round_services.decline(
-                user=request.user,
-                invitation=invitation,
-                seen_version=int(form.cleaned_data["version"]),
-                reason=form.cleaned_data["reason"],
-                reason_confidentiality=form.cleaned_data["reason_confidentiality"],
-            )
-        except EditConflict as conflict:
-            changes = show_conflict(form, conflict)
-        except ValidationError as error:
-            add_refusal(form, error)
-        else:
-            messages.success(
-                request,
-                _("%(body)s declines to answer the referral.") % {"body": invitation.body.name},
-            )
-            return redirect(_round_url(referral, "namnder"))
-    return render(
+    return _invitation_page(
         request,
+        referral,
+        invitation,
+        form,
+        lambda seen: round_services.decline(
+            user=request.user,
+            invitation=invitation,
+            seen_version=seen,
+            reason=form.cleaned_data["reason"],
+            reason_confidentiality=form.cleaned_data["reason_confidentiality"],
+        ),
+        _("%(body)s declines to answer the referral.") % {"body": invitation.body.name},
         "remiss/rounds/decline.html",
-        {
-            "referral": referral,
-            "invitation": invitation,
-            "form": form,
-            "conflict_changes": changes,
-        },
     )
 
 
@@ -285,33 +308,16 @@ def round_withdraw_decline(request: HttpRequest, pk: int, slug: str) -> HttpResp
         request.user, referral, slug, access.Action.CHANGE
     )
     form = WithdrawDeclineForm(kept_form_data(request), initial={"version": invitation.version})
-    changes: list[HistoryEntry] = []
-    if request.method == "POST" and form.is_valid():
-        try:
-            round_services.withdraw_decline(
-                user=request.user,
-                invitation=invitation,
-                seen_version=int(form.cleaned_data["version"]),
-            )
-        except EditConflict as conflict:
-            changes = show_conflict(form, conflict)
-        except ValidationError as error:
-            add_refusal(form, error)
-        else:
-            messages.success(
-                request,
-                _("%(body)s no longer declines: it may answer the referral.")
-                % {"body": invitation.body.name},
-            )
-            return redirect(_round_url(referral, "namnder"))
-    return render(
+    return _invitation_page(
         request,
+        referral,
+        invitation,
+        form,
+        lambda seen: round_services.withdraw_decline(
+            user=request.user, invitation=invitation, seen_version=seen
+        ),
+        _("%(body)s no longer declines: it may answer the referral.")
+        % {"body": invitation.body.name},
         "remiss/rounds/withdraw_decline.html",
-        {
-            "referral": referral,
-            "invitation": invitation,
-            "form": form,
-            "conflict_changes": changes,
-            "may_withdraw": invitation.declined and referral.state == ReferralState.OPEN,
-        },
+        may_withdraw=invitation.declined and referral.state == ReferralState.OPEN,
     )
