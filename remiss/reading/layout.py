@@ -36,7 +36,8 @@ TITLE_WORD = re.compile(
     re.IGNORECASE,
 )
 NAME_WORD = re.compile(r"^[A-ZÅÄÖÉ][a-zåäöéü]+(?:-[A-ZÅÄÖÉ][a-zåäöéü]+)?$")
-SENTENCE_PUNCTUATION = (".", "!", "?", ",", ";", ":")
+# A letterhead line never ends a sentence or a clause (a heading may end with a colon).
+CLAUSE_ENDS = (".", "!", "?", ",", ";")
 
 
 def single_spaced(lines: Sequence[str]) -> list[str]:
@@ -104,7 +105,7 @@ def letterhead_blocks(lines: Sequence[str], stops: Collection[int] = ()) -> list
             is_short(text)
             and text[0].isupper()
             and LETTERHEAD_START.match(text)
-            and not text.endswith(SENTENCE_PUNCTUATION[:-1])
+            and not text.endswith(CLAUSE_ENDS)
         ):
             number += 1
             continue
@@ -180,11 +181,6 @@ def signatures(lines: Sequence[str]) -> list[Signature]:
         for name, title in zip(names, titles, strict=True):
             found.append(Signature(name=name, title=title, first=number - 1, last=last))
     return found
-
-
-def letterhead_lines(lines: Sequence[str], stops: Collection[int] = ()) -> set[int]:
-    """Every line of a letterhead block."""
-    return {number for block in letterhead_blocks(lines, stops) for number in block.lines()}
 
 
 def signature_lines(found: Sequence[Signature]) -> set[int]:

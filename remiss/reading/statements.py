@@ -85,11 +85,11 @@ STEMMER = snowballstemmer.stemmer("swedish")
 
 @dataclass(frozen=True)
 class Target:
-    """A section of the draft a statement may address: its key, its title and its words."""
+    """A section of the draft a statement may address: its key, its title, its focus area's
+    number in the programme, and whether it stands for the programme as a whole."""
 
     key: str
     title: str
-    words: str = ""
     number: int | None = None
     whole: bool = False
 
